@@ -1,0 +1,154 @@
+"""Split a post body (Markdown-ish text) into the blocks extraction reads.
+
+Owns: skipping what is not prose (code, images, HTML comments, shortcodes, raw tags),
+shielding math with placeholders (see `latex.protect`), and tagging each block with its
+kind and the section heading it sits under. Inline emphasis is kept in `text` (it marks
+key terms) and removed in `plain`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from studykit import latex
+
+BlockKind = str  # "heading" | "paragraph" | "item" | "quote" | "math" | "table" | "caption"
+
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})[^\n]*\n.*?(?:^\1\2`*[ \t]*$|\Z)", re.S | re.M)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.S)
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
+_HR = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_EMPH = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
+_CODE = re.compile(r"`([^`]+)`")
+_CAPTION = re.compile(r"^\*(?:Figure|Fig\.|Table)\s*\d*[.:]?\s*(.*)\*$", re.I)
+
+
+@dataclass
+class Block:
+    """One unit of a post: a heading, paragraph, list item, quote line, table or display math."""
+
+    kind: BlockKind
+    text: str  # with Markdown emphasis and math placeholders
+    section: str = ""
+    level: int = 0
+    index: int = 0
+    bold: list[str] = field(default_factory=list)
+
+    @property
+    def plain(self) -> str:
+        return strip_inline(self.text)
+
+
+@dataclass
+class Document:
+    """A post body as blocks, with the math spans their placeholders point to."""
+
+    blocks: list[Block]
+    math: list[latex.MathSpan]
+
+    def restore(self, text: str) -> str:
+        return latex.restore(text, self.math)
+
+
+def strip_inline(text: str) -> str:
+    """Markdown inline syntax removed: emphasis, code ticks, links (text kept)."""
+    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _EMPH.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _CODE.sub(r"\1", text)
+    return _LINK.sub(r"\1", text)
+
+
+def remove_non_prose(body: str) -> str:
+    """Drop fenced code, comments, shortcodes, images; keep link text; strip raw tags."""
+    body = _FENCE.sub("\n", body)
+    body = _HTML_COMMENT.sub("", body)
+    body = _SHORTCODE.sub("", body)
+    body = _IMAGE.sub("", body)
+    body = _LINK.sub(r"\1", body)
+    return _TAG.sub("", body)
+
+
+def parse(body: str) -> Document:
+    """Parse a Markdown-ish body into blocks; math is protected before any splitting."""
+    protected, spans = latex.protect(remove_non_prose(body))
+    blocks: list[Block] = []
+    section = ""
+    paragraph: list[str] = []
+    para_kind = "paragraph"
+
+    def flush() -> None:
+        nonlocal paragraph
+        if paragraph:
+            _add(blocks, para_kind, " ".join(paragraph), section, spans)
+        paragraph = []
+
+    for raw in protected.split("\n"):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped or _HR.match(stripped) and not _ITEM.match(stripped + " x"):
+            flush()
+            continue
+        if heading := _HEADING.match(stripped):
+            flush()
+            section = strip_inline(heading.group(2)).strip()
+            _add(blocks, "heading", heading.group(2), section, spans, level=len(heading.group(1)))
+            continue
+        if _is_display(stripped, spans):
+            flush()
+            _add(blocks, "math", stripped, section, spans)
+            continue
+        kind = _line_kind(stripped)
+        if kind == "quote":
+            stripped = stripped.lstrip(">").strip()
+            if not stripped:
+                flush()
+                continue
+        if kind in ("item", "table") or kind != para_kind:
+            flush()
+        if kind == "item":
+            stripped = _ITEM.match(stripped).group(2)  # type: ignore[union-attr]
+        para_kind = kind
+        paragraph.append(stripped)
+        if kind == "table":
+            flush()
+    flush()
+    for i, block in enumerate(blocks):
+        block.index = i
+    return Document(blocks, spans)
+
+
+def _line_kind(line: str) -> BlockKind:
+    if line.startswith(">"):
+        return "quote"
+    if line.startswith("|"):
+        return "table"
+    if _ITEM.match(line):
+        return "item"
+    return "paragraph"
+
+
+def _add(blocks: list[Block], kind: str, text: str, section: str,
+         spans: list[latex.MathSpan], level: int = 0) -> None:
+    text = text.strip()
+    if not text:
+        return
+    if kind == "table" and re.fullmatch(r"[|:\-\s]+", text):
+        return
+    if kind == "paragraph" and (caption := _CAPTION.match(text)):
+        text, kind = caption.group(1), "caption"
+    bold = [strip_inline(b or u) for b, u in _BOLD.findall(text)]
+    if text:
+        blocks.append(Block(kind, text, section, level, bold=bold))
+
+
+def _is_display(line: str, spans: list[latex.MathSpan]) -> bool:
+    """True for a line that holds only a display formula (punctuation after it allowed)."""
+    m = latex.PLACEHOLDER_RE.fullmatch(line.lstrip(">").strip().rstrip(".,;"))
+    return bool(m) and spans[int(m.group(1))].display

@@ -1,0 +1,191 @@
+"""Claims and formulas -> cards: question/answer, cloze and formula cards.
+
+Owns card wording, stable ids, tags, near-duplicate removal and the per-post budget
+(cards per 1,000 words of prose). Card ids hash the post's key and the claim's own
+text, never the run, so the same post gives the same ids on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+
+from studykit import series as series_mod
+from studykit.extract import Extraction
+from studykit.models import Card, Claim, Formula, Post
+
+BLANK = "[...]"
+MAX_ANSWER_WORDS = 30
+
+
+@dataclass
+class CardOptions:
+    """How many cards of which kinds a post gets."""
+
+    per_1k_words: float = 7.0
+    min_cards: int = 10
+    max_cards: int | None = None
+    kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
+    min_score: float = 1.0
+    formula_share: float = 0.5  # at most this share of a post's budget goes to formulas
+
+
+@dataclass
+class Selection:
+    """The cards of one post, and why each left-out claim was left out."""
+
+    cards: list[Card]
+    claims: list[Claim] = field(default_factory=list)
+
+
+def short_title(post: Post) -> str:
+    """'GRU — Lightweight Gates and ...' -> 'GRU': the post's topic for card context."""
+    _, _, title = series_mod.split_title(post.title)
+    return re.split(r"\s+[—–]\s+|\s+--\s+|:\s+", title)[0].strip() or title
+
+
+def post_key(post: Post) -> str:
+    """Stable key of a post: series and title slugs (same article from feed or file)."""
+    _, _, title = series_mod.split_title(post.title)
+    return f"{series_mod.slugify(post.series)}/{series_mod.slugify(title)}"
+
+
+def card_id(key: str, kind: str, content: str) -> str:
+    norm = re.sub(r"\s+", " ", content.strip().lower())
+    return hashlib.sha1(f"{key}|{kind}|{norm}".encode()).hexdigest()[:16]
+
+
+def budget(words: int, options: CardOptions) -> int:
+    n = max(options.min_cards, round(options.per_1k_words * words / 1000))
+    return min(n, options.max_cards) if options.max_cards else n
+
+
+def select_cards(extraction: Extraction, options: CardOptions | None = None) -> Selection:
+    """The best cards of one post within its budget, in reading order."""
+    options = options or CardOptions()
+    post = extraction.post
+    total = budget(extraction.words, options)
+    chosen: list[tuple[int, Card]] = []
+    if "formula" in options.kinds:
+        limit = math.ceil(total * options.formula_share)
+        ranked = sorted(extraction.formulas, key=lambda f: (not f.label, f.position))
+        for formula in ranked[:limit]:
+            chosen.append((formula.position, formula_card(post, formula)))
+    seen: list[set[str]] = []
+    for claim in sorted(extraction.claims, key=lambda c: -c.score):
+        if claim.dropped:
+            continue
+        if len(chosen) >= total:
+            claim.dropped = f"over the budget of {total} cards"
+            continue
+        if claim.score < options.min_score:
+            claim.dropped = f"score {claim.score} below {options.min_score}"
+            continue
+        words = _word_set(claim.sentence)
+        if any(_jaccard(words, s) > 0.6 for s in seen):
+            claim.dropped = "near-duplicate of a chosen claim"
+            continue
+        card = claim_card(post, claim, options.kinds)
+        if card is None:
+            claim.dropped = "no short answer or cloze target in it"
+            continue
+        seen.append(words)
+        chosen.append((claim.position * 1000, card))
+    chosen.sort(key=lambda pc: pc[0])
+    return Selection([c for _, c in chosen], extraction.claims)
+
+
+def _word_set(text: str) -> set[str]:
+    return set(re.findall(r"\w{3,}", text.lower()))
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _card(post: Post, kind: str, key: str, front: str, back: str, **extra) -> Card:
+    pkey = post_key(post)
+    slug = pkey.split("/", 1)[1]
+    return Card(
+        id=card_id(pkey, kind, key), kind=kind, front=front, back=back, series=post.series,
+        post_title=post.title, post_url=post.url, deck=post.series,
+        tags=[f"series::{series_mod.slugify(post.series)}", f"post::{slug}", f"kind::{kind}"],
+        **extra,
+    )
+
+
+def formula_card(post: Post, formula: Formula) -> Card:
+    topic = short_title(post)
+    if formula.label:
+        front = f"{topic}: what is the formula for {_lower_first(formula.label)}?"
+    elif formula.context:
+        front = f"{topic}: which formula completes this? “{_trim(formula.context, 40)}”"
+    else:
+        front = f"{topic}: write the key formula of “{formula.section or post.title}”."
+    return _card(post, "formula", formula.latex, front, f"$${formula.latex}$$",
+                 source_sentence=formula.context, claim_kind="formula")
+
+
+def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
+    """A QA card for a definition with a short answer, else a cloze on the best target."""
+    if ("qa" in kinds and claim.kind == "definition" and claim.term and claim.answer
+            and len(claim.answer.split()) <= MAX_ANSWER_WORDS
+            and claim.term.lower() not in claim.answer.lower()):
+        front = f"{short_title(post)}: what is {_lower_first(claim.term)}?"
+        return _card(post, "qa", claim.sentence, front, claim.answer,
+                     source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
+    if "cloze" not in kinds:
+        return None
+    targets = [t for t in claim.cloze_targets if _deletable(claim.sentence, t)]
+    if not targets:
+        return None
+    groups = targets[:2] if claim.kind in ("date", "person") and len(targets) > 1 else targets[:1]
+    cloze, front = claim.sentence, claim.sentence
+    for i, target in enumerate(groups, start=1):
+        cloze = _replace_outside_math(cloze, target, f"{{{{c{i}::{_cloze_safe(target)}}}}}")
+        front = _replace_outside_math(front, target, BLANK)
+    return _card(post, "cloze", claim.sentence, front, claim.sentence, cloze=cloze,
+                 source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
+
+
+def _deletable(sentence: str, target: str) -> bool:
+    return (len(target.strip()) > 2 and target.strip() != sentence.strip()
+            and _outside_math_index(sentence, target) >= 0)
+
+
+def _math_ranges(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"\$\$.+?\$\$|\$[^$]+\$", text, flags=re.S)]
+
+
+def _outside_math_index(text: str, target: str) -> int:
+    ranges = _math_ranges(text)
+    start = 0
+    while (i := text.find(target, start)) >= 0:
+        if not any(a <= i < b for a, b in ranges):
+            return i
+        start = i + 1
+    return -1
+
+
+def _replace_outside_math(text: str, target: str, replacement: str) -> str:
+    i = _outside_math_index(text, target)
+    return text if i < 0 else text[:i] + replacement + text[i + len(target):]
+
+
+def _cloze_safe(text: str) -> str:
+    """A `}}` inside a deletion would end the cloze early in Anki."""
+    return text.replace("}}", "} }")
+
+
+def _lower_first(text: str) -> str:
+    words = text.split()
+    if words and not (len(words[0]) > 1 and words[0][1:2].isupper()):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _trim(text: str, max_words: int) -> str:
+    words = text.split()
+    return text if len(words) <= max_words else " ".join(words[:max_words]) + " …"

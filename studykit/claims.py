@@ -1,0 +1,222 @@
+"""Judge one sentence: is it a claim worth a card, of what kind, and how much does it matter?
+
+Signals, strongest first: definitions ("X is a Y", "X, called Y", "known as"), terms the
+author set in bold, dates and who-did-what, numbers with units and percentages,
+comparisons, mechanisms ("because", "so that"), "key insight" blocks. Sentences that
+lean on context ("It ...", "This ...") are resolved from the previous sentence's subject
+or dropped; meta talk ("In this article we ...") is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from studykit import latex
+from studykit.blocks import Block
+from studykit.models import Claim
+
+MIN_WORDS, MAX_WORDS = 6, 55
+_LEADING_MARKERS = re.compile(
+    r"^(?:so|thus|hence|therefore|also|and|but|now|then|in short|in other words|concretely|"
+    r"intuitively|crucially|importantly|finally|first|second|third|in practice|in fact|"
+    r"indeed|moreover|furthermore|additionally|similarly|likewise|formally|put simply|"
+    r"note that|recall that|remember that|notice that|in summary|overall)\b,?\s+", re.I)
+_PRONOUN_START = re.compile(
+    r"^(this|it|its|these|they|those|that|such|here|he|she|we|our|us|you|your|i)\b", re.I)
+_META = re.compile(
+    r"\b(?:this (?:article|post|section|chapter|series|guide|tutorial)|in this part|"
+    r"we will|we'll|let's|let us|you will|you'll|below we|as shown (?:above|below)|"
+    r"the next (?:section|part|article|post)|previous (?:section|part|article|post)|"
+    r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned)\b", re.I)
+_YEAR = re.compile(r"\b(1[6-9]\d\d|20[0-3]\d)\b")
+_ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
+_NUMBER = re.compile(
+    r"(?<![\w.])[~≈<>≥≤]?\d[\d,.]*(?:\s?(?:%|×|x\b|k\b|M\b|B\b|ms\b|s\b|GB|MB|bits?\b|"
+    r"times|fold|percent|points?|layers?|heads?|dimensions?|parameters?|steps?|epochs?|"
+    r"tokens?|samples?|hours?|days?))?")
+_COMPARISON = re.compile(
+    r"\b(?:than|fewer|faster|slower|outperform\w*|beats?|better|worse|compared (?:to|with)|"
+    r"vs\.?|versus|whereas|unlike|instead of|rather than|more efficient|cheaper)\b", re.I)
+_MECHANISM = re.compile(
+    r"\b(?:because|so that|which means|therefore|prevents?|causes?|leads? to|allows?|"
+    r"enables?|ensures?|in order to|by (?:\w+ing)|forces?|makes? it|controls?|decides?)\b", re.I)
+_DEFINITION = re.compile(
+    r"\b(?:is defined as|are defined as|refers? to|stands? for|is called|are called|"
+    r"known as|called|termed|dubbed|we call|means that|is the name)\b", re.I)
+_INSIGHT = re.compile(r"^\**(?:key (?:insight|idea|takeaway|point)|insight|takeaway|tl;dr|"
+                      r"summary|rule of thumb|bottom line|in a nutshell)\b", re.I)
+_DEFINITION_VERBS = {"be"}
+
+
+def clean_sentence(text: str) -> str:
+    """Tidy a sentence for a card: no leading 'So,'; '10--15%' as '10–15%'; one space."""
+    text = re.sub(r"\s+", " ", text).strip()
+    for _ in range(2):
+        text = _LEADING_MARKERS.sub("", text)
+    text = re.sub(r"(?<=\d)\s*--\s*(?=\d)", "–", text)
+    text = text.replace(" -- ", " — ")
+    return text[:1].upper() + text[1:] if text else text
+
+
+def subject_of(sent: Span) -> str:
+    """The sentence's subject noun phrase, when it is a real noun phrase (not a pronoun)."""
+    for tok in sent:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+            if tok.pos_ == "PRON" or latex.PLACEHOLDER_RE.fullmatch(tok.text):
+                return ""
+            left = tok.left_edge.i
+            words = sent.doc[left:tok.i + 1]
+            if any(t.pos_ == "PRON" or t.lower_ in ("this", "these", "that", "those") for t in words):
+                return ""
+            return words.text
+    return ""
+
+
+def resolve_pronoun(text: str, previous_subject: str) -> str | None:
+    """Replace a leading 'It'/'They'/'This X' using the previous subject; None if impossible."""
+    m = _PRONOUN_START.match(text)
+    if not m:
+        return text
+    word = m.group(1).lower()
+    if word in ("it", "they") and previous_subject:
+        rest = text[m.end():]
+        if word == "it" and rest.startswith("'s "):
+            rest = " is " + rest[3:]
+        return previous_subject[:1].upper() + previous_subject[1:] + rest
+    if word in ("this", "these") and re.match(r"^\w+\s+[a-z]+", text[m.end():].strip()):
+        follower = text[m.end():].split()[0].lower()
+        if follower not in ("is", "was", "means", "makes", "gives", "shows", "matters", "has",
+                            "lets", "allows", "explains", "works", "also", "happens", "can",
+                            "will", "would", "does", "yields", "leads", "implies", "becomes"):
+            return "The" + text[m.end():]
+    return None
+
+
+def judge(sent: Span, text: str, block: Block, position: int) -> Claim:
+    """Score a cleaned sentence (`text`, placeholders in) from `block`."""
+    claim = Claim(sentence=text, kind="key_point", section=block.section, position=position)
+    words = len(text.split())
+    reasons: list[str] = []
+    if words < MIN_WORDS:
+        claim.dropped = f"too short ({words} words)"
+    elif words > MAX_WORDS:
+        claim.dropped = f"too long ({words} words)"
+    elif text.rstrip().endswith((":", "?")):
+        claim.dropped = "a lead-in or a question, not a statement"
+    elif _META.search(text):
+        claim.dropped = "talks about the article, not the subject"
+    elif _PRONOUN_START.match(text):
+        claim.dropped = "starts with a pronoun that cannot be resolved"
+    elif len(latex.PLACEHOLDER_RE.findall(text)) * 3 > words:
+        claim.dropped = "mostly math"
+    if claim.dropped:
+        return claim
+
+    score = 0.0
+    bold = [b for b in block.bold if b and b in text]
+    if bold:
+        score += 2.0 + (0.5 if text.startswith(bold[0]) else 0.0)
+        reasons.append("bold term")
+        claim.term = bold[0]
+    kind = "key_point"
+    definition = _definition(sent, text)
+    if definition:
+        score += 3.0
+        kind = "definition"
+        claim.term, claim.answer = definition
+        reasons.append("definition")
+    years = _YEAR.findall(text)
+    people = [e.text for e in sent.ents if e.label_ == "PERSON"] + _ET_AL.findall(text)
+    if years:
+        score += 1.5
+        kind = "date" if kind == "key_point" else kind
+        reasons.append("year")
+    if people:
+        score += 1.0
+        kind = "person" if kind in ("key_point", "date") and not years else kind
+        reasons.append("person")
+    numbers = [m.group(0).strip() for m in _NUMBER.finditer(text)
+               if not _YEAR.fullmatch(m.group(0).strip())]
+    quantities = [e.text for e in sent.ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
+    if quantities or any(re.search(r"[%×]|\d\s*x\b", n) for n in numbers):
+        score += 1.5
+        kind = "number" if kind == "key_point" else kind
+        reasons.append("quantity")
+    elif numbers:
+        score += 0.5
+    if _COMPARISON.search(text):
+        score += 1.0
+        kind = "comparison" if kind in ("key_point", "number") else kind
+        reasons.append("comparison")
+    if _MECHANISM.search(text):
+        score += 0.75
+        kind = "mechanism" if kind == "key_point" else kind
+        reasons.append("mechanism")
+    if block.kind == "quote" or _INSIGHT.match(block.text):
+        score += 1.0
+        reasons.append("highlighted block")
+    if block.kind == "caption":
+        score += 0.25
+    if words > 40:
+        score -= 1.0
+    if latex.PLACEHOLDER_RE.search(text):
+        score -= 0.25 * len(latex.PLACEHOLDER_RE.findall(text))
+    claim.kind = kind  # type: ignore[assignment]
+    claim.score = round(score, 2)
+    claim.reason = ", ".join(reasons) or "plain statement"
+    claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers)
+    return claim
+
+
+def _definition(sent: Span, text: str) -> tuple[str, str] | None:
+    """(term, what it is) for 'X is a Y' and 'X, called Y' sentences."""
+    if m := re.search(r"(?P<def>.{8,}?),? (?:called|known as|termed|dubbed) (?:the |an? )?"
+                      r"(?P<term>[\w\- ’'*]{3,40}?)(?:[,.;]|$)", text):
+        term = m.group("term").strip("* ")
+        if not _PRONOUN_START.match(term) and len(term.split()) <= 5:
+            return term, m.group("def").strip()
+    root = sent.root
+    if root.lemma_ not in _DEFINITION_VERBS and root.lower_ not in ("is", "are"):
+        return None
+    subj = [t for t in root.children if t.dep_ == "nsubj"]
+    attr = [t for t in root.children if t.dep_ in ("attr", "acomp")]
+    if not subj or not attr or attr[0].dep_ != "attr":
+        return None
+    s = subj[0]
+    if s.pos_ == "PRON" or latex.PLACEHOLDER_RE.fullmatch(s.text):
+        return None
+    term_span = sent.doc[s.left_edge.i:s.i + 1]
+    if len(term_span) > 6 or any(t.pos_ == "PRON" for t in term_span):
+        return None
+    det = attr[0].left_edge
+    if det.lower_ not in ("a", "an", "the", "one") and attr[0].pos_ != "PROPN":
+        return None
+    definiens = sent.doc[attr[0].left_edge.i:sent.end].text.rstrip(" .")
+    term = re.sub(r"^(?:the|a|an)\s+", "", term_span.text, flags=re.I)
+    return term, definiens
+
+
+def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: list[str],
+             quantities: list[str], numbers: list[str]) -> list[str]:
+    """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
+    out: list[str] = []
+    out += [b for b in bold if len(b) >= 3 and len(b.split()) <= 6]
+    out += quantities
+    for chunk in sent.noun_chunks:
+        if any(t.like_num for t in chunk) and not _YEAR.fullmatch(chunk.text):
+            out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
+    out += [n for n in numbers if len(n) >= 3]
+    out += years + people
+    out += [e.text for e in sent.ents if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP")]
+    seen: set[str] = set()
+    result = []
+    for t in out:
+        t = t.strip(" ,.;:()")
+        key = t.lower()
+        if len(t) < 3 or key in seen or t not in text or latex.PLACEHOLDER_RE.fullmatch(t):
+            continue
+        seen.add(key)
+        result.append(t)
+    return result

@@ -1,0 +1,31 @@
+"""Errors studykit raises on purpose. Every message names the input and says what to do.
+
+The CLI catches `StudykitError` and prints its message as one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class StudykitError(Exception):
+    """Base class: a problem the user can act on."""
+
+
+class SourceError(StudykitError):
+    """A source (file, folder, feed or URL) could not be read or understood."""
+
+    def __init__(self, source: str, reason: str, hint: str = "") -> None:
+        self.source = source
+        self.reason = reason
+        self.hint = hint
+        message = f"{source}: {reason}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class FetchError(SourceError):
+    """An HTTP fetch failed: refused scheme, timeout, bad status, too large, ..."""
+
+
+class ModelLoadWarning(UserWarning):
+    """The configured spaCy model is missing; a blank English pipeline is used."""

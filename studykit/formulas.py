@@ -1,0 +1,80 @@
+"""Display formulas of a post, each named from the words around it.
+
+A formula's label comes, in order, from: a bold lead-in of the paragraph just before it
+("**(1) Update gate** — ..."), a naming phrase in that paragraph ("the X is given by",
+"X is defined as", "X:"), or the section heading it sits under.
+"""
+
+from __future__ import annotations
+
+import re
+
+from studykit import latex
+from studykit.blocks import Block, Document, strip_inline
+from studykit.models import Formula
+
+_NUMBERING = re.compile(r"^\s*(?:\(?\d+[a-z]?[.)]|step\s*\d+[:.]?|\(\w\))\s*", re.I)
+_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
+_NAMING = (
+    re.compile(r"(?:^|[,;] |\. )(?:the |a |an |our )?(?P<n>[A-Za-z][\w\s\-'’]{2,60}?)\s+"
+               r"(?:is|are|becomes|reads|can be written|is written|is given|is defined|"
+               r"is computed|follows)\b[^.]*?(?:by|as)?\s*[:,]?\s*$", re.I),
+    re.compile(r"(?:^|\. )(?:the |a |an )?(?P<n>[A-Za-z][\w\s\-'’]{2,60}?)\s*:\s*$", re.I),
+)
+_WEAK_LABELS = {"this", "that", "it", "we", "so", "then", "thus", "hence", "which", "here",
+                "where", "counting", "formally", "concretely", "explicitly", "note",
+                "in short", "in practice", "in gru", "for example", "e.g", "i.e", "equivalently"}
+MIN_LATEX_CHARS = 6
+
+
+def formulas_of(doc: Document) -> list[Formula]:
+    """Every distinct display formula, labelled; trivial ones (`$$x$$`) are skipped."""
+    found: list[Formula] = []
+    seen: set[str] = set()
+    for block in doc.blocks:
+        if block.kind != "math":
+            continue
+        span = doc.math[int(latex.PLACEHOLDER_RE.search(block.text).group(1))]  # type: ignore[union-attr]
+        key = latex.normalise(span.latex)
+        if key in seen or len(key.replace(" ", "")) < MIN_LATEX_CHARS:
+            continue
+        seen.add(key)
+        before = _previous_prose(doc, block)
+        label = label_for(before, block.section)
+        context = doc.restore(strip_inline(before.text)) if before else ""
+        found.append(Formula(latex=span.latex.strip(), display=True, label=label,
+                             context=context, section=block.section, position=block.index))
+    return found
+
+
+def _previous_prose(doc: Document, block: Block) -> Block | None:
+    for prev in reversed(doc.blocks[:block.index]):
+        if prev.kind == "math":
+            continue
+        return prev if prev.kind in ("paragraph", "item", "quote", "caption") else None
+    return None
+
+
+def label_for(before: Block | None, section: str) -> str:
+    """A short name for the formula after block `before` in section `section`."""
+    if before is not None:
+        if m := _BOLD_LEAD.match(before.text):
+            label = _clean(m.group(1))
+            if label:
+                return label
+        text = strip_inline(before.text)
+        last = re.split(r"(?<=[.!?])\s+", text.strip())[-1]
+        for pattern in _NAMING:
+            if (m := pattern.search(last)) and (label := _clean(m.group("n"))):
+                return label
+    return _clean(section)
+
+
+def _clean(label: str) -> str:
+    label = _NUMBERING.sub("", strip_inline(label)).strip(" .:—–-")
+    label = re.sub(r"\s+", " ", label)
+    if latex.PLACEHOLDER_RE.search(label) or label.lower() in _WEAK_LABELS:
+        return ""
+    if len(label.split()) > 8:
+        return ""
+    return label

@@ -1,0 +1,80 @@
+"""The library entry point: sources in, cards out (no store, no output format).
+
+`generate(["feed.xml", "posts/"])` reads every source, extracts all posts in one spaCy
+pass, writes each post's cards and drops cards that repeat one already made for the same
+series. Failures of single sources or entries are collected, never raised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from studykit.cards import CardOptions, Selection, post_key, select_cards
+from studykit.errors import SourceError
+from studykit.extract import Extraction, extract_all
+from studykit.models import Card, Post
+from studykit.sources.load import load_source
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class GenerateResult:
+    """Everything one run produced, including what went wrong along the way."""
+
+    cards: list[Card] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    extractions: list[Extraction] = field(default_factory=list)
+    selections: list[Selection] = field(default_factory=list)
+
+
+def read_posts(sources: Iterable[str], progress: Progress | None = None
+               ) -> tuple[list[Post], list[SourceError]]:
+    """All posts of all sources, each post once (by series and title)."""
+    posts: dict[str, Post] = {}
+    errors: list[SourceError] = []
+    for source in sources:
+        for item in load_source(source):
+            if isinstance(item, SourceError):
+                errors.append(item)
+                continue
+            if progress:
+                progress(f"read {item.title}")
+                for note in item.notes:
+                    progress(f"note: {item.url}: {note}")
+            posts.setdefault(post_key(item), item)
+    return list(posts.values()), errors
+
+
+def generate(sources: Iterable[str], options: CardOptions | None = None,
+             progress: Progress | None = None) -> GenerateResult:
+    posts, errors = read_posts(sources, progress)
+    result = GenerateResult(posts=posts, errors=errors)
+    if not posts:
+        return result
+    if progress:
+        progress(f"extracting claims from {len(posts)} post(s)")
+    result.extractions = extract_all(posts)
+    seen_by_series: dict[str, set[str]] = {}
+    for extraction in result.extractions:
+        selection = select_cards(extraction, options)
+        seen = seen_by_series.setdefault(extraction.post.series, set())
+        kept = []
+        for card in selection.cards:
+            key = _dedupe_key(card)
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(card)
+        selection.cards = kept
+        result.selections.append(selection)
+        result.cards.extend(kept)
+    return result
+
+
+def _dedupe_key(card: Card) -> str:
+    text = card.back if card.kind == "formula" else (card.cloze or card.front + card.back)
+    return re.sub(r"\W+", " ", text.lower()).strip()

@@ -1,0 +1,148 @@
+"""Math in prose: find LaTeX spans, shield them from NLP, and render them as Unicode.
+
+Dialects handled: `$...$` and `$$...$$` (Hugo/KaTeX; kramdown's inline `$$` counts as
+display only when it stands alone in its paragraph), `\\(...\\)`, `\\[...\\]` and bare
+`\\begin{equation|align|gather|multline}` environments. A `$` in prose ("costs $5") is
+not math: like pandoc, an opening `$` must be followed by a non-space and a closing `$`
+preceded by a non-space and not followed by a digit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PLACEHOLDER = "MATHSPAN{:04d}"
+PLACEHOLDER_RE = re.compile(r"MATHSPAN(\d+)")
+
+_ENVIRONMENTS = r"(?:equation|align|gather|multline|eqnarray|displaymath)\*?"
+_TOKEN = re.compile(
+    r"(?P<dd>(?<!\\)\$\$)"
+    r"|(?P<bo>\\\[)|(?P<po>\\\()"
+    rf"|(?P<env>\\begin\{{(?P<envname>{_ENVIRONMENTS})\}})"
+    r"|(?P<d>(?<![\\$])\$(?!\$))"
+)
+
+
+@dataclass(frozen=True)
+class MathSpan:
+    """One formula found in a text: where it is and what it says."""
+
+    start: int
+    end: int
+    latex: str  # the body without delimiters, verbatim
+    display: bool
+    delimiter: str  # "$", "$$", "\\(", "\\[", or "env"
+
+    @property
+    def source(self) -> str:
+        return {
+            "$": f"${self.latex}$",
+            "$$": f"$${self.latex}$$",
+            "\\(": f"\\({self.latex}\\)",
+            "\\[": f"\\[{self.latex}\\]",
+        }.get(self.delimiter, self.latex)
+
+    def as_dollars(self) -> str:
+        """The span in the card contract's notation: `$...$` inline, `$$...$$` display."""
+        return f"$${self.latex}$$" if self.display else f"${self.latex}$"
+
+
+def find_math(text: str) -> list[MathSpan]:
+    """All math spans of `text`, in order, never overlapping."""
+    spans: list[MathSpan] = []
+    pos = 0
+    while True:
+        m = _TOKEN.search(text, pos)
+        if not m:
+            return spans
+        span = _close(text, m)
+        if span is None:
+            pos = m.end()
+            continue
+        spans.append(span)
+        pos = span.end
+
+
+def _close(text: str, m: re.Match[str]) -> MathSpan | None:
+    start = m.start()
+    if m.group("dd"):
+        end = text.find("$$", m.end())
+        if end < 0 or not text[m.end():end].strip():
+            return None
+        return MathSpan(start, end + 2, text[m.end():end], _alone(text, start, end + 2), "$$")
+    if m.group("bo") or m.group("po"):
+        closer = "\\]" if m.group("bo") else "\\)"
+        end = text.find(closer, m.end())
+        if end < 0:
+            return None
+        return MathSpan(start, end + 2, text[m.end():end], bool(m.group("bo")), m.group(0))
+    if m.group("env"):
+        closer = "\\end{" + m.group("envname") + "}"
+        end = text.find(closer, m.end())
+        if end < 0:
+            return None
+        return MathSpan(start, end + len(closer), text[start:end + len(closer)], True, "env")
+    return _close_inline_dollar(text, m.end(), start)
+
+
+def _close_inline_dollar(text: str, body_start: int, start: int) -> MathSpan | None:
+    """Inline math cannot hold an unescaped `$`: the next one closes it or nothing does."""
+    if body_start >= len(text) or text[body_start].isspace():
+        return None
+    end = body_start
+    while True:
+        end = text.find("$", end)
+        if end < 0:
+            return None
+        if text[end - 1] != "\\":
+            break
+        end += 1
+    body = text[body_start:end]
+    closes = not text[end - 1].isspace() and "\n\n" not in body
+    closes = closes and not (end + 1 < len(text) and text[end + 1].isdigit())
+    if closes and text[end + 1:end + 2] != "$":
+        return MathSpan(start, end + 1, body, False, "$")
+    return None
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """True when a `$$` span is its own paragraph (kramdown's display rule).
+
+    A `$$` block that starts a line and ends a line counts as alone even when the
+    paragraph continues on the next line, as Hugo posts often do.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[line_start:start].strip() and not text[end:line_end].strip()
+
+
+def protect(text: str) -> tuple[str, list[MathSpan]]:
+    """Replace each math span by a one-token placeholder spaCy leaves intact."""
+    spans = find_math(text)
+    out: list[str] = []
+    last = 0
+    for i, span in enumerate(spans):
+        out.append(text[last:span.start])
+        out.append(PLACEHOLDER.format(i))
+        last = span.end
+    out.append(text[last:])
+    return "".join(out), spans
+
+
+def restore(text: str, spans: list[MathSpan], dollars: bool = True) -> str:
+    """Put math back where `protect` left placeholders (as `$...$` when `dollars`)."""
+
+    def put(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        if i >= len(spans):
+            return m.group(0)
+        return spans[i].as_dollars() if dollars else spans[i].source
+
+    return PLACEHOLDER_RE.sub(put, text)
+
+
+def normalise(latex: str) -> str:
+    """Collapse whitespace: the form used to compare and deduplicate formulas."""
+    return re.sub(r"\s+", " ", latex).strip()

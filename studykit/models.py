@@ -1,0 +1,98 @@
+"""The data that flows through the pipeline: Post -> Formula/Claim -> Card.
+
+Every stage is a plain function over these pydantic models, so a script can
+build, inspect or serialise any intermediate result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CardKind = Literal["qa", "cloze", "formula"]
+ClaimKind = Literal[
+    "definition", "date", "person", "number", "comparison", "mechanism", "key_point"
+]
+
+
+def content_hash(text: str) -> str:
+    """A short, stable fingerprint of a post body (used to skip unchanged posts)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Post(BaseModel):
+    """One article, whatever it came from (feed entry, web page, Markdown file)."""
+
+    model_config = ConfigDict(frozen=False)
+
+    title: str
+    url: str = Field(description="Canonical link; a file:// URL for local files")
+    body: str = Field(description="Markdown-ish text; math kept verbatim between its delimiters")
+    published: datetime | None = None
+    series: str = "Standalone"
+    part: int | None = None
+    tags: list[str] = Field(default_factory=list)
+    summary: str = ""
+    source: str = Field(default="", description="What the user named: path or URL")
+    notes: list[str] = Field(
+        default_factory=list, description="What went wrong but was recovered, for the user"
+    )
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.title + "\n" + self.body)
+
+
+class Formula(BaseModel):
+    """A math span of a post: display equations become formula cards."""
+
+    latex: str
+    display: bool
+    label: str = Field(default="", description="A name from nearby words, e.g. 'update gate'")
+    context: str = Field(default="", description="The sentence or lead-in around it")
+    section: str = ""
+    position: int = 0
+
+
+class Claim(BaseModel):
+    """A sentence worth remembering, with what kind of fact it states."""
+
+    sentence: str = Field(description="Plain sentence, math restored as $...$")
+    kind: ClaimKind
+    term: str = Field(default="", description="The key term or answer span of the claim")
+    answer: str = Field(default="", description="The short answer a card asks for")
+    question: str = Field(default="", description="A question whose answer is `answer`")
+    score: float = 0.0
+    section: str = ""
+    position: int = 0
+    reason: str = Field(default="", description="Why it scored as it did (for inspect)")
+    dropped: str = Field(default="", description="Why it became no card, if it did not")
+    cloze_targets: list[str] = Field(default_factory=list, description="Spans worth deleting")
+
+
+class Card(BaseModel):
+    """A flashcard. The field names of the JSON contract must not change."""
+
+    id: str
+    kind: CardKind
+    front: str
+    back: str
+    cloze: str | None = None
+    series: str
+    post_title: str
+    post_url: str
+    tags: list[str] = Field(default_factory=list)
+    deck: str = ""
+    source_sentence: str = ""
+    claim_kind: str = ""
+    score: float = 0.0
+
+    def contract_dict(self) -> dict:
+        """The card as one JSON object of `studykit generate --format jsonl`."""
+        data = self.model_dump()
+        if data["cloze"] is None:
+            del data["cloze"]
+        return data

@@ -1,0 +1,113 @@
+"""RSS/Atom feeds: entries, and the full article behind each entry.
+
+For each entry the linked page is fetched (http/https only); when that fails, the
+feed's own content or summary stands in and the post carries a note saying so.
+A local feed may link to local files with relative paths (resolved beside the feed).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlparse
+
+import feedparser
+
+from studykit import series as series_mod
+from studykit.errors import SourceError
+from studykit.models import Post
+from studykit.sources.html import fragment_to_markdown
+
+ArticleLoader = Callable[[str], Post]
+
+
+def parse_feed(data: bytes | str, source: str) -> list[dict]:
+    """Entries of a feed as plain dicts; a clear SourceError when it is not a feed."""
+    parsed = feedparser.parse(data)
+    version = parsed.get("version") or ""
+    if not parsed.entries:
+        if parsed.bozo and not version:
+            reason = str(parsed.get("bozo_exception") or "unreadable XML").splitlines()[0]
+            raise SourceError(source, f"not a readable RSS/Atom feed: {reason}",
+                              "check that the URL or file is the feed itself")
+        raise SourceError(source, "feed has no entries", "nothing to make cards from")
+    return [_entry(e) for e in parsed.entries]
+
+
+def _entry(e) -> dict:
+    content = ""
+    if e.get("content"):
+        content = max((c.get("value", "") for c in e.content), key=len)
+    stamp = e.get("published_parsed") or e.get("updated_parsed")
+    published = (datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc)
+                 if stamp else None)
+    return {
+        "title": (e.get("title") or "").strip(),
+        "link": (e.get("link") or "").strip(),
+        "published": published,
+        "summary": e.get("summary") or "",
+        "content": content,
+        "categories": [t.get("term", "") for t in e.get("tags", []) if t.get("term")],
+    }
+
+
+def posts_from_feed(entries: list[dict], feed_source: str, load_article: ArticleLoader,
+                    local_dir: Path | None = None) -> Iterator[Post | SourceError]:
+    """One Post per entry: the full article when it can be had, else the feed's own text."""
+    for entry in entries:
+        title = entry["title"] or entry["link"] or "untitled"
+        try:
+            post = load_article(_article_location(entry["link"], local_dir, feed_source))
+        except SourceError as exc:
+            fallback = _fallback_post(entry, feed_source)
+            if fallback is None:
+                yield SourceError(entry["link"] or feed_source,
+                                  f"entry '{title}': {exc.reason}; the feed has no text for it")
+                continue
+            fallback.notes.append(f"full article unavailable ({exc.reason}); "
+                                  "using the feed's own text")
+            yield fallback
+            continue
+        _merge_entry(post, entry)
+        yield post
+
+
+def _article_location(link: str, local_dir: Path | None, feed_source: str) -> str:
+    scheme = urlparse(link).scheme.lower()
+    if scheme in ("http", "https"):
+        return link
+    if not link:
+        raise SourceError(feed_source, "entry has no link")
+    if local_dir is not None and not scheme:
+        path = (local_dir / link).resolve()
+        if path.is_relative_to(local_dir.resolve()):
+            return str(path)
+    raise SourceError(link, f"link scheme '{scheme or 'relative'}' refused",
+                      "feeds may link to http(s) pages only")
+
+
+def _fallback_post(entry: dict, feed_source: str) -> Post | None:
+    html = entry["content"] or entry["summary"]
+    body = fragment_to_markdown(html) if html else ""
+    if not body.strip():
+        return None
+    series, part, title = series_mod.resolve(entry["title"], entry["link"])
+    return Post(title=title or "untitled", url=entry["link"] or feed_source, body=body,
+                published=entry["published"], series=series, part=part,
+                tags=entry["categories"], summary=fragment_to_markdown(entry["summary"]),
+                source=feed_source)
+
+
+def _merge_entry(post: Post, entry: dict) -> None:
+    """The feed knows the title, date and categories best; keep the article's body."""
+    if entry["title"]:
+        series, part, title = series_mod.resolve(entry["title"], entry["link"])
+        if post.series == series_mod.STANDALONE or series != series_mod.STANDALONE:
+            post.series, post.title = series, title
+            post.part = part if part is not None else post.part
+    post.published = post.published or entry["published"]
+    post.tags = list(dict.fromkeys(post.tags + entry["categories"]))
+    if entry["link"].startswith(("http://", "https://")):
+        post.url = entry["link"]

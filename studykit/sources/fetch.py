@@ -1,0 +1,237 @@
+"""A careful HTTP GET for article pages and feeds.
+
+Owns: which URLs may be fetched (http/https only, on every redirect hop), redirect
+following with loop and hop limits, conditional requests (ETag / Last-Modified),
+polite retries on 429/503 with Retry-After, a hard cap on the body size, refusing binary
+content, and decoding the body to text. Every failure is a `FetchError(url, reason, hint)`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from importlib.metadata import PackageNotFoundError, version
+
+import httpx
+
+from studykit.errors import FetchError
+
+__all__ = ["USER_AGENT", "FetchResult", "fetch"]
+
+
+def _package_version() -> str:
+    try:
+        return version("studykit")
+    except PackageNotFoundError:
+        return "0.1"
+
+
+USER_AGENT = f"studykit/{_package_version()} (+https://github.com/studykit/studykit)"
+_ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,text/*;q=0.8"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_RETRYABLE = frozenset({429, 503})
+_MAX_RETRIES = 2
+_SNIFF_BYTES = 1024
+
+
+@dataclass
+class FetchResult:
+    url: str
+    status: int
+    content: bytes
+    text: str
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+
+
+def fetch(
+    url: str,
+    *,
+    timeout: float = 15.0,
+    max_bytes: int = 10_000_000,
+    max_redirects: int = 5,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_retry_wait: float = 10.0,
+    client: httpx.Client | None = None,
+) -> FetchResult:
+    """GET `url` and return its decoded text, or raise FetchError saying what went wrong."""
+    _check_scheme(url, url)
+    headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    own_client = client is None
+    client = client or httpx.Client(timeout=timeout)
+    try:
+        return _follow_redirects(client, url, headers, timeout, max_bytes, max_redirects, max_retry_wait)
+    finally:
+        if own_client:
+            client.close()
+
+
+def _check_scheme(original: str, target: str) -> None:
+    scheme = target.split(":", 1)[0].lower() if ":" in target else ""
+    if scheme in ("http", "https"):
+        return
+    where = "" if original == target else f" (redirected to {target})"
+    raise FetchError(
+        original,
+        f"refusing to fetch a {scheme or 'scheme-less'} URL{where}",
+        "only http:// and https:// URLs can be fetched; use a local path for files on disk",
+    )
+
+
+def _follow_redirects(client, url, headers, timeout, max_bytes, max_redirects, max_retry_wait) -> FetchResult:
+    # Redirects are followed by hand so each hop's scheme is checked before it is requested.
+    current, seen = url, {url}
+    for _ in range(max_redirects + 1):
+        result = _get_with_retries(client, url, current, headers, timeout, max_bytes, max_retry_wait)
+        if isinstance(result, FetchResult):
+            return result
+        target = str(httpx.URL(current).join(result))
+        _check_scheme(url, target)
+        if target in seen:
+            raise FetchError(url, f"redirect loop: {target} was already visited", "the site is misconfigured; try the final URL in a browser")
+        seen.add(target)
+        current = target
+    raise FetchError(url, f"more than {max_redirects} redirects", "open the link in a browser and use the final URL")
+
+
+def _get_with_retries(client, url, current, headers, timeout, max_bytes, max_retry_wait) -> FetchResult | str:
+    """One hop: a FetchResult, or the Location to follow next."""
+    for attempt in range(_MAX_RETRIES + 1):
+        outcome = _get_once(client, url, current, headers, timeout, max_bytes)
+        if not isinstance(outcome, float):
+            return outcome
+        if attempt == _MAX_RETRIES:
+            break
+        time.sleep(min(outcome, max_retry_wait))
+    raise FetchError(url, f"server still busy or rate limiting after {_MAX_RETRIES} retries", "try again later")
+
+
+def _get_once(client, url, current, headers, timeout, max_bytes) -> FetchResult | str | float:
+    """One request: a FetchResult, a Location (str) or a Retry-After delay in seconds (float)."""
+    try:
+        with client.stream("GET", current, headers=headers, timeout=timeout, follow_redirects=False) as response:
+            return _handle_response(url, response, max_bytes)
+    except httpx.TimeoutException as exc:
+        raise FetchError(url, f"timed out after {timeout:g}s", "the server is slow or unreachable; try again later") from exc
+    except httpx.TransportError as exc:
+        raise FetchError(url, f"could not connect ({exc or type(exc).__name__})", "check the URL and your network connection") from exc
+    except httpx.InvalidURL as exc:
+        raise FetchError(url, f"invalid URL ({exc})", "check the link") from exc
+
+
+def _handle_response(url: str, response: httpx.Response, max_bytes: int) -> FetchResult | str | float:
+    status = response.status_code
+    if status in _REDIRECTS and response.headers.get("location"):
+        return response.headers["location"]
+    if status in _RETRYABLE:
+        delay = _retry_after(response.headers.get("retry-after"))
+        if delay is not None:
+            return delay
+    if status == 304:
+        return _result(response, b"", "", not_modified=True)
+    if status >= 400:
+        raise FetchError(url, f"HTTP {status} {response.reason_phrase}".strip(), _status_hint(status))
+    content_type = response.headers.get("content-type", "")
+    if content_type and not _is_textual(content_type):
+        raise FetchError(url, f"not a text document (Content-Type: {content_type})", "studykit reads HTML pages and feeds only")
+    content = _read_capped(url, response, max_bytes)
+    if not content_type and b"\x00" in content[:_SNIFF_BYTES]:
+        raise FetchError(url, "not a text document (the body looks binary)", "studykit reads HTML pages and feeds only")
+    return _result(response, content, _decode(content, content_type), not_modified=False)
+
+
+def _result(response: httpx.Response, content: bytes, text: str, *, not_modified: bool) -> FetchResult:
+    return FetchResult(
+        url=str(response.url),
+        status=response.status_code,
+        content=content,
+        text=text,
+        content_type=response.headers.get("content-type", ""),
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+        not_modified=not_modified,
+    )
+
+
+def _read_capped(url: str, response: httpx.Response, max_bytes: int) -> bytes:
+    too_big = FetchError(url, f"response is larger than the {max_bytes:,}-byte limit", "raise max_bytes if this page is really that big")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise too_big
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise too_big
+    return bytes(body)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)
+
+
+def _status_hint(status: int) -> str:
+    if status in (404, 410):
+        return "check the link: the page may have moved or been removed"
+    if status in (401, 403):
+        return "the page needs a login or refuses automated clients"
+    if status == 429:
+        return "the server is rate limiting; try again later"
+    if status >= 500:
+        return "the server had a problem; try again later"
+    return "check the link"
+
+
+def _is_textual(content_type: str) -> bool:
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return (
+        mime.startswith("text/")
+        or mime.endswith("/xml")
+        or mime.endswith("+xml")
+        or mime == "application/json"
+        or mime.endswith("+json")
+    )
+
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_DOCUMENT_CHARSET = re.compile(
+    r"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.I
+)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _decode(content: bytes, content_type: str) -> str:
+    """Decode with the header charset, else the document's own declaration, else UTF-8."""
+    bom = next((name for mark, name in _BOMS if content.startswith(mark)), None)
+    header = _HEADER_CHARSET.search(content_type)
+    declared = _DOCUMENT_CHARSET.search(content[:4096].decode("ascii", errors="replace"))
+    candidates = [bom, header and header.group(1), declared and (declared.group(1) or declared.group(2)), "utf-8"]
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            return content.decode(name, errors="replace")
+        except LookupError:
+            continue  # unknown or non-text codec name: fall through to the next guess
+    return content.decode("utf-8", errors="replace")

@@ -1,0 +1,112 @@
+"""From whatever the user names (URL, file, folder) to Posts.
+
+`load_source` yields Posts and, for parts that failed, SourceErrors: one bad entry or
+file never stops the rest of a run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+from studykit.errors import SourceError
+from studykit.models import Post
+from studykit.sources.feed import parse_feed, posts_from_feed
+from studykit.sources.fetch import fetch
+from studykit.sources.markdown import read_markdown_file, read_text_file
+from studykit.sources.web import fetch_article, post_from_html, read_html_file
+
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
+# Hugo section indexes and repo readmes are not posts.
+SKIPPED_NAMES = {"_index.md", "index.xml", "readme.md", "license.md", "changelog.md"}
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source))
+
+
+def looks_like_feed(data: bytes) -> bool:
+    return bool(_FEED_ROOT.search(data[:4096]))
+
+
+def load_source(source: str) -> Iterator[Post | SourceError]:
+    """Posts of one source; failures come as SourceError items, not exceptions."""
+    try:
+        if is_url(source):
+            yield from _load_url(source)
+            return
+        path = Path(source).expanduser()
+        if path.is_dir():
+            yield from _load_folder(path)
+        elif path.is_file():
+            yield from _load_file(path)
+        else:
+            raise SourceError(source, "no such file, folder or URL",
+                              "check the path; URLs must start with http:// or https://")
+    except SourceError as exc:
+        yield exc
+
+
+def _load_url(url: str) -> Iterator[Post | SourceError]:
+    if urlparse(url).scheme.lower() not in ("http", "https"):
+        raise SourceError(url, "only http:// and https:// URLs can be fetched",
+                          "give a local path for files")
+    result = fetch(url)
+    if looks_like_feed(result.content):
+        yield from posts_from_feed(parse_feed(result.content, url), url, fetch_article)
+    else:
+        yield post_from_html(result.text, url, result.url)
+
+
+def _load_file(path: Path) -> Iterator[Post | SourceError]:
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        yield read_markdown_file(path)
+    elif suffix in HTML_SUFFIXES:
+        yield read_html_file(path)
+    else:
+        text = read_text_file(path)
+        data = text.encode("utf-8")
+        if suffix in FEED_SUFFIXES or looks_like_feed(data):
+            yield from posts_from_feed(parse_feed(data, str(path)), str(path), _load_local_article,
+                                       local_dir=path.parent)
+        elif "<html" in text[:2048].lower():
+            yield read_html_file(path)
+        else:
+            raise SourceError(str(path), "not a Markdown, HTML or feed file",
+                              "use .md, .html or an RSS/Atom feed")
+
+
+def _load_local_article(location: str) -> Post:
+    """A feed entry's article: fetched when a URL, read when a local file."""
+    if is_url(location):
+        return fetch_article(location)
+    path = Path(location)
+    if not path.is_file():
+        raise SourceError(location, "linked file does not exist")
+    posts = [p for p in _load_file(path) if isinstance(p, Post)]
+    if not posts:
+        raise SourceError(location, "linked file holds no article")
+    return posts[0]
+
+
+def _load_folder(folder: Path) -> Iterator[Post | SourceError]:
+    files = sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in MARKDOWN_SUFFIXES | HTML_SUFFIXES
+        and p.name.lower() not in SKIPPED_NAMES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+    if not files:
+        raise SourceError(str(folder), "folder holds no .md or .html posts",
+                          "point at a folder of Markdown or HTML articles")
+    for path in files:
+        try:
+            yield from _load_file(path)
+        except SourceError as exc:
+            yield exc

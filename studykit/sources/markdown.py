@@ -1,0 +1,106 @@
+"""Local Markdown posts: Hugo/Jekyll front matter (YAML `---` or TOML `+++`) and body."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from studykit import series as series_mod
+from studykit.errors import SourceError
+from studykit.models import Post
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+    """(front matter dict, body). A post without front matter has an empty dict."""
+    text = text.lstrip("\ufeff")
+    for fence, loader in (("---", _load_yaml), ("+++", tomllib.loads)):
+        if text.startswith(fence + "\n") or text.startswith(fence + "\r\n"):
+            end = text.find("\n" + fence, len(fence))
+            if end < 0:
+                raise SourceError(source, f"front matter opened with {fence} is never closed",
+                                  f"add a closing {fence} line")
+            raw = text[len(fence) + 1:end]
+            body = text[end + len(fence) + 1:].lstrip("\r\n")
+            try:
+                meta = loader(raw) or {}
+            except Exception as exc:  # yaml and toml raise their own error trees
+                raise SourceError(source, f"front matter is not valid: {str(exc).splitlines()[0]}",
+                                  "fix the YAML/TOML between the fences") from None
+            if not isinstance(meta, dict):
+                raise SourceError(source, "front matter is not a mapping of keys to values")
+            return meta, body
+    return {}, text
+
+
+def _load_yaml(raw: str) -> Any:
+    return yaml.safe_load(raw)
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """Front matter dates come as datetime, date or text; all become UTC-aware."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=timezone.utc)
+    if isinstance(value, str) and value.strip():
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return None
+
+
+def _tags(meta: dict[str, Any]) -> list[str]:
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    return [str(t).strip() for t in tags if str(t).strip()]
+
+
+def post_from_markdown(text: str, source: str, url: str = "") -> Post:
+    """A Post from Markdown source text (`source` names it in errors)."""
+    meta, body = split_front_matter(text, source)
+    title = str(meta.get("title") or "").strip() or _first_heading(body) or Path(source).stem
+    url = str(meta.get("url") or meta.get("permalink") or url or source)
+    series, part, title = series_mod.resolve(
+        title, url, meta.get("series"),
+        meta.get("series_order", meta.get("part", meta.get("series_part"))),
+    )
+    return Post(
+        title=title, url=url, body=body, series=series, part=part, tags=_tags(meta),
+        published=as_datetime(meta.get("date") or meta.get("published")),
+        summary=str(meta.get("description") or meta.get("summary") or ""), source=source,
+    )
+
+
+def _first_heading(body: str) -> str:
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return ""
+
+
+def read_markdown_file(path: Path) -> Post:
+    """A Post from a `.md` file; errors name the file and what to do."""
+    data = read_text_file(path)
+    return post_from_markdown(data, str(path), path.resolve().as_uri())
+
+
+def read_text_file(path: Path, max_bytes: int = 20_000_000) -> str:
+    """Text of a local file, refusing binaries and oversized files with a clear error."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(str(path), f"file is {size // 1_000_000} MB, over the "
+                              f"{max_bytes // 1_000_000} MB limit", "split it or pass a smaller file")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+    if b"\x00" in raw[:4096]:
+        raise SourceError(str(path), "file is binary, not text", "pass a .md, .html or feed file")
+    return raw.decode("utf-8", errors="replace")

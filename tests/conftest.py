@@ -1,0 +1,35 @@
+"""Shared fixtures: paths to the sample data, the shared corpus, and a loaded spaCy model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+EVAL_DEV = SHARED / "eval-dev"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The real third-party corpus beside the repo; tests skip when it is absent."""
+    if not (CORPUS / "articles").is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from studykit import nlp as nlp_mod
+
+    return nlp_mod.load()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch):
+    """Every test gets its own data directory: no test touches the user's files."""
+    monkeypatch.setenv("STUDYKIT_HOME", str(tmp_path / "studykit-home"))
