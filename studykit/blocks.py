@@ -40,6 +40,12 @@ class Block:
     level: int = 0
     index: int = 0
     bold: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # table rows: the table's header cells
+
+    @property
+    def cells(self) -> list[str]:
+        """Table rows: the cells, inline syntax removed."""
+        return [strip_inline(c).strip() for c in self.text.strip().strip("|").split("|")]
 
     @property
     def plain(self) -> str:
@@ -119,9 +125,22 @@ def parse(body: str) -> Document:
         if kind == "table":
             flush()
     flush()
+    _attach_table_headers(blocks)
     for i, block in enumerate(blocks):
         block.index = i
     return Document(blocks, spans)
+
+
+def _attach_table_headers(blocks: list[Block]) -> None:
+    """Each table row learns the header cells of the table it belongs to."""
+    header: list[str] = []
+    for block in blocks:
+        if block.kind == "table_header":
+            header = block.cells
+        elif block.kind == "table":
+            block.header = header
+        else:
+            header = []
 
 
 def _line_kind(line: str) -> BlockKind:
@@ -140,6 +159,8 @@ def _add(blocks: list[Block], kind: str, text: str, section: str,
     if not text:
         return
     if kind == "table" and re.fullmatch(r"[|:\-\s]+", text):
+        if blocks and blocks[-1].kind == "table":
+            blocks[-1].kind = "table_header"  # the row above a |---| line is the header
         return
     if kind == "paragraph" and (caption := _CAPTION.match(text)):
         text, kind = caption.group(1), "caption"

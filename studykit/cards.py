@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from studykit import series as series_mod
+from studykit.claims import mentions
 from studykit.extract import Extraction
 from studykit.models import Card, Claim, Formula, Post
 
@@ -24,12 +25,13 @@ MAX_ANSWER_WORDS = 30
 class CardOptions:
     """How many cards of which kinds a post gets."""
 
-    per_1k_words: float = 7.0
+    per_1k_words: float = 8.0
     min_cards: int = 10
     max_cards: int | None = None
     kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
     min_score: float = 1.0
-    formula_share: float = 0.5  # at most this share of a post's budget goes to formulas
+    formula_share: float = 0.6  # at most this share of a post's budget goes to formulas
+    section_spread: float = 0.75  # score a claim loses for each better claim of its section
 
 
 @dataclass
@@ -74,7 +76,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None) -> 
         for formula in ranked[:limit]:
             chosen.append((formula.position, formula_card(post, formula)))
     seen: list[set[str]] = []
-    for claim in sorted(extraction.claims, key=lambda c: -c.score):
+    for claim in _spread_over_sections(extraction.claims, options.section_spread):
         if claim.dropped:
             continue
         if len(chosen) >= total:
@@ -97,6 +99,18 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None) -> 
     return Selection([c for _, c in chosen], extraction.claims)
 
 
+def _spread_over_sections(claims: list[Claim], spread: float) -> list[Claim]:
+    """Claims best first, each section's second-best behind other sections' best."""
+    rank: dict[str, int] = {}
+    keyed = []
+    for claim in sorted(claims, key=lambda c: -c.score):
+        r = rank.get(claim.section, 0) if not claim.dropped else 0
+        if not claim.dropped:
+            rank[claim.section] = r + 1
+        keyed.append((claim.score - spread * r, claim))
+    return [c for _, c in sorted(keyed, key=lambda kc: -kc[0])]
+
+
 def _word_set(text: str) -> set[str]:
     return set(re.findall(r"\w{3,}", text.lower()))
 
@@ -117,15 +131,48 @@ def _card(post: Post, kind: str, key: str, front: str, back: str, **extra) -> Ca
 
 
 def formula_card(post: Post, formula: Formula) -> Card:
+    """Ask for a display formula by its name, its left-hand side and the words before it."""
     topic = short_title(post)
+    lhs = _left_side(formula.latex)
     if formula.label:
-        front = f"{topic}: what is the formula for {_lower_first(formula.label)}?"
-    elif formula.context:
-        front = f"{topic}: which formula completes this? “{_trim(formula.context, 40)}”"
+        ask = f"what is the formula for {_lower_first(formula.label)}?"
+        if lhs:
+            ask += f" (${lhs}$ = ?)"
+    elif lhs:
+        ask = f"what is ${lhs}$?"
     else:
-        front = f"{topic}: write the key formula of “{formula.section or post.title}”."
+        ask = "which formula comes next?"
+    where = formula.section if formula.section and formula.section != formula.label else ""
+    front = f"{topic}{f' — {where}' if where else ''}: {ask}"
+    if formula.context and not formula.context.endswith((".", "!", "?")):
+        front += f"\n“{_trim(formula.context, 35)}”"
+    elif not formula.label and not lhs and formula.context:
+        front += f"\nAfter: “{_trim(formula.context, 35)}”"
     return _card(post, "formula", formula.latex, front, f"$${formula.latex}$$",
                  source_sentence=formula.context, claim_kind="formula")
+
+
+def _left_side(formula: str) -> str:
+    """The short left-hand side of `a = b` (top level only), or ""."""
+    depth = 0
+    for i, ch in enumerate(formula):
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif ch == "=" and depth == 0 and formula[i - 1:i] not in ("<", ">", "!", "\\"):
+            lhs = formula[:i].strip().rstrip("&").strip()
+            if 0 < len(lhs) <= 40 and "\\\\" not in lhs and "\\begin" not in lhs:
+                return lhs
+            return ""
+    return ""
+
+
+def _with_context(claim: Claim, text: str) -> str:
+    """'[Section] sentence' when the sentence does not name its section's topic itself."""
+    if claim.context and not mentions(claim.sentence, claim.context):
+        return f"[{claim.context}] {text}"
+    return text
 
 
 def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
@@ -146,13 +193,18 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
     for i, target in enumerate(groups, start=1):
         cloze = _replace_outside_math(cloze, target, f"{{{{c{i}::{_cloze_safe(target)}}}}}")
         front = _replace_outside_math(front, target, BLANK)
-    return _card(post, "cloze", claim.sentence, front, claim.sentence, cloze=cloze,
+    front, back, cloze = (_with_context(claim, t) for t in (front, claim.sentence, cloze))
+    return _card(post, "cloze", claim.sentence, front, back, cloze=cloze,
                  source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
 
 
 def _deletable(sentence: str, target: str) -> bool:
     return (len(target.strip()) > 2 and target.strip() != sentence.strip()
             and _outside_math_index(sentence, target) >= 0)
+
+
+def _is_whole_math(text: str, i: int, target: str) -> bool:
+    return target.startswith("$") and (i, i + len(target)) in _math_ranges(text)
 
 
 def _math_ranges(text: str) -> list[tuple[int, int]]:
@@ -163,7 +215,7 @@ def _outside_math_index(text: str, target: str) -> int:
     ranges = _math_ranges(text)
     start = 0
     while (i := text.find(target, start)) >= 0:
-        if not any(a <= i < b for a, b in ranges):
+        if _is_whole_math(text, i, target) or not any(a <= i < b for a, b in ranges):
             return i
         start = i + 1
     return -1

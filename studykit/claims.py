@@ -48,6 +48,10 @@ _DEFINITION = re.compile(
 _INSIGHT = re.compile(r"^\**(?:key (?:insight|idea|takeaway|point)|insight|takeaway|tl;dr|"
                       r"summary|rule of thumb|bottom line|in a nutshell)\b", re.I)
 _DEFINITION_VERBS = {"be"}
+_KEY_PHRASE = re.compile(r"\b(?:key (?:insight|idea|point|observation)|core idea|main idea|"
+                         r"the trick|crucial(?:ly)?|the heart of|most important|rule of thumb|"
+                         r"the bottom line|in a nutshell|non-negotiable|always|never)\b", re.I)
+_MATH_NUMBER = re.compile(r"=\s*-?\d")
 
 
 def clean_sentence(text: str) -> str:
@@ -74,7 +78,7 @@ def subject_of(sent: Span) -> str:
     return ""
 
 
-def resolve_pronoun(text: str, previous_subject: str) -> str | None:
+def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) -> str | None:
     """Replace a leading 'It'/'They'/'This X' using the previous subject; None if impossible."""
     m = _PRONOUN_START.match(text)
     if not m:
@@ -85,7 +89,10 @@ def resolve_pronoun(text: str, previous_subject: str) -> str | None:
         if word == "it" and rest.startswith("'s "):
             rest = " is " + rest[3:]
         return previous_subject[:1].upper() + previous_subject[1:] + rest
-    if word in ("this", "these") and re.match(r"^\w+\s+[a-z]+", text[m.end():].strip()):
+    if word in ("this", "these") and previous_subject and _followed_by_verb(sent, word):
+        return previous_subject[:1].upper() + previous_subject[1:] + text[m.end():]
+    if (word in ("this", "these", "that", "those") and not _followed_by_verb(sent, word)
+            and re.match(r"^\w+\s+[a-z]+", text[m.end():].strip())):
         follower = text[m.end():].split()[0].lower()
         if follower not in ("is", "was", "means", "makes", "gives", "shows", "matters", "has",
                             "lets", "allows", "explains", "works", "also", "happens", "can",
@@ -94,22 +101,38 @@ def resolve_pronoun(text: str, previous_subject: str) -> str | None:
     return None
 
 
-def judge(sent: Span, text: str, block: Block, position: int) -> Claim:
-    """Score a cleaned sentence (`text`, placeholders in) from `block`."""
+def _followed_by_verb(sent: Span | None, word: str) -> bool:
+    """'This maximises ...' (a pronoun) rather than 'This gate ...' (a determiner)."""
+    if sent is None:
+        return True
+    for tok in sent[:6]:
+        if tok.lower_ == word:
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            return nxt is None or nxt.pos_ in ("VERB", "AUX", "ADV", "PART", "PUNCT")
+    return True
+
+
+def judge(sent: Span, text: str, block: Block, position: int,
+          math_sources: list[str] | None = None) -> Claim:
+    """Score a cleaned sentence (`text`, placeholders in) from `block`.
+
+    `math_sources` are the restored inline formulas of the sentence, in order.
+    """
     claim = Claim(sentence=text, kind="key_point", section=block.section, position=position)
+    math_sources = math_sources or []
     words = len(text.split())
     reasons: list[str] = []
     if words < MIN_WORDS:
         claim.dropped = f"too short ({words} words)"
     elif words > MAX_WORDS:
         claim.dropped = f"too long ({words} words)"
-    elif text.rstrip().endswith((":", "?")):
+    elif text.rstrip().endswith("?") or (text.rstrip().endswith(":") and words < 8):
         claim.dropped = "a lead-in or a question, not a statement"
     elif _META.search(text):
         claim.dropped = "talks about the article, not the subject"
     elif _PRONOUN_START.match(text):
         claim.dropped = "starts with a pronoun that cannot be resolved"
-    elif len(latex.PLACEHOLDER_RE.findall(text)) * 3 > words:
+    elif len(math_sources) * 3 > words:
         claim.dropped = "mostly math"
     if claim.dropped:
         return claim
@@ -140,7 +163,8 @@ def judge(sent: Span, text: str, block: Block, position: int) -> Claim:
     numbers = [m.group(0).strip() for m in _NUMBER.finditer(text)
                if not _YEAR.fullmatch(m.group(0).strip())]
     quantities = [e.text for e in sent.ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
-    if quantities or any(re.search(r"[%×]|\d\s*x\b", n) for n in numbers):
+    math_numbers = [m for m in math_sources if _MATH_NUMBER.search(m)]
+    if quantities or math_numbers or any(re.search(r"[%×]|\d\s*x\b", n) for n in numbers):
         score += 1.5
         kind = "number" if kind == "key_point" else kind
         reasons.append("quantity")
@@ -157,17 +181,37 @@ def judge(sent: Span, text: str, block: Block, position: int) -> Claim:
     if block.kind == "quote" or _INSIGHT.match(block.text):
         score += 1.0
         reasons.append("highlighted block")
+    if _KEY_PHRASE.search(text):
+        score += 1.0
+        reasons.append("marked as key")
+    if block.section and mentions(text, block.section):
+        score += 0.5
+        reasons.append("on the section's topic")
     if block.kind == "caption":
         score += 0.25
     if words > 40:
         score -= 1.0
-    if latex.PLACEHOLDER_RE.search(text):
-        score -= 0.25 * len(latex.PLACEHOLDER_RE.findall(text))
+    if text.rstrip().endswith(":"):
+        claim.sentence = text.rstrip()[:-1].rstrip() + "."
+        score -= 0.5
+    score -= 0.25 * sum(1 for m in math_sources if not _MATH_NUMBER.search(m))
     claim.kind = kind  # type: ignore[assignment]
     claim.score = round(score, 2)
     claim.reason = ", ".join(reasons) or "plain statement"
     claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers)
+    claim.cloze_targets += [f"${m}$" for m in math_numbers]
+    claim.cloze_targets += _noun_targets(sent)
     return claim
+
+
+def mentions(text: str, heading: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w\-]{3,}", heading) if w.lower() not in _HEADING_FILLER]
+    low = text.lower()
+    return bool(words) and sum(w.lower() in low for w in words) * 2 >= len(words)
+
+
+_HEADING_FILLER = {"what", "when", "why", "how", "does", "with", "from", "into", "your", "their",
+                   "part", "step", "case", "study", "example", "examples", "overview", "summary"}
 
 
 def _definition(sent: Span, text: str) -> tuple[str, str] | None:
@@ -196,6 +240,22 @@ def _definition(sent: Span, text: str) -> tuple[str, str] | None:
     definiens = sent.doc[attr[0].left_edge.i:sent.end].text.rstrip(" .")
     term = re.sub(r"^(?:the|a|an)\s+", "", term_span.text, flags=re.I)
     return term, definiens
+
+
+def _noun_targets(sent: Span) -> list[str]:
+    """Fallback deletions: names and compound noun phrases, most specific first."""
+    chunks = []
+    for chunk in sent.noun_chunks:
+        toks = [t for t in chunk if t.pos_ not in ("DET", "PRON") and t.lower_ not in ("such", "which")]
+        if not toks or any(latex.PLACEHOLDER_RE.fullmatch(t.text) for t in toks):
+            continue
+        text = sent.doc[toks[0].i:toks[-1].i + 1].text
+        if len(text) < 4 or len(toks) > 4:
+            continue
+        proper = any(t.pos_ == "PROPN" or t.text.isupper() for t in toks)
+        is_subject = chunk.root.dep_ in ("nsubj", "nsubjpass")
+        chunks.append((not proper, is_subject, -len(toks), text))
+    return [c[-1] for c in sorted(chunks)]
 
 
 def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: list[str],

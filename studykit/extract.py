@@ -15,11 +15,14 @@ from spacy.language import Language
 
 from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
+from studykit import latex
 from studykit import nlp as nlp_mod
 from studykit.formulas import formulas_of
 from studykit.models import Claim, Formula, Post
 
 PROSE_KINDS = ("paragraph", "item", "quote", "caption")
+_QUESTION_HEADING = re.compile(r"^(?:why|how|what|when|where|which|who|is|are|do|does|can|should)\b", re.I)
+_HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part \d+:?)\s+", re.I)
 # Sections that describe the article rather than the subject.
 SKIPPED_SECTIONS = re.compile(
     r"^(?:what you will learn|what you'll learn|prerequisites?|references?|further reading|"
@@ -61,30 +64,87 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None,
         extraction = Extraction(post, formulas_of(doc), words=prose_words(post.body))
         position = 0
         for block in prose:
-            previous_subject = ""
-            for sent in next(spacy_docs).sents:
-                claim = _claim(sent, block, position, previous_subject)
+            opens = _opens_section(doc, block)
+            previous_subject = section_topic(block.section) if opens else ""
+            for i, sent in enumerate(next(spacy_docs).sents):
+                claim = _claim(sent, block, position, previous_subject, doc)
+                if claim is not None and opens and i == 0 and not claim.dropped:
+                    claim.score += 0.75
+                    claim.reason += ", opens its section"
                 previous_subject = claims_mod.subject_of(sent) or previous_subject
                 position += 1
                 if claim is not None:
                     extraction.claims.append(_restored(claim, doc))
+        extraction.claims += _table_claims(doc, position)
         results.append(extraction)
     return results
+
+
+def section_topic(heading: str) -> str:
+    """The noun phrase a heading names ("CRD: contrastive ..." -> "CRD"), or ""."""
+    heading = _HEADING_NUMBER.sub("", heading).strip()
+    topic = re.split(r"\s*[:—–(]\s*|\s+-\s+", heading)[0].strip()
+    if not topic or _QUESTION_HEADING.match(topic) or len(topic.split()) > 5:
+        return ""
+    return topic
+
+
+def section_context(heading: str) -> str:
+    """The heading as card context: numbering removed."""
+    return _HEADING_NUMBER.sub("", heading).strip()
+
+
+def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
+    """True for the first prose block under a heading (its 'This' is the heading's topic)."""
+    for prev in reversed(doc.blocks[:block.index]):
+        if prev.kind == "heading":
+            return True
+        if prev.kind in PROSE_KINDS:
+            return False
+    return False
+
+
+def _table_claims(doc: blocks_mod.Document, position: int) -> list[Claim]:
+    """Table rows with a number or a bold cell become claims: 'Row — Column: value'."""
+    found = []
+    for block in doc.blocks:
+        if block.kind != "table" or not block.header or SKIPPED_SECTIONS.match(block.section):
+            continue
+        cells = block.cells
+        pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]
+        if not cells[0] or not pairs:
+            continue
+        targets = [b for b in block.bold if b != cells[0]] or [
+            v for _, v in pairs if re.search(r"\d", v)]
+        if not targets:
+            continue
+        sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))
+        score = 1.0 + (1.5 if block.bold else 0.0) + (0.5 if len(pairs) <= 3 else 0.0)
+        found.append(Claim(
+            sentence=sentence, kind="number", section=block.section, position=position + block.index,
+            context=section_context(block.section), score=score, reason="table row",
+            cloze_targets=[doc.restore(blocks_mod.strip_inline(t)) for t in targets[:1]]))
+    return found
 
 
 def extract(post: Post, nlp: Language | None = None) -> Extraction:
     return extract_all([post], nlp)[0]
 
 
-def _claim(sent, block, position: int, previous_subject: str) -> Claim | None:
+def _claim(sent, block, position: int, previous_subject: str,
+           doc: blocks_mod.Document) -> Claim | None:
     raw = sent.text.strip()
     if not raw or not re.search(r"[A-Za-z]{3}", raw):
         return None
     text = claims_mod.clean_sentence(raw)
-    resolved = claims_mod.resolve_pronoun(text, previous_subject)
+    resolved = claims_mod.resolve_pronoun(text, previous_subject, sent)
     if resolved is not None:
         text = resolved
-    return claims_mod.judge(sent, text, block, position)
+    inline_math = [doc.math[int(i)].latex for i in latex.PLACEHOLDER_RE.findall(text)
+                   if int(i) < len(doc.math)]
+    claim = claims_mod.judge(sent, text, block, position, inline_math)
+    claim.context = section_context(block.section)
+    return claim
 
 
 def _restored(claim: Claim, doc: blocks_mod.Document) -> Claim:

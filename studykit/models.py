@@ -67,6 +67,7 @@ class Claim(BaseModel):
     question: str = Field(default="", description="A question whose answer is `answer`")
     score: float = 0.0
     section: str = ""
+    context: str = Field(default="", description="Section topic shown before the sentence")
     position: int = 0
     reason: str = Field(default="", description="Why it scored as it did (for inspect)")
     dropped: str = Field(default="", description="Why it became no card, if it did not")

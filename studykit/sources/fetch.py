@@ -70,7 +70,7 @@ def fetch(
     own_client = client is None
     client = client or httpx.Client(timeout=timeout)
     try:
-        return _follow_redirects(client, url, headers, timeout, max_bytes, max_redirects, max_retry_wait)
+        return _Fetch(client, url, headers, timeout, max_bytes, max_retry_wait).run(max_redirects)
     finally:
         if own_client:
             client.close()
@@ -88,66 +88,97 @@ def _check_scheme(original: str, target: str) -> None:
     )
 
 
-def _follow_redirects(client, url, headers, timeout, max_bytes, max_redirects, max_retry_wait) -> FetchResult:
-    # Redirects are followed by hand so each hop's scheme is checked before it is requested.
-    current, seen = url, {url}
-    for _ in range(max_redirects + 1):
-        result = _get_with_retries(client, url, current, headers, timeout, max_bytes, max_retry_wait)
-        if isinstance(result, FetchResult):
+@dataclass
+class _Fetch:
+    """One fetch of `url`; `current` is the hop being requested. Errors always name `url`."""
+
+    client: httpx.Client
+    url: str
+    headers: dict[str, str]
+    timeout: float
+    max_bytes: int
+    max_retry_wait: float
+
+    def run(self, max_redirects: int) -> FetchResult:
+        # Redirects are followed by hand so each hop's scheme is checked before it is requested.
+        current, seen = self.url, {self.url}
+        for _ in range(max_redirects + 1):
+            result = self._with_retries(current)
+            if isinstance(result, FetchResult):
+                return result
+            try:
+                target = str(httpx.URL(current).join(result))
+            except httpx.InvalidURL as exc:
+                raise FetchError(self.url, f"invalid redirect target {result!r}", "the site is misconfigured") from exc
+            _check_scheme(self.url, target)
+            if target in seen:
+                raise FetchError(self.url, f"redirect loop: {target} was already visited", "the site is misconfigured; open the link in a browser")
+            seen.add(target)
+            current = target
+        raise FetchError(self.url, f"more than {max_redirects} redirects", "open the link in a browser and use the final URL")
+
+    def _with_retries(self, current: str) -> FetchResult | str:
+        """One hop: a FetchResult, or the Location to follow next."""
+        for attempt in range(_MAX_RETRIES + 1):
+            outcome = self._once(current)
+            if not isinstance(outcome, float):
+                return outcome
+            if attempt < _MAX_RETRIES:
+                time.sleep(min(outcome, self.max_retry_wait))
+        raise FetchError(self.url, f"server still busy or rate limiting after {_MAX_RETRIES} retries", "try again later")
+
+    def _once(self, current: str) -> FetchResult | str | float:
+        """One request: a FetchResult, a Location (str) or a Retry-After delay in seconds (float)."""
+        try:
+            with self.client.stream("GET", current, headers=self.headers, timeout=self.timeout, follow_redirects=False) as response:
+                return self._handle(response)
+        except httpx.TimeoutException as exc:
+            raise FetchError(self.url, f"timed out after {self.timeout:g}s", "the server is slow or unreachable; try again later") from exc
+        except httpx.TransportError as exc:
+            detail = str(exc) or type(exc).__name__
+            raise FetchError(self.url, f"could not connect ({detail})", "check the URL and your network connection") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(self.url, f"invalid URL ({exc})", "check the link") from exc
+
+    def _handle(self, response: httpx.Response) -> FetchResult | str | float:
+        status = response.status_code
+        if status in _REDIRECTS:
+            if not response.headers.get("location"):
+                raise FetchError(self.url, f"HTTP {status} redirect without a Location header", "the site is misconfigured")
+            return response.headers["location"]
+        if status in _RETRYABLE:
+            delay = _retry_after(response.headers.get("retry-after"))
+            if delay is not None:
+                return delay
+        if status == 304:
+            result = _result(response, b"", "", not_modified=True)
+            # Servers may omit validators on 304; the caller's still hold.
+            result.etag = result.etag or self.headers.get("If-None-Match")
+            result.last_modified = result.last_modified or self.headers.get("If-Modified-Since")
             return result
-        target = str(httpx.URL(current).join(result))
-        _check_scheme(url, target)
-        if target in seen:
-            raise FetchError(url, f"redirect loop: {target} was already visited", "the site is misconfigured; try the final URL in a browser")
-        seen.add(target)
-        current = target
-    raise FetchError(url, f"more than {max_redirects} redirects", "open the link in a browser and use the final URL")
+        if status >= 400:
+            raise FetchError(self.url, f"HTTP {status} {response.reason_phrase}".strip(), _status_hint(status))
+        content_type = response.headers.get("content-type", "")
+        if content_type and not _is_textual(content_type):
+            raise FetchError(self.url, f"not a text document (Content-Type: {content_type})", "studykit reads HTML pages and feeds only")
+        content = self._read_capped(response)
+        if not content_type and b"\x00" in content[:_SNIFF_BYTES]:
+            raise FetchError(self.url, "not a text document (the body looks binary)", "studykit reads HTML pages and feeds only")
+        return _result(response, content, _decode(content, content_type), not_modified=False)
 
-
-def _get_with_retries(client, url, current, headers, timeout, max_bytes, max_retry_wait) -> FetchResult | str:
-    """One hop: a FetchResult, or the Location to follow next."""
-    for attempt in range(_MAX_RETRIES + 1):
-        outcome = _get_once(client, url, current, headers, timeout, max_bytes)
-        if not isinstance(outcome, float):
-            return outcome
-        if attempt == _MAX_RETRIES:
-            break
-        time.sleep(min(outcome, max_retry_wait))
-    raise FetchError(url, f"server still busy or rate limiting after {_MAX_RETRIES} retries", "try again later")
-
-
-def _get_once(client, url, current, headers, timeout, max_bytes) -> FetchResult | str | float:
-    """One request: a FetchResult, a Location (str) or a Retry-After delay in seconds (float)."""
-    try:
-        with client.stream("GET", current, headers=headers, timeout=timeout, follow_redirects=False) as response:
-            return _handle_response(url, response, max_bytes)
-    except httpx.TimeoutException as exc:
-        raise FetchError(url, f"timed out after {timeout:g}s", "the server is slow or unreachable; try again later") from exc
-    except httpx.TransportError as exc:
-        raise FetchError(url, f"could not connect ({exc or type(exc).__name__})", "check the URL and your network connection") from exc
-    except httpx.InvalidURL as exc:
-        raise FetchError(url, f"invalid URL ({exc})", "check the link") from exc
-
-
-def _handle_response(url: str, response: httpx.Response, max_bytes: int) -> FetchResult | str | float:
-    status = response.status_code
-    if status in _REDIRECTS and response.headers.get("location"):
-        return response.headers["location"]
-    if status in _RETRYABLE:
-        delay = _retry_after(response.headers.get("retry-after"))
-        if delay is not None:
-            return delay
-    if status == 304:
-        return _result(response, b"", "", not_modified=True)
-    if status >= 400:
-        raise FetchError(url, f"HTTP {status} {response.reason_phrase}".strip(), _status_hint(status))
-    content_type = response.headers.get("content-type", "")
-    if content_type and not _is_textual(content_type):
-        raise FetchError(url, f"not a text document (Content-Type: {content_type})", "studykit reads HTML pages and feeds only")
-    content = _read_capped(url, response, max_bytes)
-    if not content_type and b"\x00" in content[:_SNIFF_BYTES]:
-        raise FetchError(url, "not a text document (the body looks binary)", "studykit reads HTML pages and feeds only")
-    return _result(response, content, _decode(content, content_type), not_modified=False)
+    def _read_capped(self, response: httpx.Response) -> bytes:
+        too_big = FetchError(
+            self.url, f"response is larger than the {self.max_bytes:,}-byte limit", "raise max_bytes if the page is really that big"
+        )
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise too_big
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise too_big
+        return bytes(body)
 
 
 def _result(response: httpx.Response, content: bytes, text: str, *, not_modified: bool) -> FetchResult:
@@ -161,19 +192,6 @@ def _result(response: httpx.Response, content: bytes, text: str, *, not_modified
         last_modified=response.headers.get("last-modified"),
         not_modified=not_modified,
     )
-
-
-def _read_capped(url: str, response: httpx.Response, max_bytes: int) -> bytes:
-    too_big = FetchError(url, f"response is larger than the {max_bytes:,}-byte limit", "raise max_bytes if this page is really that big")
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise too_big
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
-            raise too_big
-    return bytes(body)
 
 
 def _retry_after(value: str | None) -> float | None:

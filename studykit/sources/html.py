@@ -102,8 +102,13 @@ def _title(tree: LexborHTMLParser, root: LexborNode | None) -> str:
 
 
 def _heading_text(node: LexborNode) -> str:
-    # Permalink anchors ("#", "¶") sit inside many themes' headings.
-    return _collapse(node.text(deep=True)).strip().rstrip("#¶§🔗").strip()
+    text = _collapse(node.text(deep=True)).strip()
+    for anchor in node.css("a"):
+        # Permalink anchors ("#", "¶") sit at either end of many themes' headings.
+        mark = anchor.text(deep=True).strip()
+        if mark in _PERMALINK_TEXT:
+            text = text.removesuffix(mark).removeprefix(mark).strip()
+    return text
 
 
 def _strip_site_suffix(title: str, site_name: str) -> str:
@@ -243,7 +248,7 @@ _CHROME = re.compile(
     re.I,
 )
 _ID_CHROME_TAGS = frozenset({"div", "aside", "nav", "ul", "ol", "footer", "span"})
-_PERMALINK_TEXT = frozenset({"#", "¶", "§", "🔗", "link"})
+_PERMALINK_TEXT = frozenset({"#", "¶", "§", "🔗"})
 _BLOCK_TAGS = frozenset(
     "p div section article main figure details summary dl dt dd address center fieldset "
     "hgroup body html".split()
@@ -380,7 +385,6 @@ class _Renderer:
             self._flush()
             start = node.attributes.get("start") or "1"
             self.sinks.append(_ListSink(tag == "ol", int(start) if start.isdigit() else 1))
-            return _DESCEND
         elif tag == "li":
             self._flush()
             if isinstance(self.sinks[-1], _ListSink):
@@ -474,6 +478,8 @@ class _Renderer:
 
     def _inline_code(self, node: LexborNode) -> None:
         code = _collapse(node.text(deep=True)).strip()
+        if self.in_table:
+            code = code.replace("|", "\\|")  # GFM needs the escape even inside code spans
         if code:
             fence = "``" if "`" in code else "`"
             pad = " " if code.startswith("`") or code.endswith("`") else ""
