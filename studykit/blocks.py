@@ -15,7 +15,7 @@ from studykit import latex
 
 BlockKind = str  # "heading" | "paragraph" | "item" | "quote" | "math" | "table" | "caption"
 
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})[^\n]*\n.*?(?:^\1\2`*[ \t]*$|\Z)", re.S | re.M)
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^\1\2`*[ \t]*$|\Z)", re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.S)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")

@@ -25,12 +25,12 @@ MAX_ANSWER_WORDS = 30
 class CardOptions:
     """How many cards of which kinds a post gets."""
 
-    per_1k_words: float = 8.0
+    per_1k_words: float = 9.0
     min_cards: int = 10
     max_cards: int | None = None
     kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
     min_score: float = 1.0
-    formula_share: float = 0.6  # at most this share of a post's budget goes to formulas
+    formula_share: float = 0.65 # at most this share of a post's budget goes to formulas
     section_spread: float = 0.75  # score a claim loses for each better claim of its section
 
 
@@ -60,7 +60,9 @@ def card_id(key: str, kind: str, content: str) -> str:
 
 
 def budget(words: int, options: CardOptions) -> int:
-    n = max(options.min_cards, round(options.per_1k_words * words / 1000))
+    """Cards a post may get: per 1,000 words, with a floor that a short post cannot inflate."""
+    floor = max(3, min(options.min_cards, math.floor(9.5 * words / 1000)))
+    n = max(floor, round(options.per_1k_words * words / 1000))
     return min(n, options.max_cards) if options.max_cards else n
 
 

@@ -51,6 +51,8 @@ _DEFINITION_VERBS = {"be"}
 _KEY_PHRASE = re.compile(r"\b(?:key (?:insight|idea|point|observation)|core idea|main idea|"
                          r"the trick|crucial(?:ly)?|the heart of|most important|rule of thumb|"
                          r"the bottom line|in a nutshell|non-negotiable|always|never)\b", re.I)
+_NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(?: this| it)?)"
+                    r" (?:the |an? )?[\"“'*]*([\w\-’' ]{3,40}?)[\"”'*]*(?=[,.;:)]|$)")
 _MATH_NUMBER = re.compile(r"=\s*-?\d")
 
 
@@ -144,7 +146,16 @@ def judge(sent: Span, text: str, block: Block, position: int,
         reasons.append("bold term")
         claim.term = bold[0]
     kind = "key_point"
-    definition = _definition(sent, text)
+    named = _NAMED.search(text)
+    named_term = named.group(1).strip("* ") if named else ""
+    if named_term and not _PRONOUN_START.match(named_term):
+        score += 2.0
+        kind = "definition"
+        claim.term = named_term
+        reasons.append("names a term")
+    else:
+        named_term = ""
+    definition = _definition(sent, text, bold)
     if definition:
         score += 3.0
         kind = "definition"
@@ -199,6 +210,8 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.score = round(score, 2)
     claim.reason = ", ".join(reasons) or "plain statement"
     claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers)
+    if named_term:
+        claim.cloze_targets.insert(0, named_term)
     claim.cloze_targets += [f"${m}$" for m in math_numbers]
     claim.cloze_targets += _noun_targets(sent)
     return claim
@@ -214,32 +227,38 @@ _HEADING_FILLER = {"what", "when", "why", "how", "does", "with", "from", "into",
                    "part", "step", "case", "study", "example", "examples", "overview", "summary"}
 
 
-def _definition(sent: Span, text: str) -> tuple[str, str] | None:
+def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | None:
     """(term, what it is) for 'X is a Y' and 'X, called Y' sentences."""
-    if m := re.search(r"(?P<def>.{8,}?),? (?:called|known as|termed|dubbed) (?:the |an? )?"
-                      r"(?P<term>[\w\- ’'*]{3,40}?)(?:[,.;]|$)", text):
-        term = m.group("term").strip("* ")
-        if not _PRONOUN_START.match(term) and len(term.split()) <= 5:
-            return term, m.group("def").strip()
     root = sent.root
     if root.lemma_ not in _DEFINITION_VERBS and root.lower_ not in ("is", "are"):
         return None
     subj = [t for t in root.children if t.dep_ == "nsubj"]
-    attr = [t for t in root.children if t.dep_ in ("attr", "acomp")]
-    if not subj or not attr or attr[0].dep_ != "attr":
+    attr = [t for t in root.children if t.dep_ == "attr"]
+    if not subj or not attr:
         return None
     s = subj[0]
-    if s.pos_ == "PRON" or latex.PLACEHOLDER_RE.fullmatch(s.text):
-        return None
     term_span = sent.doc[s.left_edge.i:s.i + 1]
-    if len(term_span) > 6 or any(t.pos_ == "PRON" for t in term_span):
+    if (term_span.start - sent.start > 1 or len(term_span) > 5 or s.lemma_.lower() in _GENERIC_HEADS
+            or s.pos_ == "PRON" or latex.PLACEHOLDER_RE.search(term_span.text)
+            or any(t.pos_ == "PRON" or t.lower_ in _DEMONSTRATIVES for t in term_span)):
         return None
-    det = attr[0].left_edge
-    if det.lower_ not in ("a", "an", "the", "one") and attr[0].pos_ != "PROPN":
-        return None
-    definiens = sent.doc[attr[0].left_edge.i:sent.end].text.rstrip(" .")
     term = re.sub(r"^(?:the|a|an)\s+", "", term_span.text, flags=re.I)
+    head = attr[0]
+    if head.left_edge.lower_ not in ("a", "an", "one") and term not in bold:
+        return None
+    definiens = sent.doc[head.left_edge.i:sent.end].text.rstrip(" .:;")
     return term, definiens
+
+
+_DEMONSTRATIVES = {"this", "that", "these", "those", "such", "each", "every", "both", "all"}
+_GENERIC_HEADS = {
+    "output", "result", "idea", "cost", "difference", "problem", "answer", "reason", "goal",
+    "point", "trick", "key", "catch", "ratio", "effect", "benefit", "downside", "advantage",
+    "disadvantage", "lesson", "rule", "thing", "part", "step", "way", "case", "question",
+    "issue", "finding", "takeaway", "insight", "fix", "solution", "equation", "formula",
+    "figure", "table", "example", "picture", "story", "intuition", "reality", "truth",
+    "default", "choice", "option", "consequence", "price", "gain", "win", "outcome", "drop",
+}
 
 
 def _noun_targets(sent: Span) -> list[str]:

@@ -38,7 +38,7 @@ def main() -> None:
               help="Output format [default: table on a terminal, else jsonl].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write cards to FILE instead of stdout.")
-@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50), default=7.0,
+@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50), default=CardOptions.per_1k_words,
               show_default=True, help="Cards per 1,000 words of prose a post may get.")
 @click.option("--max-cards", type=click.IntRange(1), help="At most this many cards per post.")
 @click.option("--kinds", default="qa,cloze,formula", show_default=True,

@@ -21,6 +21,7 @@ from studykit.formulas import formulas_of
 from studykit.models import Claim, Formula, Post
 
 PROSE_KINDS = ("paragraph", "item", "quote", "caption")
+_BOLD_LEAD = re.compile(r"^\*\*([^*]{3,120}?)\*\*\s*(?=[.:—–\-]|$)|^\*\*([^*]{3,120}?[.:])\*\*")
 _QUESTION_HEADING = re.compile(r"^(?:why|how|what|when|where|which|who|is|are|do|does|can|should)\b", re.I)
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part \d+:?)\s+", re.I)
 # Sections that describe the article rather than the subject.
@@ -65,19 +66,46 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None,
         position = 0
         for block in prose:
             opens = _opens_section(doc, block)
-            previous_subject = section_topic(block.section) if opens else ""
+            lead = bold_lead(block.text)
+            previous_subject = section_topic(lead or block.section) if opens or lead else ""
             for i, sent in enumerate(next(spacy_docs).sents):
-                claim = _claim(sent, block, position, previous_subject, doc)
-                if claim is not None and opens and i == 0 and not claim.dropped:
-                    claim.score += 0.75
-                    claim.reason += ", opens its section"
+                if lead and i == 0 and _is_only(sent.text, lead):
+                    position += 1
+                    continue
+                claim = _claim(sent, block, position, previous_subject, doc, post.title)
+                if claim is not None and not claim.dropped:
+                    _apply_lead(claim, doc, lead, first=opens and i == 0)
                 previous_subject = claims_mod.subject_of(sent) or previous_subject
                 position += 1
                 if claim is not None:
                     extraction.claims.append(_restored(claim, doc))
-        extraction.claims += _table_claims(doc, position)
+        extraction.claims += _table_claims(doc, position, post.title)
         results.append(extraction)
     return results
+
+
+def bold_lead(text: str) -> str:
+    """'**Sequences longer than 500 steps.** Both ...' -> the bold lead, a paragraph's own title."""
+    m = _BOLD_LEAD.match(text)
+    label = (m.group(1) or m.group(2)) if m else ""
+    if not label or len(label.split()) > 12:
+        return ""
+    return re.sub(r"^\(?\d+[.)]\s*", "", label.strip()).rstrip(".:")
+
+
+def _is_only(sentence: str, lead: str) -> bool:
+    return re.sub(r"\W+", "", sentence.lower()) == re.sub(r"\W+", "", lead.lower())
+
+
+def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) -> None:
+    """A bold lead names what its paragraph is about: it becomes the claim's context."""
+    if lead:
+        claim.context = doc.restore(blocks_mod.strip_inline(lead))
+        claim.score += 1.0
+        claim.reason += ", under a bold lead"
+    elif first:
+        claim.score += 0.75
+        claim.reason += ", opens its section"
 
 
 def section_topic(heading: str) -> str:
@@ -89,9 +117,13 @@ def section_topic(heading: str) -> str:
     return topic
 
 
-def section_context(heading: str) -> str:
-    """The heading as card context: numbering removed."""
-    return _HEADING_NUMBER.sub("", heading).strip()
+def section_context(heading: str, title: str = "") -> str:
+    """The heading as card context: numbering removed; none when it repeats the title."""
+    heading = _HEADING_NUMBER.sub("", heading).strip()
+    if title and heading and (heading.lower() in title.lower() or title.lower() in heading.lower()):
+        return ""
+    return heading
+
 
 
 def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
@@ -104,7 +136,7 @@ def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
     return False
 
 
-def _table_claims(doc: blocks_mod.Document, position: int) -> list[Claim]:
+def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[Claim]:
     """Table rows with a number or a bold cell become claims: 'Row — Column: value'."""
     found = []
     for block in doc.blocks:
@@ -122,7 +154,7 @@ def _table_claims(doc: blocks_mod.Document, position: int) -> list[Claim]:
         score = 1.0 + (1.5 if block.bold else 0.0) + (0.5 if len(pairs) <= 3 else 0.0)
         found.append(Claim(
             sentence=sentence, kind="number", section=block.section, position=position + block.index,
-            context=section_context(block.section), score=score, reason="table row",
+            context=section_context(block.section, title), score=score, reason="table row",
             cloze_targets=[doc.restore(blocks_mod.strip_inline(t)) for t in targets[:1]]))
     return found
 
@@ -132,7 +164,7 @@ def extract(post: Post, nlp: Language | None = None) -> Extraction:
 
 
 def _claim(sent, block, position: int, previous_subject: str,
-           doc: blocks_mod.Document) -> Claim | None:
+           doc: blocks_mod.Document, title: str) -> Claim | None:
     raw = sent.text.strip()
     if not raw or not re.search(r"[A-Za-z]{3}", raw):
         return None
@@ -143,7 +175,7 @@ def _claim(sent, block, position: int, previous_subject: str,
     inline_math = [doc.math[int(i)].latex for i in latex.PLACEHOLDER_RE.findall(text)
                    if int(i) < len(doc.math)]
     claim = claims_mod.judge(sent, text, block, position, inline_math)
-    claim.context = section_context(block.section)
+    claim.context = section_context(block.section, title)
     return claim
 
 

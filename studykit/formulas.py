@@ -2,7 +2,7 @@
 
 A formula's label comes, in order, from: a bold lead-in of the paragraph just before it
 ("**(1) Update gate** — ..."), a naming phrase in that paragraph ("the X is given by",
-"X is defined as", "X:"), or the section heading it sits under.
+"X is defined as", "X:"). Cards show the section heading beside it either way.
 """
 
 from __future__ import annotations
@@ -41,10 +41,14 @@ def formulas_of(doc: Document) -> list[Formula]:
         seen.add(key)
         before = _previous_prose(doc, block)
         label = label_for(before, block.section)
-        context = doc.restore(strip_inline(before.text)) if before else ""
+        context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
         found.append(Formula(latex=span.latex.strip(), display=True, label=label,
                              context=context, section=block.section, position=block.index))
     return found
+
+
+def _last_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[-1]
 
 
 def _previous_prose(doc: Document, block: Block) -> Block | None:
@@ -55,8 +59,8 @@ def _previous_prose(doc: Document, block: Block) -> Block | None:
     return None
 
 
-def label_for(before: Block | None, section: str) -> str:
-    """A short name for the formula after block `before` in section `section`."""
+def label_for(before: Block | None, section: str = "") -> str:
+    """A short name for the formula after block `before`, or "" when none is given."""
     if before is not None:
         if m := _BOLD_LEAD.match(before.text):
             label = _clean(m.group(1))
@@ -67,7 +71,7 @@ def label_for(before: Block | None, section: str) -> str:
         for pattern in _NAMING:
             if (m := pattern.search(last)) and (label := _clean(m.group("n"))):
                 return label
-    return _clean(section)
+    return ""
 
 
 def _clean(label: str) -> str:

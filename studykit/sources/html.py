@@ -244,7 +244,7 @@ _DROP_TAGS = frozenset(
 )
 _CHROME = re.compile(
     r"(?<![a-z0-9])(?<!has-)(?<!with-)(?<!no-)"
-    r"(share|sharing|related|comment|footer|sidebar|breadcrumb|toc|table-of-contents|newsletter)",
+    r"(share|sharing|related|comment|footer|sidebar|breadcrumb|toc|table-of-contents|newsletter|post-meta|entry-meta|article-meta|byline|reading-time|read-time|pagination|author-bio)",
     re.I,
 )
 _ID_CHROME_TAGS = frozenset({"div", "aside", "nav", "ul", "ol", "footer", "span"})

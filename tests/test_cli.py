@@ -1,0 +1,224 @@
+"""The `studykit generate` command on the bundled sample blog (data/).
+
+The console script (`studykit.cli:run`) runs in a real subprocess where exit codes and the
+stdout/stderr split matter; the rest uses click's CliRunner on `studykit.cli.main`, which
+keeps stderr apart too and shares the loaded spaCy model across tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from studykit.cli import main
+
+try:
+    from tests.conftest import DATA
+except ImportError:  # tests/ is not a package: pytest put it on sys.path instead
+    from conftest import DATA
+
+FEED = DATA / "feed.xml"
+SOFTMAX = DATA / "posts" / "standalone" / "softmax-temperature.md"
+CONTRACT = ("id", "kind", "front", "back", "series", "post_title", "post_url", "tags")
+KINDS = {"qa", "cloze", "formula"}
+SAMPLE_SERIES = {"Signal Processing", "Optimization Methods", "Standalone"}
+
+
+def studykit(*args: str, home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real console entry point in a fresh interpreter."""
+    env = {**os.environ, "STUDYKIT_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-c", "from studykit.cli import run; run()", *args],
+        capture_output=True, text=True, encoding="utf-8", env=env, cwd=cwd, timeout=180,
+    )
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def jsonl_rows(text: str) -> list[dict]:
+    lines = text.splitlines()
+    assert lines, "no cards"
+    return [json.loads(line) for line in lines]
+
+
+@pytest.fixture(scope="module")
+def sample_runs(tmp_path_factory):
+    """Two independent runs over the sample feed: one to a file, one to a pipe."""
+    work = tmp_path_factory.mktemp("cli")
+    out = work / "out.jsonl"
+    to_file = studykit("generate", str(FEED), "--format", "jsonl", "-o", str(out), home=work / "home", cwd=work)
+    to_pipe = studykit("generate", str(FEED), home=work / "home", cwd=work)
+    return to_file, out, to_pipe
+
+
+@pytest.fixture(scope="module")
+def sample_cards(sample_runs) -> list[dict]:
+    to_file, out, _ = sample_runs
+    assert to_file.returncode == 0, to_file.stderr
+    return jsonl_rows(out.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ the card contract
+
+def test_jsonl_to_file_writes_contract_cards(sample_runs, sample_cards):
+    to_file, _, _ = sample_runs
+    assert to_file.stdout == ""  # the cards went to the file
+    for card in sample_cards:
+        for field in CONTRACT:
+            assert field in card, (field, card)
+        assert card["kind"] in KINDS
+        for field in ("id", "front", "back", "series", "post_title", "post_url"):
+            assert isinstance(card[field], str) and card[field].strip(), (field, card)
+        assert isinstance(card["tags"], list) and all(isinstance(t, str) for t in card["tags"])
+        assert f"kind::{card['kind']}" in card["tags"]
+        assert any(t.startswith("series::") for t in card["tags"])
+        assert any(t.startswith("post::") for t in card["tags"])
+        assert all(" " not in t for t in card["tags"])
+        if card["kind"] == "cloze":
+            assert "{{c1::" in card["cloze"], card
+        else:
+            assert "cloze" not in card or card["cloze"] is None
+        if card["kind"] == "formula":
+            assert "$$" in card["back"]
+
+
+def test_sample_cards_cover_every_post_and_series(sample_cards):
+    assert {c["series"] for c in sample_cards} == SAMPLE_SERIES
+    assert len({c["post_title"] for c in sample_cards}) == 7
+    assert {c["kind"] for c in sample_cards} >= {"cloze", "formula"}
+    assert len({c["id"] for c in sample_cards}) == len(sample_cards), "card ids must be unique"
+    standalone = {c["post_url"] for c in sample_cards if c["series"] == "Standalone"}
+    assert standalone == {SOFTMAX.resolve().as_uri()}
+
+
+def test_two_runs_give_identical_ids_and_output(sample_runs, sample_cards):
+    _, out, to_pipe = sample_runs
+    assert to_pipe.returncode == 0, to_pipe.stderr
+    # jsonl is the default when stdout is not a terminal
+    piped = jsonl_rows(to_pipe.stdout)
+    assert [c["id"] for c in piped] == [c["id"] for c in sample_cards]
+    assert to_pipe.stdout == out.read_text(encoding="utf-8")
+
+
+def test_stdout_carries_only_cards_and_stderr_the_progress(sample_runs, sample_cards):
+    to_file, _, to_pipe = sample_runs
+    for line in to_pipe.stdout.splitlines():
+        assert isinstance(json.loads(line), dict)
+    for run in (to_file, to_pipe):
+        assert "Traceback" not in run.stderr
+        assert "7 post(s)" in run.stderr
+        assert f"{len(sample_cards)} cards" in run.stderr
+        for line in run.stderr.splitlines():
+            assert not line.lstrip().startswith("{"), line
+    assert str(Path(to_file.args[-1])) in to_file.stderr  # "... to out.jsonl"
+
+
+# ------------------------------------------------------------------ formats and options
+
+def test_json_format_is_an_array_of_the_same_cards():
+    as_json = cli("generate", str(SOFTMAX), "--format", "json")
+    as_jsonl = cli("generate", str(SOFTMAX), "--format", "jsonl")
+    assert as_json.exit_code == 0 and as_jsonl.exit_code == 0, as_json.stderr
+    cards = json.loads(as_json.stdout)
+    assert isinstance(cards, list) and len(cards) >= 5
+    assert cards == jsonl_rows(as_jsonl.stdout)
+
+
+def test_table_format_prints_text():
+    table = cli("generate", str(SOFTMAX), "--format", "table")
+    cards = jsonl_rows(cli("generate", str(SOFTMAX), "--format", "jsonl").stdout)
+    assert table.exit_code == 0, table.stderr
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(table.stdout)
+    assert not table.stdout.lstrip().startswith(("{", "["))
+    for card in cards:
+        assert card["front"] in table.stdout
+        assert card["back"] in table.stdout
+    assert table.stdout.count("Standalone / A Short Guide to Softmax Temperature") == len(cards)
+
+
+def test_kinds_formula_gives_only_formula_cards():
+    result = cli("generate", str(DATA / "posts" / "signal-processing"), "--kinds", "formula")
+    assert result.exit_code == 0, result.stderr
+    cards = jsonl_rows(result.stdout)
+    assert {c["kind"] for c in cards} == {"formula"}
+    assert len({c["post_title"] for c in cards}) == 3
+
+
+def test_kinds_qa_and_cloze_give_no_formula_cards():
+    result = cli("generate", str(SOFTMAX), "--kinds", "qa, cloze")
+    assert result.exit_code == 0, result.stderr
+    cards = jsonl_rows(result.stdout)
+    assert {c["kind"] for c in cards} <= {"qa", "cloze"}
+
+
+def test_max_cards_caps_each_post():
+    result = cli("generate", str(DATA / "posts" / "optimization-methods"), "--max-cards", "2")
+    assert result.exit_code == 0, result.stderr
+    cards = jsonl_rows(result.stdout)
+    per_post: dict[str, int] = {}
+    for card in cards:
+        per_post[card["post_title"]] = per_post.get(card["post_title"], 0) + 1
+    assert len(per_post) == 3
+    assert max(per_post.values()) <= 2
+
+
+def test_quiet_silences_progress():
+    result = cli("generate", str(SOFTMAX), "-q")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert jsonl_rows(result.stdout)
+
+
+def test_bogus_kind_is_a_usage_error():
+    result = cli("generate", str(SOFTMAX), "--kinds", "qa,bogus")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "bogus" in result.stderr
+
+
+def test_no_source_is_a_usage_error():
+    result = cli("generate")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_unwritable_output_file_is_a_clean_error(tmp_path):
+    target = tmp_path / "no-such-dir" / "cards.jsonl"
+    result = CliRunner().invoke(main, ["generate", str(SOFTMAX), "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert str(target) in result.stderr
+    assert not target.exists()
+
+
+# ------------------------------------------------------------------ failing sources
+
+def test_missing_source_exits_1_with_a_one_line_error(tmp_path):
+    missing = tmp_path / "no-such-post.md"
+    result = studykit("generate", str(missing), home=tmp_path / "home", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    naming = [line for line in result.stderr.splitlines() if str(missing) in line]
+    assert len(naming) == 1, result.stderr
+    assert "error" in naming[0].lower()
+
+
+def test_one_good_and_one_missing_source_exits_0(tmp_path):
+    missing = tmp_path / "missing-post.md"
+    result = cli("generate", str(SOFTMAX), str(missing))
+    assert result.exit_code == 0
+    cards = jsonl_rows(result.stdout)
+    assert {c["post_title"] for c in cards} == {"A Short Guide to Softmax Temperature"}
+    errors = [line for line in result.stderr.splitlines() if str(missing) in line]
+    assert len(errors) == 1 and "error" in errors[0].lower()
+    assert str(missing) not in result.stdout
