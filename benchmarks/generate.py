@@ -14,9 +14,9 @@ repository, not the working directory) and prints:
    to spaCy (prose blocks, ``b.plain``) and, as a second reference, over the raw bodies.
 3. The ratio studykit / bare ``nlp.pipe`` (project target: <= 1.5x) and the share of
    studykit's time spent outside spaCy.
-4. Peak memory of one generate run, measured in a fresh child interpreter: peak RSS
-   (``ru_maxrss``) after loading the model and after the run, plus the tracemalloc peak of
-   Python allocations during a second, untimed run.
+4. Peak memory of one generate run, measured in a fresh child interpreter started before
+   anything else: peak RSS (VmHWM; ``ru_maxrss`` off Linux) after loading the model and
+   after the run, plus the tracemalloc peak of Python allocations during a second run.
 
 It only prints figures; nothing is asserted. Timings use ``time.perf_counter``; each of the
 ``--repeat`` rounds runs generate, bare pipe over prose and bare pipe over raw bodies one
@@ -54,15 +54,32 @@ def _maxrss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _current_rss_mb() -> float | None:
+def _proc_status_mb(field: str) -> float | None:
+    """A kB field of /proc/self/status in MB (Linux only; None elsewhere).
+
+    VmHWM is the peak RSS of this process image. Unlike ru_maxrss it is not inherited
+    from the parent across fork/exec, so it is the honest figure for a child run.
+    """
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return None
+
+
+def _memory_now() -> dict:
+    return {"peak_rss_mb": _proc_status_mb("VmHWM") or _maxrss_mb(),
+            "ru_maxrss_mb": _maxrss_mb(), "rss_mb": _proc_status_mb("VmRSS")}
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _load_model():
@@ -140,11 +157,11 @@ def memory_child(folder: str) -> dict:
     from studykit.generate import generate
 
     nlp, load_seconds = _load_model()
-    after_load = {"peak_rss_mb": _maxrss_mb(), "rss_mb": _current_rss_mb()}
+    after_load = _memory_now()
     started = time.perf_counter()
     result = generate([folder])
     seconds = time.perf_counter() - started
-    after_run = {"peak_rss_mb": _maxrss_mb(), "rss_mb": _current_rss_mb()}
+    after_run = _memory_now()
     cards = len(result.cards)
     del result
     gc.collect()
@@ -288,7 +305,9 @@ def render(report: dict) -> str:
         f"source errors {report['source_errors']}",
         f"  model    {model['name']} {model['version']} [{', '.join(model['pipe_names'])}]   "
         f"load+warm-up {model['load_and_warmup_seconds']:.2f} s (excluded)",
-        f"  python {report['python']}, spaCy {report['spacy']}, repeat {report['repeat']}",
+        f"  python {report['python']}, spaCy {report['spacy']}, repeat {report['repeat']}, "
+        f"{report['loadavg']['cpus']} CPUs, load average before {report['loadavg']['before']} "
+        f"after {report['loadavg']['after']}",
         "",
         "1. studykit.generate.generate([folder])",
         f"  time     {sec(sk)}",
@@ -326,6 +345,8 @@ def render(report: dict) -> str:
             f"run took {mem['generate_seconds']:.2f} s)",
             f"  tracemalloc peak (Python allocations, 2nd run)  {mem['tracemalloc_peak_mb']:.1f} MB",
         ]
+    lines.append(f"  (this benchmark process, bare pipes included, peaked at "
+                 f"{report['benchmark_process_peak_rss_mb']:.1f} MB RSS)")
     for note in report["notes"]:
         lines.append(f"note: {note}")
     lines.append(f"\nbenchmark run time {report['run_seconds']:.1f} s")
@@ -349,9 +370,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
+    load_before = _loadavg()
+    # The child runs first, on its own: this process is still small (nothing loaded), so
+    # not even an inherited ru_maxrss could inflate its figure, and it never competes with
+    # the timing rounds for CPU.
+    memory = run_memory_child(str(CORPUS))
     report = measure(str(CORPUS), args.repeat)
-    # Run after the timing rounds so the child never competes with them for CPU.
-    report["memory"] = run_memory_child(str(CORPUS))
+    report["memory"] = memory
+    report["benchmark_process_peak_rss_mb"] = _memory_now()["peak_rss_mb"]
+    report["loadavg"] = {"before": load_before, "after": _loadavg(), "cpus": os.cpu_count()}
     report["run_seconds"] = time.perf_counter() - started
     print(json.dumps(report, indent=2) if args.json else render(report))
     return 0

@@ -30,7 +30,7 @@ class CardOptions:
     max_cards: int | None = None
     kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
     min_score: float = 1.0
-    formula_share: float = 0.65 # at most this share of a post's budget goes to formulas
+    formula_share: float = 0.65
     section_spread: float = 0.75  # score a claim loses for each better claim of its section
 
 
@@ -74,7 +74,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None) -> 
     chosen: list[tuple[int, Card]] = []
     if "formula" in options.kinds:
         limit = math.ceil(total * options.formula_share)
-        ranked = sorted(extraction.formulas, key=lambda f: (not f.label, f.position))
+        ranked = sorted(extraction.formulas, key=lambda f: (-formula_weight(f), f.position))
         for formula in ranked[:limit]:
             chosen.append((formula.position, formula_card(post, formula)))
     seen: list[set[str]] = []
@@ -99,6 +99,25 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None) -> 
         chosen.append((claim.position * 1000, card))
     chosen.sort(key=lambda pc: pc[0])
     return Selection([c for _, c in chosen], extraction.claims)
+
+
+_DERIVATION = re.compile(r"^(?:so|thus|hence|then|therefore|which gives|substituting|expanding|"
+                         r"plugging|rearranging|it follows|we get|this gives)\b", re.I)
+
+
+def formula_weight(formula: Formula) -> float:
+    """How likely a formula is a key result rather than a step of a derivation."""
+    weight = 2.0 if formula.label else 0.0
+    body = re.sub(r"\s+", "", formula.latex)
+    if "\\tag" in body:
+        weight += 1.0  # authors number the equations they refer back to
+    if re.search(r"\\(?:mathcal|operatorname|text|mathrm)\{", body.split("=")[0]):
+        weight += 1.0
+    if len(body) < 15:
+        weight -= 1.0
+    if _DERIVATION.match(formula.context.strip()):
+        weight -= 1.0
+    return weight
 
 
 def _spread_over_sections(claims: list[Claim], spread: float) -> list[Claim]:
@@ -163,7 +182,7 @@ def _left_side(formula: str) -> str:
         elif ch in "})]":
             depth -= 1
         elif ch == "=" and depth == 0 and formula[i - 1:i] not in ("<", ">", "!", "\\"):
-            lhs = formula[:i].strip().rstrip("&").strip()
+            lhs = re.sub(r"(?:\\[,;:!]|\\q?quad|&|\s)+$", "", formula[:i]).strip()
             if 0 < len(lhs) <= 40 and "\\\\" not in lhs and "\\begin" not in lhs:
                 return lhs
             return ""

@@ -8,19 +8,20 @@ through one `nlp.pipe` call.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 
 from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
-from studykit import latex
+from studykit import latex, salience
 from studykit import nlp as nlp_mod
 from studykit.formulas import formulas_of
 from studykit.models import Claim, Formula, Post
 
 PROSE_KINDS = ("paragraph", "item", "quote", "caption")
+SALIENCE_WEIGHT = 1.5
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{3,120}?)\*\*\s*(?=[.:—–\-]|$)|^\*\*([^*]{3,120}?[.:])\*\*")
 _QUESTION_HEADING = re.compile(r"^(?:why|how|what|when|where|which|who|is|are|do|does|can|should)\b", re.I)
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part \d+:?)\s+", re.I)
@@ -60,28 +61,53 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None,
         prepared.append((post, doc, prose))
         texts.extend(b.plain for b in prose)
     spacy_docs = iter(nlp.pipe(texts, batch_size=batch_size))
-    results = []
-    for post, doc, prose in prepared:
-        extraction = Extraction(post, formulas_of(doc), words=prose_words(post.body))
-        position = 0
-        for block in prose:
-            opens = _opens_section(doc, block)
-            lead = bold_lead(block.text)
-            previous_subject = section_topic(lead or block.section) if opens or lead else ""
-            for i, sent in enumerate(next(spacy_docs).sents):
-                if lead and i == 0 and _is_only(sent.text, lead):
-                    position += 1
-                    continue
-                claim = _claim(sent, block, position, previous_subject, doc, post.title)
-                if claim is not None and not claim.dropped:
-                    _apply_lead(claim, doc, lead, first=opens and i == 0)
-                previous_subject = claims_mod.subject_of(sent) or previous_subject
+    return [_extract_post(post, doc, prose, spacy_docs) for post, doc, prose in prepared]
+
+
+def extract(post: Post, nlp: Language | None = None) -> Extraction:
+    return extract_all([post], nlp)[0]
+
+
+def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.Block],
+                  spacy_docs: Iterator) -> Extraction:
+    extraction = Extraction(post, formulas_of(doc), words=prose_words(post.body))
+    position = 0
+    lead = ""
+    judged: list[tuple[Claim, set[str]]] = []
+    for block in prose:
+        opens = _opens_section(doc, block)
+        lead = bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
+        previous_subject = section_topic(lead or block.section) if opens or lead else ""
+        for i, sent in enumerate(next(spacy_docs).sents):
+            if lead and i == 0 and _is_only(sent.text, lead):
                 position += 1
-                if claim is not None:
-                    extraction.claims.append(_restored(claim, doc))
-        extraction.claims += _table_claims(doc, position, post.title)
-        results.append(extraction)
-    return results
+                continue
+            claim = _claim(sent, block, position, previous_subject, doc, post.title)
+            if claim is not None and not claim.dropped:
+                _apply_lead(claim, doc, lead, first=opens and i == 0)
+            previous_subject = claims_mod.subject_of(sent) or previous_subject
+            position += 1
+            if claim is not None:
+                judged.append((_restored(claim, doc), salience.content_words(sent)))
+    _add_salience(judged, doc, post.title)
+    extraction.claims = [c for c, _ in judged] + _table_claims(doc, position, post.title)
+    return extraction
+
+
+def _add_salience(judged: list[tuple[Claim, set[str]]], doc: blocks_mod.Document,
+                  title: str) -> None:
+    """Sentences about what the post is about rank higher."""
+    emphasised = [title] + [b.text for b in doc.blocks if b.kind == "heading"]
+    emphasised += [term for b in doc.blocks for term in b.bold]
+    words = [w for _, w in judged]
+    weights = salience.term_weights(words, emphasised)
+    for (claim, _), value in zip(judged, salience.sentence_salience(words, weights)):
+        if not claim.dropped:
+            claim.score = round(claim.score + SALIENCE_WEIGHT * value, 2)
+
+
+def _follows_math(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
+    return block.index > 0 and doc.blocks[block.index - 1].kind == "math"
 
 
 def bold_lead(text: str) -> str:
@@ -159,8 +185,6 @@ def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[C
     return found
 
 
-def extract(post: Post, nlp: Language | None = None) -> Extraction:
-    return extract_all([post], nlp)[0]
 
 
 def _claim(sent, block, position: int, previous_subject: str,

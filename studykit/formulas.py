@@ -17,9 +17,10 @@ _NUMBERING = re.compile(r"^\s*(?:\(?\d+[a-z]?[.)]|step\s*\d+[:.]?|\(\w\))\s*", r
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
 _NAMING = (
     re.compile(r"(?:^|[,;] |\. )(?:the |a |an |our )?(?P<n>[A-Za-z][\w\s\-'’]{2,60}?)\s+"
-               r"(?:is|are|becomes|reads|can be written|is written|is given|is defined|"
-               r"is computed|follows)\b[^.]*?(?:by|as)?\s*[:,]?\s*$", re.I),
-    re.compile(r"(?:^|\. )(?:the |a |an )?(?P<n>[A-Za-z][\w\s\-'’]{2,60}?)\s*:\s*$", re.I),
+               r"(?:is|are) (?:given|defined|computed|written|expressed|obtained)(?: by| as)?\s*[:,]?\s*$"
+               r"|(?:^|[,;] |\. )(?:the |a |an |our )?(?P<m>[A-Za-z][\w\s\-'’]{2,60}?)\s+"
+               r"(?:reads|becomes|can be written(?: as)?)\s*[:,]?\s*$", re.I),
+    re.compile(r"(?:^|\. )(?:the |a |an )?(?P<n>[A-Za-z][\w\-'’]*(?:\s+[\w\-'’]+){0,3})\s*:\s*$", re.I),
 )
 _WEAK_LABELS = {"this", "that", "it", "we", "so", "then", "thus", "hence", "which", "here",
                 "where", "counting", "formally", "concretely", "explicitly", "note",
@@ -69,7 +70,7 @@ def label_for(before: Block | None, section: str = "") -> str:
         text = strip_inline(before.text)
         last = re.split(r"(?<=[.!?])\s+", text.strip())[-1]
         for pattern in _NAMING:
-            if (m := pattern.search(last)) and (label := _clean(m.group("n"))):
+            if (m := pattern.search(last)) and (label := _clean(m.group("n") or m.groupdict().get("m") or "")):
                 return label
     return ""
 

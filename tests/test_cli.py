@@ -30,13 +30,27 @@ KINDS = {"qa", "cloze", "formula"}
 SAMPLE_SERIES = {"Signal Processing", "Optimization Methods", "Standalone"}
 
 
-def studykit(*args: str, home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real console entry point in a fresh interpreter."""
+def start(*args: str, home: Path, cwd: Path) -> subprocess.Popen[str]:
+    """The real console entry point in a fresh interpreter, started in the background."""
     env = {**os.environ, "STUDYKIT_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
+    return subprocess.Popen(
         [sys.executable, "-c", "from studykit.cli import run; run()", *args],
-        capture_output=True, text=True, encoding="utf-8", env=env, cwd=cwd, timeout=180,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=cwd,
     )
+
+
+def finish(proc: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
+    try:
+        stdout, stderr = proc.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def studykit(*args: str, home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return finish(start(*args, home=home, cwd=cwd))
 
 
 def cli(*args: str):
@@ -54,8 +68,10 @@ def sample_runs(tmp_path_factory):
     """Two independent runs over the sample feed: one to a file, one to a pipe."""
     work = tmp_path_factory.mktemp("cli")
     out = work / "out.jsonl"
-    to_file = studykit("generate", str(FEED), "--format", "jsonl", "-o", str(out), home=work / "home", cwd=work)
-    to_pipe = studykit("generate", str(FEED), home=work / "home", cwd=work)
+    # two separate interpreters, run side by side to save time
+    procs = [start("generate", str(FEED), "--format", "jsonl", "-o", str(out), home=work / "home", cwd=work),
+             start("generate", str(FEED), home=work / "home", cwd=work)]
+    to_file, to_pipe = [finish(p) for p in procs]
     return to_file, out, to_pipe
 
 
@@ -138,8 +154,9 @@ def test_table_format_prints_text():
     assert table.exit_code == 0, table.stderr
     with pytest.raises(json.JSONDecodeError):
         json.loads(table.stdout)
-    assert not table.stdout.lstrip().startswith(("{", "["))
+    assert not table.stdout.lstrip().startswith("{")
     for card in cards:
+        assert f"[{card['kind']}] " in table.stdout
         assert card["front"] in table.stdout
         assert card["back"] in table.stdout
     assert table.stdout.count("Standalone / A Short Guide to Softmax Temperature") == len(cards)

@@ -61,10 +61,6 @@ def test_folder_reads_md_and_html_and_skips_the_rest(folder):
     assert bloom.url == (folder / "posts" / "structures" / "bloom-filters.html").resolve().as_uri()
 
 
-def test_folder_is_read_in_a_stable_order(folder):
-    assert [p.title for p in load(folder)] == [p.title for p in load(folder)]
-
-
 def test_folder_inside_a_dot_folder_is_still_read(tmp_path):
     root = tmp_path / ".config" / "blog"
     root.mkdir(parents=True)
