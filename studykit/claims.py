@@ -56,10 +56,10 @@ _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(
 _MATH_NUMBER = re.compile(r"=\s*-?\d")
 
 
-def clean_sentence(text: str) -> str:
+def clean_sentence(text: str, keep_markers: bool = False) -> str:
     """Tidy a sentence for a card: no leading 'So,'; '10--15%' as '10–15%'; one space."""
     text = re.sub(r"\s+", " ", text).strip()
-    for _ in range(2):
+    for _ in range(0 if keep_markers else 2):
         text = _LEADING_MARKERS.sub("", text)
     text = re.sub(r"(?<=\d)\s*--\s*(?=\d)", "–", text)
     text = text.replace(" -- ", " — ")
@@ -192,6 +192,10 @@ def judge(sent: Span, text: str, block: Block, position: int,
     if block.kind == "quote" or _INSIGHT.match(block.text):
         score += 1.0
         reasons.append("highlighted block")
+    first = next((t for t in sent if not t.is_punct), None)
+    if first is not None and first.tag_ == "VB" and first.dep_ == "ROOT":
+        score -= 1.0
+        reasons.append("an instruction")
     if _KEY_PHRASE.search(text):
         score += 1.0
         reasons.append("marked as key")

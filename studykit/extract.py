@@ -78,17 +78,27 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
         opens = _opens_section(doc, block)
         lead = bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
         previous_subject = section_topic(lead or block.section) if opens or lead else ""
+        previous: tuple | None = None  # (sentence span, its claim, index in judged)
         for i, sent in enumerate(next(spacy_docs).sents):
             if lead and i == 0 and _is_only(sent.text, lead):
                 position += 1
                 continue
             claim = _claim(sent, block, position, previous_subject, doc, post.title)
+            if claim is not None and previous is not None and _leans_on_previous(sent, claim):
+                merged = _merged(previous, sent, block, doc, post.title)
+                if merged is not None:
+                    previous[1].dropped = "merged with the sentence after it"
+                    judged[previous[2]] = (previous[1], set())
+                    claim = merged
+                    sent = sent.doc[previous[0].start:sent.end]
             if claim is not None and not claim.dropped:
                 _apply_lead(claim, doc, lead, first=opens and i == 0)
             previous_subject = claims_mod.subject_of(sent) or previous_subject
             position += 1
             if claim is not None:
-                judged.append((_restored(claim, doc), salience.content_words(sent)))
+                previous = (sent, claim, len(judged))
+                judged.append((claim, salience.content_words(sent)))
+    judged = [(_restored(c, doc), w) for c, w in judged]
     _add_salience(judged, doc, post.title)
     extraction.claims = [c for c, _ in judged] + _table_claims(doc, position, post.title)
     return extraction
@@ -127,6 +137,8 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) 
     """A bold lead names what its paragraph is about: it becomes the claim's context."""
     if lead:
         claim.context = doc.restore(blocks_mod.strip_inline(lead))
+        if "bold term" in claim.reason and claim.term and claim.term in lead:
+            claim.score -= 2.0  # the lead's own bold words are not a second signal
         claim.score += 1.0
         claim.reason += ", under a bold lead"
     elif first:
@@ -201,6 +213,30 @@ def _claim(sent, block, position: int, previous_subject: str,
     claim = claims_mod.judge(sent, text, block, position, inline_math)
     claim.context = section_context(block.section, title)
     return claim
+
+
+_CONTRAST_START = re.compile(r"^(?:others|the others?|in contrast|by contrast|conversely|"
+                             r"meanwhile|whereas|on the other hand)\b", re.I)
+
+
+def _leans_on_previous(sent, claim: Claim) -> bool:
+    """A sentence that only makes sense after the one before it ('It ...', 'Others ...')."""
+    return (claim.dropped.startswith("starts with a pronoun")
+            or bool(_CONTRAST_START.match(sent.text.strip())))
+
+
+def _merged(previous: tuple, sent, block, doc: blocks_mod.Document, title: str) -> Claim | None:
+    """The previous sentence and this one as one claim, when short enough to stay one card."""
+    prev_sent, prev_claim, _ = previous
+    if prev_claim.dropped and not prev_claim.dropped.startswith("too short"):
+        return None
+    span = sent.doc[prev_sent.start:sent.end]
+    text = prev_claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
+    inline_math = [doc.math[int(i)].latex for i in latex.PLACEHOLDER_RE.findall(text)
+                   if int(i) < len(doc.math)]
+    claim = claims_mod.judge(span, text, block, prev_claim.position, inline_math)
+    claim.context = section_context(block.section, title)
+    return None if claim.dropped else claim
 
 
 def _restored(claim: Claim, doc: blocks_mod.Document) -> Claim:

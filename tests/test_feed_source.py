@@ -194,6 +194,18 @@ def test_file_url_links_are_refused(blog):
     assert any("file" in n and "refused" in n for n in post.notes), post.notes
 
 
+def test_percent_encoded_relative_link_finds_the_local_file(blog):
+    (blog / "posts" / "my post.md").write_text("---\ntitle: Spaced Post\n---\nThe spaced body text.\n",
+                                               encoding="utf-8")
+    feed = blog / "feed.xml"
+    feed.write_text(rss(item("Spaced Post", "posts/my%20post.md", description="<p>Summary.</p>")),
+                    encoding="utf-8")
+    [post] = load(feed)
+    assert isinstance(post, Post)
+    assert "The spaced body text." in post.body
+    assert post.notes == []
+
+
 def test_missing_local_file_falls_back_to_summary(blog):
     feed = blog / "feed.xml"
     feed.write_text(rss(item("Gone Post", "posts/not-there.md",
@@ -265,6 +277,19 @@ def test_entry_without_link_and_without_text_is_a_source_error(blog):
     items = load(feed)
     assert len(items) == 1 and isinstance(items[0], SourceError), items
     assert "Linkless" in str(items[0])
+
+
+@pytest.mark.parametrize("layout", ["self", "mutual"])
+def test_local_feed_linking_back_to_a_feed_does_not_recurse(tmp_path, layout):
+    first = tmp_path / "feed.xml"
+    target = "feed.xml" if layout == "self" else "other.xml"
+    first.write_text(rss(item("Loop", target, description="<p>The loop's own summary.</p>")), encoding="utf-8")
+    if layout == "mutual":
+        (tmp_path / "other.xml").write_text(
+            rss(item("Loop Back", "feed.xml", description="<p>Back again.</p>")), encoding="utf-8")
+    items = load(first)  # must end, with no exception
+    assert len(items) == 1, items
+    assert isinstance(items[0], (Post, SourceError))
 
 
 # ------------------------------------------------------------------ feeds over HTTP

@@ -11,7 +11,7 @@ import calendar
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 import feedparser
 
@@ -80,8 +80,10 @@ def _article_location(link: str, local_dir: Path | None, feed_source: str) -> st
         return link
     if not link:
         raise SourceError(feed_source, "entry has no link")
+    if not scheme and urlparse(feed_source).scheme in ("http", "https"):
+        return urljoin(feed_source, link)  # a relative link in a web feed is relative to it
     if local_dir is not None and not scheme:
-        path = (local_dir / link).resolve()
+        path = (local_dir / unquote(urlparse(link).path)).resolve()
         if path.is_relative_to(local_dir.resolve()):
             return str(path)
     raise SourceError(link, f"link scheme '{scheme or 'relative'}' refused",

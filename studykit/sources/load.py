@@ -89,10 +89,13 @@ def _load_local_article(location: str) -> Post:
     path = Path(location)
     if not path.is_file():
         raise SourceError(location, "linked file does not exist")
-    posts = [p for p in _load_file(path) if isinstance(p, Post)]
-    if not posts:
-        raise SourceError(location, "linked file holds no article")
-    return posts[0]
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return read_markdown_file(path)
+    if suffix in HTML_SUFFIXES:
+        return read_html_file(path)
+    # Never follow a feed's link into another feed: two feeds could link to each other.
+    raise SourceError(location, "linked file is not a .md or .html article")
 
 
 def _load_folder(folder: Path) -> Iterator[Post | SourceError]:

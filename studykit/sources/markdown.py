@@ -10,21 +10,22 @@ from typing import Any
 import yaml
 
 from studykit import series as series_mod
+from studykit.blocks import remove_non_prose
 from studykit.errors import SourceError
 from studykit.models import Post
 
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
     """(front matter dict, body). A post without front matter has an empty dict."""
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
     for fence, loader in (("---", _load_yaml), ("+++", tomllib.loads)):
-        if text.startswith(fence + "\n") or text.startswith(fence + "\r\n"):
+        if text.startswith(fence + "\n"):
             end = text.find("\n" + fence, len(fence))
             if end < 0:
                 raise SourceError(source, f"front matter opened with {fence} is never closed",
                                   f"add a closing {fence} line")
             raw = text[len(fence) + 1:end]
-            body = text[end + len(fence) + 1:].lstrip("\r\n")
+            body = text[end + len(fence) + 1:].lstrip("\n")
             try:
                 meta = loader(raw) or {}
             except Exception as exc:  # yaml and toml raise their own error trees
@@ -43,7 +44,7 @@ def _load_yaml(raw: str) -> Any:
 def as_datetime(value: Any) -> datetime | None:
     """Front matter dates come as datetime, date or text; all become UTC-aware."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return _utc(value)
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=timezone.utc)
     if isinstance(value, str) and value.strip():
@@ -51,8 +52,13 @@ def as_datetime(value: Any) -> datetime | None:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return _utc(parsed)
     return None
+
+
+def _utc(value: datetime) -> datetime:
+    """Naive times are taken as UTC; aware ones are converted to it."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def _tags(meta: dict[str, Any]) -> list[str]:
@@ -79,7 +85,7 @@ def post_from_markdown(text: str, source: str, url: str = "") -> Post:
 
 
 def _first_heading(body: str) -> str:
-    for line in body.splitlines():
+    for line in remove_non_prose(body).splitlines():
         if line.startswith("# "):
             return line[2:].strip()
     return ""
