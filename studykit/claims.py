@@ -50,7 +50,8 @@ _INSIGHT = re.compile(r"^\**(?:key (?:insight|idea|takeaway|point)|insight|takea
 _DEFINITION_VERBS = {"be"}
 _KEY_PHRASE = re.compile(r"\b(?:key (?:insight|idea|point|observation)|core idea|main idea|"
                          r"the trick|crucial(?:ly)?|the heart of|most important|rule of thumb|"
-                         r"the bottom line|in a nutshell|non-negotiable|always|never)\b", re.I)
+                         r"the bottom line|in a nutshell|non-negotiable|always|never|surprising(?:ly)?|"
+                         r"remarkabl[ey]|counter-?intuitive(?:ly)?|the catch)\b", re.I)
 _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(?: this| it)?)"
                     r" (?:the |an? )?[\"“'*]*([\w\-’' ]{3,40}?)[\"”'*]*(?=[,.;:)]|$)")
 _MATH_NUMBER = re.compile(r"=\s*-?\d")
@@ -94,7 +95,7 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) 
     if word in ("this", "these") and previous_subject and _followed_by_verb(sent, word):
         return previous_subject[:1].upper() + previous_subject[1:] + text[m.end():]
     if (word in ("this", "these", "that", "those") and not _followed_by_verb(sent, word)
-            and re.match(r"^\w+\s+[a-z]+", text[m.end():].strip())):
+            and re.match(r"^\w+", text[m.end():].strip())):
         follower = text[m.end():].split()[0].lower()
         if follower not in ("is", "was", "means", "makes", "gives", "shows", "matters", "has",
                             "lets", "allows", "explains", "works", "also", "happens", "can",
@@ -124,7 +125,10 @@ def judge(sent: Span, text: str, block: Block, position: int,
     math_sources = math_sources or []
     words = len(text.split())
     reasons: list[str] = []
-    if words < MIN_WORDS:
+    bold = [b for b in block.bold if b and b in text]
+    # A bullet like "**25%** fewer parameters than LSTM." is a whole fact in few words.
+    min_words = 3 if block.kind == "item" and bold else MIN_WORDS
+    if words < min_words:
         claim.dropped = f"too short ({words} words)"
     elif words > MAX_WORDS:
         claim.dropped = f"too long ({words} words)"
@@ -140,7 +144,6 @@ def judge(sent: Span, text: str, block: Block, position: int,
         return claim
 
     score = 0.0
-    bold = [b for b in block.bold if b and b in text]
     if bold:
         score += 2.0 + (0.5 if text.startswith(bold[0]) else 0.0)
         reasons.append("bold term")
@@ -192,10 +195,6 @@ def judge(sent: Span, text: str, block: Block, position: int,
     if block.kind == "quote" or _INSIGHT.match(block.text):
         score += 1.0
         reasons.append("highlighted block")
-    first = next((t for t in sent if not t.is_punct), None)
-    if first is not None and first.tag_ == "VB" and first.dep_ == "ROOT":
-        score -= 1.0
-        reasons.append("an instruction")
     if _KEY_PHRASE.search(text):
         score += 1.0
         reasons.append("marked as key")

@@ -77,7 +77,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     for block in prose:
         opens = _opens_section(doc, block)
         lead = bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
-        previous_subject = section_topic(lead or block.section) if opens or lead else ""
+        topical = opens or lead or _follows_math(doc, block)
+        previous_subject = section_topic(lead or block.section) if topical else ""
         previous: tuple | None = None  # (sentence span, its claim, index in judged)
         for i, sent in enumerate(next(spacy_docs).sents):
             if lead and i == 0 and _is_only(sent.text, lead):
@@ -130,7 +131,13 @@ def bold_lead(text: str) -> str:
 
 
 def _is_only(sentence: str, lead: str) -> bool:
-    return re.sub(r"\W+", "", sentence.lower()) == re.sub(r"\W+", "", lead.lower())
+    """True when a sentence is just its paragraph's bold lead (maybe with a rhetorical tag)."""
+    words = lambda t: re.findall(r"\w+", t.lower())  # noqa: E731
+    lead_words, sent_words = words(blocks_mod.strip_inline(lead)), words(sentence)
+    rest = sent_words[len(lead_words):] if sent_words[:len(lead_words)] == lead_words else None
+    if rest is None:
+        rest = sent_words[1 + len(lead_words):] if sent_words[1:1 + len(lead_words)] == lead_words else None
+    return rest is not None and (len(rest) < 5 or "?" in sentence)
 
 
 def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) -> None:
