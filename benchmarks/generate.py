@@ -190,7 +190,7 @@ def run_memory_child(folder: str) -> dict:
 
 # ----------------------------------------------------------------------- main timing
 
-def measure(folder: str, repeat: int) -> dict:
+def measure(folder: str, repeat: int, raw: bool = False) -> dict:
     import spacy
 
     from studykit import blocks, nlp as nlp_mod
@@ -234,13 +234,15 @@ def measure(folder: str, repeat: int) -> dict:
         cards = len(holder["r"].cards)
         del holder
         prose_times.append(_timed(lambda: [d for d in nlp.pipe(texts, batch_size=batch_size)]))
-        raw_times.append(_timed(lambda: [d for d in nlp.pipe(raw_bodies, batch_size=batch_size)]))
+        if raw:  # whole bodies take ~2.7 GB and half the run: only on request
+            raw_times.append(_timed(lambda: [d for d in nlp.pipe(raw_bodies, batch_size=batch_size)]))
 
     # Cheap parts of the time outside spaCy, for orientation (best of `repeat`).
     read_times = [_timed(lambda: read_posts([folder])) for _ in range(repeat)]
     parse_times = [_timed(lambda: [blocks.parse(p.body) for p in posts]) for _ in range(repeat)]
 
-    gen, prose, raw = _stats(gen_times), _stats(prose_times), _stats(raw_times)
+    gen, prose = _stats(gen_times), _stats(prose_times)
+    raw_stats = _stats(raw_times) if raw_times else None
     return {
         "corpus": str(folder),
         "repeat": repeat,
@@ -268,12 +270,12 @@ def measure(folder: str, repeat: int) -> dict:
             "seconds": prose,
             "words_per_s": {k: _rate(words, prose[k]) for k in ("best", "median")},
         },
-        "bare_pipe_raw_bodies": {
+        "bare_pipe_raw_bodies": None if raw_stats is None else {
             "texts": len(raw_bodies),
             "raw_words": raw_words,
-            "seconds": raw,
-            "words_per_s": {k: _rate(words, raw[k]) for k in ("best", "median")},
-            "raw_words_per_s": {k: _rate(raw_words, raw[k]) for k in ("best", "median")},
+            "seconds": raw_stats,
+            "words_per_s": {k: _rate(words, raw_stats[k]) for k in ("best", "median")},
+            "raw_words_per_s": {k: _rate(raw_words, raw_stats[k]) for k in ("best", "median")},
         },
         "ratio": {
             "studykit_over_bare_prose": {k: gen[k] / prose[k] for k in ("best", "median")},
@@ -319,9 +321,14 @@ def render(report: dict) -> str:
         f"  prose texts fed by studykit ({bp['texts']} texts)",
         f"    time   {sec(bp)}",
         f"    words  {per_s(bp['words_per_s'], 'words')}",
-        f"  raw post bodies ({br['texts']} texts, {br['raw_words']:,} raw words; reference)",
-        f"    time   {sec(br)}",
-        f"    words  {per_s(br['words_per_s'], 'words')}  (prose words)",
+    ]
+    if br:
+        lines += [
+            f"  raw post bodies ({br['texts']} texts, {br['raw_words']:,} raw words; reference)",
+            f"    time   {sec(br)}",
+            f"    words  {per_s(br['words_per_s'], 'words')}  (prose words)",
+        ]
+    lines += [
         "",
         "3. overhead",
         f"  studykit / bare pipe     best {ratio['studykit_over_bare_prose']['best']:.2f}x   "
@@ -357,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds (default 3)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--raw-bodies", action="store_true",
+                        help="also time nlp.pipe over whole post bodies (slow, ~2.7 GB)")
     parser.add_argument("--memory-child", metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -375,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     # not even an inherited ru_maxrss could inflate its figure, and it never competes with
     # the timing rounds for CPU.
     memory = run_memory_child(str(CORPUS))
-    report = measure(str(CORPUS), args.repeat)
+    report = measure(str(CORPUS), args.repeat, raw=args.raw_bodies)
     report["memory"] = memory
     report["benchmark_process_peak_rss_mb"] = _memory_now()["peak_rss_mb"]
     report["loadavg"] = {"before": load_before, "after": _loadavg(), "cpus": os.cpu_count()}
