@@ -169,7 +169,10 @@ def formula_card(post: Post, formula: Formula) -> Card:
         front += f"\n“{_trim(formula.context, 35)}”"
     elif not formula.label and not lhs and formula.context:
         front += f"\nAfter: “{_trim(formula.context, 35)}”"
-    return _card(post, "formula", formula.latex, front, f"$${formula.latex}$$",
+    back = f"$${formula.latex}$$"
+    if formula.explanation:
+        back += f"\n{formula.explanation}"
+    return _card(post, "formula", formula.latex, front, back,
                  source_sentence=formula.context, claim_kind="formula")
 
 

@@ -26,6 +26,7 @@ _WEAK_LABELS = {"this", "that", "it", "we", "so", "then", "thus", "hence", "whic
                 "where", "counting", "formally", "concretely", "explicitly", "note",
                 "in short", "in practice", "in gru", "for example", "e.g", "i.e", "equivalently"}
 MIN_LATEX_CHARS = 6
+MAX_EXPLANATION_WORDS = 40
 
 
 def formulas_of(doc: Document) -> list[Formula]:
@@ -43,13 +44,30 @@ def formulas_of(doc: Document) -> list[Formula]:
         before = _previous_prose(doc, block)
         label = label_for(before, block.section)
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
+        after = _next_prose(doc, block)
+        explanation = _first_sentence(doc.restore(strip_inline(after.text))) if after else ""
+        if len(explanation.split()) > MAX_EXPLANATION_WORDS:
+            explanation = ""
         found.append(Formula(latex=span.latex.strip(), display=True, label=label,
-                             context=context, section=block.section, position=block.index))
+                             context=context, explanation=explanation,
+                             section=block.section, position=block.index))
     return found
 
 
 def _last_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[-1]
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[0]
+
+
+def _next_prose(doc: Document, block: Block) -> Block | None:
+    """The paragraph right after a formula (no heading or other formula in between)."""
+    following = doc.blocks[block.index + 1:block.index + 2]
+    if following and following[0].kind in ("paragraph", "item", "quote"):
+        return following[0]
+    return None
 
 
 def _previous_prose(doc: Document, block: Block) -> Block | None:

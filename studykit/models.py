@@ -52,7 +52,8 @@ class Formula(BaseModel):
     latex: str
     display: bool
     label: str = Field(default="", description="A name from nearby words, e.g. 'update gate'")
-    context: str = Field(default="", description="The sentence or lead-in around it")
+    context: str = Field(default="", description="The sentence or lead-in before it")
+    explanation: str = Field(default="", description="The sentence right after it, if it explains it")
     section: str = ""
     position: int = 0
 
