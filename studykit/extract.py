@@ -196,7 +196,7 @@ def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[C
         if not targets:
             continue
         sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))
-        score = 1.0 + (1.5 if block.bold else 0.0) + (0.5 if len(pairs) <= 3 else 0.0)
+        score = 1.5 + (2.0 if block.bold else 0.0) + (0.5 if len(pairs) <= 3 else 0.0)
         found.append(Claim(
             sentence=sentence, kind="number", section=block.section, position=position + block.index,
             context=section_context(block.section, title), score=score, reason="table row",
