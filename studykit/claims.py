@@ -68,10 +68,15 @@ def clean_sentence(text: str, keep_markers: bool = False) -> str:
 
 
 def subject_of(sent: Span) -> str:
-    """The sentence's subject noun phrase, when it is a real noun phrase (not a pronoun)."""
+    """The sentence's subject noun phrase, when it is a real noun phrase (not a pronoun).
+
+    People are left out: a following 'It' never refers to the person who did something.
+    """
     for tok in sent:
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
-            if tok.pos_ == "PRON" or latex.PLACEHOLDER_RE.fullmatch(tok.text):
+            if (tok.pos_ == "PRON" or latex.PLACEHOLDER_RE.fullmatch(tok.text)
+                    or tok.ent_type_ == "PERSON"
+                    or (tok.pos_ == "PROPN" and tok.head.tag_ == "VBD")):  # "Hinton showed ..."
                 return ""
             left = tok.left_edge.i
             words = sent.doc[left:tok.i + 1]
@@ -264,10 +269,15 @@ _GENERIC_HEADS = {
 }
 
 
+def noun_chunks(sent: Span) -> list[Span]:
+    """Noun chunks, or none when the pipeline has no parser (the blank fallback)."""
+    return list(sent.noun_chunks) if sent.doc.has_annotation("DEP") else []
+
+
 def _noun_targets(sent: Span) -> list[str]:
     """Fallback deletions: names and compound noun phrases, most specific first."""
     chunks = []
-    for chunk in sent.noun_chunks:
+    for chunk in noun_chunks(sent):
         toks = [t for t in chunk if t.pos_ not in ("DET", "PRON") and t.lower_ not in ("such", "which")]
         if not toks or any(latex.PLACEHOLDER_RE.fullmatch(t.text) for t in toks):
             continue
@@ -286,7 +296,7 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
     out: list[str] = []
     out += [b for b in bold if len(b) >= 3 and len(b.split()) <= 6]
     out += quantities
-    for chunk in sent.noun_chunks:
+    for chunk in noun_chunks(sent):
         if any(t.like_num for t in chunk) and not _YEAR.fullmatch(chunk.text):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
     out += [n for n in numbers if len(n) >= 3]

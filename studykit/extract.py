@@ -80,7 +80,7 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
         topical = opens or lead or _follows_math(doc, block)
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: tuple | None = None  # (sentence span, its claim, index in judged)
-        for i, sent in enumerate(next(spacy_docs).sents):
+        for i, sent in enumerate(sentences(next(spacy_docs))):
             if lead and i == 0 and _is_only(sent.text, lead):
                 position += 1
                 continue
@@ -103,6 +103,20 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     _add_salience(judged, doc, post.title)
     extraction.claims = [c for c, _ in judged] + _table_claims(doc, position, post.title)
     return extraction
+
+
+def sentences(doc) -> list:
+    """spaCy's sentences, with a wrong split mended: a 'sentence' that starts in lower
+    case after one that did not end in . ! ? or : continues it."""
+    merged: list = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if (merged and text[:1].islower()
+                and not merged[-1].text.rstrip().endswith((".", "!", "?", ":"))):
+            merged[-1] = doc[merged[-1].start:sent.end]
+        else:
+            merged.append(sent)
+    return merged
 
 
 def _add_salience(judged: list[tuple[Claim, set[str]]], doc: blocks_mod.Document,

@@ -1,0 +1,66 @@
+from studykit import blocks
+
+
+def kinds(text):
+    return [(b.kind, b.plain) for b in blocks.parse(text).blocks]
+
+
+def test_code_fences_images_comments_and_shortcodes_are_not_prose():
+    body = (
+        "Intro line.\n\n"
+        "```python\n# a comment\nx = 1\n```\n\n"
+        "![alt text must vanish](https://x.example/a.png)\n\n"
+        "<!-- hidden note -->\n{{< figure src=\"a.png\" >}}\n\n"
+        "After the code.\n"
+    )
+    texts = " ".join(b.text for b in blocks.parse(body).blocks)
+    assert "Intro line." in texts and "After the code." in texts
+    for gone in ("a comment", "x = 1", "alt text", "hidden note", "figure src"):
+        assert gone not in texts
+
+
+def test_a_fence_after_blank_lines_does_not_swallow_the_rest():
+    # Regression: the fence pattern once let its indentation group match newlines,
+    # so the closing fence never matched and everything after the code vanished.
+    body = "First.\n\n\n```\ncode\n```\n\nSecond paragraph.\n\n## Later\n\nThird.\n"
+    assert [p for _, p in kinds(body)] == ["First.", "Second paragraph.", "Later", "Third."]
+
+
+def test_headings_set_the_section_of_following_blocks():
+    doc = blocks.parse("## Gates\n\nThe gate opens.\n\n### Reset gate\n\n- resets state\n")
+    assert [(b.kind, b.section) for b in doc.blocks] == [
+        ("heading", "Gates"), ("paragraph", "Gates"), ("heading", "Reset gate"), ("item", "Reset gate")]
+
+
+def test_display_math_on_its_own_line_is_a_math_block_and_splits_the_paragraph():
+    doc = blocks.parse("The update is:\n$$h_t = (1 - z_t) h_{t-1}$$\nwhere $z_t$ is a gate.\n")
+    assert [b.kind for b in doc.blocks] == ["paragraph", "math", "paragraph"]
+    assert doc.restore(doc.blocks[1].text) == "$$h_t = (1 - z_t) h_{t-1}$$"
+    assert doc.restore(doc.blocks[2].text) == "where $z_t$ is a gate."
+
+
+def test_math_is_protected_from_emphasis_stripping():
+    doc = blocks.parse("The term $a_i * b_i$ and **bold** and *soft* words.\n")
+    (block,) = doc.blocks
+    assert doc.restore(block.plain) == "The term $a_i * b_i$ and bold and soft words."
+    assert block.bold == ["bold"]
+
+
+def test_tables_rows_know_their_header():
+    doc = blocks.parse("| Model | Acc |\n|---|---|\n| Big | **91%** |\n| Small | 88% |\n")
+    rows = [b for b in doc.blocks if b.kind == "table"]
+    assert [r.cells for r in rows] == [["Big", "91%"], ["Small", "88%"]]
+    assert all(r.header == ["Model", "Acc"] for r in rows)
+    assert rows[0].bold == ["91%"]
+
+
+def test_figure_captions_quotes_and_lists():
+    body = "*Figure 2. Units act as slow integrators.*\n\n> **Key insight.** Gates help.\n\n1. first step\n2. second step\n"
+    assert kinds(body) == [("caption", "Units act as slow integrators."),
+                           ("quote", "Key insight. Gates help."),
+                           ("item", "first step"), ("item", "second step")]
+
+
+def test_links_keep_their_text_and_raw_tags_are_stripped():
+    (block,) = blocks.parse("See [the paper](https://x.example) and <br/> <span>this</span>.\n").blocks
+    assert block.plain == "See the paper and  this."

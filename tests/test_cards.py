@@ -1,0 +1,128 @@
+"""Card writing: contract fields, stable ids, cloze safety, budget, dedupe."""
+
+import re
+
+import pytest
+
+from studykit.cards import CardOptions, budget, card_id, claim_card, formula_card, post_key, select_cards
+from studykit.extract import extract
+from studykit.models import Claim, Formula, Post
+from studykit.sources.markdown import read_markdown_file
+
+from .conftest import FIXTURES
+
+CONTRACT = {"id", "kind", "front", "back", "series", "post_title", "post_url", "tags"}
+
+
+@pytest.fixture(scope="module")
+def post():
+    return read_markdown_file(FIXTURES / "articles" / "sequence-models.md")
+
+
+@pytest.fixture(scope="module")
+def cards(post, nlp):
+    return select_cards(extract(post, nlp), CardOptions(min_cards=10, per_1k_words=30)).cards
+
+
+def test_every_card_has_the_contract_fields_and_no_empty_side(cards):
+    assert len(cards) >= 8
+    for c in cards:
+        d = c.contract_dict()
+        assert CONTRACT <= d.keys()
+        assert d["front"].strip() and d["back"].strip()
+        assert ("cloze" in d) == (c.kind == "cloze")
+        assert all(" " not in t for t in d["tags"])
+
+
+def test_tags_name_series_post_and_kind(cards):
+    c = cards[0]
+    assert c.series == "Sequence Models"
+    assert f"series::sequence-models" in c.tags
+    assert "post::gated-units-and-the-vanishing-gradient" in c.tags
+    assert f"kind::{c.kind}" in c.tags
+
+
+def test_ids_are_stable_across_runs_and_unique(post, nlp, cards):
+    again = select_cards(extract(post, nlp), CardOptions(min_cards=10, per_1k_words=30)).cards
+    assert [c.id for c in again] == [c.id for c in cards]
+    assert len({c.id for c in cards}) == len(cards)
+
+
+def test_id_depends_on_post_and_content_not_on_the_run():
+    assert card_id("s/p", "cloze", "Text A") == card_id("s/p", "cloze", "  text   a ")
+    assert card_id("s/p", "cloze", "Text A") != card_id("s/q", "cloze", "Text A")
+    assert card_id("s/p", "cloze", "Text A") != card_id("s/p", "qa", "Text A")
+
+
+def test_same_article_from_feed_or_file_has_the_same_post_key():
+    a = Post(title="Sequence Models (2): Gated Units", url="file:///a.md", body="", series="Sequence Models")
+    b = Post(title="Gated Units", url="https://x.example/p/", body="", series="Sequence Models")
+    assert post_key(a) == post_key(b) == "sequence-models/gated-units"
+
+
+def test_cloze_cards_delete_a_real_term(cards):
+    cloze = [c for c in cards if c.kind == "cloze"]
+    assert cloze
+    for c in cloze:
+        deletions = re.findall(r"\{\{c\d+::(.*?)\}\}", c.cloze)
+        assert deletions and all(len(d) > 2 for d in deletions)
+        assert "[...]" in c.front
+        assert all(d not in c.front.replace("[...]", "") or d in c.back for d in deletions)
+
+
+def test_qa_answer_never_appears_in_the_question(cards):
+    qa = [c for c in cards if c.kind == "qa"]
+    assert qa
+    for c in qa:
+        assert c.back.lower() not in c.front.lower()
+
+
+def test_formula_card_keeps_latex_verbatim(cards):
+    formulas = [c for c in cards if c.kind == "formula"]
+    assert any(c.back.startswith("$$f_t = \\sigma(W_f [h_{t-1}, x_t] + b_f)$$") for c in formulas)
+    assert any("forget gate" in c.front for c in formulas)
+
+
+def test_cloze_never_deletes_inside_math_and_escapes_double_braces():
+    post = Post(title="T", url="u", body="")
+    claim = Claim(sentence="The set $\\{a_{i}\\}$ holds {{x}} and Adam {{ok}} values.", kind="key_point",
+                  cloze_targets=["a_{i}", "Adam {{ok}}"])
+    card = claim_card(post, claim, frozenset({"cloze"}))
+    assert card.cloze.count("{{c1::") == 1
+    assert "{{c1::Adam {{ok} }}}" in card.cloze  # '}}' inside a deletion written '} }'
+    assert "$\\{a_{i}\\}$" in card.cloze
+
+
+def test_whole_inline_formula_can_be_a_deletion():
+    claim = Claim(sentence="Sensible defaults are $\\tau = 4$ for most teachers.", kind="number",
+                  cloze_targets=["$\\tau = 4$"])
+    card = claim_card(Post(title="T", url="u", body=""), claim, frozenset({"cloze"}))
+    assert card.cloze == "Sensible defaults are {{c1::$\\tau = 4$}} for most teachers."
+
+
+def test_formula_card_asks_for_the_left_side():
+    f = Formula(latex="\\mathcal{L}_{KD} \\;=\\; -\\sum_c p_c \\log q_c", display=True, section="Loss")
+    card = formula_card(Post(title="Distillation", url="u", body=""), f)
+    assert "$\\mathcal{L}_{KD}$" in card.front
+    assert card.back == "$$\\mathcal{L}_{KD} \\;=\\; -\\sum_c p_c \\log q_c$$"
+
+
+def test_budget_scales_with_words_and_respects_the_cap():
+    opts = CardOptions(per_1k_words=8, min_cards=10)
+    assert budget(3000, opts) == 24
+    assert budget(1200, opts) == 10          # the floor
+    assert budget(300, opts) == 3            # a short post cannot be inflated past ~10 per 1k
+    assert budget(3000, CardOptions(per_1k_words=8, max_cards=5)) == 5
+
+
+def test_near_duplicate_claims_make_one_card(nlp):
+    body = ("## A\n\nThe update gate decides how much of the old state is kept at each step.\n\n"
+            "## B\n\nThe update gate decides how much of the old state is kept at every step.\n")
+    cards = select_cards(extract(Post(title="T", url="u", body=body), nlp), CardOptions(min_cards=10)).cards
+    texts = [c.back for c in cards if "update gate" in c.back]
+    assert len(texts) == 1
+
+
+def test_kinds_option_limits_card_kinds(post, nlp):
+    only = select_cards(extract(post, nlp), CardOptions(kinds=frozenset({"formula"}), min_cards=10)).cards
+    assert only and {c.kind for c in only} == {"formula"}

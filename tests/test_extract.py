@@ -1,0 +1,95 @@
+"""Extraction on an article written for these tests (tests/fixtures/articles/sequence-models.md)."""
+
+import pytest
+
+from studykit.extract import extract
+from studykit.models import Post
+from studykit.sources.markdown import read_markdown_file
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def extraction(nlp):
+    return extract(read_markdown_file(FIXTURES / "articles" / "sequence-models.md"), nlp)
+
+
+def claim_with(extraction, text):
+    matches = [c for c in extraction.claims if text in c.sentence]
+    assert matches, f"no claim holds {text!r}"
+    return matches[0]
+
+
+def test_definition_with_term_and_answer(extraction):
+    c = claim_with(extraction, "A recurrent neural network is a network")
+    assert c.kind == "definition" and not c.dropped
+    assert c.term == "recurrent neural network"
+    assert c.answer.startswith("a network that applies the same weights")
+
+
+def test_dates_and_people(extraction):
+    c = claim_with(extraction, "introduced the long short-term memory cell in 1997")
+    assert c.kind == "date"
+    assert "1997" in c.cloze_targets
+
+
+def test_a_pronoun_is_never_resolved_to_the_person_who_did_something(extraction):
+    assert not any(c.sentence.startswith("Sepp Hochreiter makes") for c in extraction.claims)
+    leaning = [c for c in extraction.claims if "long-range dependencies" in c.sentence]
+    assert leaning and all(not c.sentence.startswith("It ") or c.dropped for c in leaning)
+
+
+def test_meta_talk_is_dropped_and_code_never_reaches_claims(extraction):
+    assert claim_with(extraction, "In this article").dropped
+    assert not any("this comment must never" in c.sentence for c in extraction.claims)
+    assert not any("What You Will Learn" == c.section for c in extraction.claims)
+
+
+def test_bold_lead_becomes_the_context_of_its_paragraph(extraction):
+    c = claim_with(extraction, "caps the norm of the gradient")
+    assert c.context == "Gradient clipping"
+    assert c.sentence.startswith("Gradient clipping caps")  # 'It' resolved from the lead
+
+
+def test_a_bold_lead_carries_over_its_formula(extraction):
+    c = claim_with(extraction, "the cell erases its memory")
+    assert c.context == "Forget gate"
+    assert c.sentence.startswith("When $f_t$ is near 0")  # one sentence, not split at the math
+
+
+def test_inline_math_restored_verbatim_in_claims(extraction):
+    c = claim_with(extraction, "recurrent weight matrix")
+    assert "$W$" in c.sentence and "$U$" in c.sentence and "MATHSPAN" not in c.sentence
+
+
+def test_table_rows_become_number_claims(extraction):
+    c = claim_with(extraction, "Plain RNN — Parameters: 1x; Speed: fastest")
+    assert c.kind == "number" and c.cloze_targets == ["fastest"]
+
+
+def test_dollar_amounts_are_prose_not_math(extraction):
+    c = claim_with(extraction, "The total cost was $5")
+    assert "$5 for the small model and $20" in c.sentence
+
+
+def test_formulas_found_with_labels(extraction):
+    assert [(f.label, f.latex) for f in extraction.formulas] == [
+        ("recurrent update", "h_t = \\tanh(W h_{t-1} + U x_t + b)"),
+        ("Forget gate", "f_t = \\sigma(W_f [h_{t-1}, x_t] + b_f)"),
+    ]
+
+
+def test_key_insight_quote_scores_above_a_plain_sentence(extraction):
+    insight = claim_with(extraction, "additive cell update")
+    plain = claim_with(extraction, "recurrent weight matrix")
+    assert insight.score > plain.score
+
+
+def test_prose_word_count_ignores_code(extraction):
+    assert 200 < extraction.words < 400
+
+
+def test_empty_and_mathless_posts_do_not_fail(nlp):
+    assert extract(Post(title="Empty", url="u", body=""), nlp).claims == []
+    e = extract(Post(title="Only math", url="u", body="$$a = b + c_1$$\n"), nlp)
+    assert len(e.formulas) == 1 and e.claims == []

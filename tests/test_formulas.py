@@ -1,0 +1,44 @@
+from studykit import blocks
+from studykit.formulas import formulas_of
+
+
+def formulas(body):
+    return formulas_of(blocks.parse(body))
+
+
+def test_label_from_a_bold_lead_and_numbering_removed():
+    (f,) = formulas("**(1) Update gate** — how much to keep:\n$$z_t = \\sigma(W_z x_t)$$\n")
+    assert f.label == "Update gate"
+    assert f.latex == "z_t = \\sigma(W_z x_t)"
+
+
+def test_label_from_a_naming_phrase():
+    (f,) = formulas("The scaled dot-product attention is defined as:\n\n$$A = \\mathrm{softmax}(QK^T)V$$\n")
+    assert f.label == "scaled dot-product attention"
+
+
+def test_no_label_from_a_question_heading_but_the_section_is_kept():
+    (f,) = formulas("## Why this fixes vanishing gradients\n\nIn GRU,\n$$J = \\operatorname{diag}(1 - z_t)$$\n")
+    assert f.label == ""
+    assert f.section == "Why this fixes vanishing gradients"
+
+
+def test_context_and_explanation_sentences():
+    (f,) = formulas("First sentence. The update is:\n$$h = W x + b$$\nwhere $W$ is a matrix. More text.\n")
+    assert f.context == "The update is:"
+    assert f.explanation == "where $W$ is a matrix."
+
+
+def test_trivial_and_repeated_formulas_are_skipped():
+    found = formulas("$$x$$\n\nText.\n\n$$a = b + c_1$$\n\nAgain:\n\n$$a  =  b + c_1$$\n")
+    assert [f.latex for f in found] == ["a = b + c_1"]
+
+
+def test_inline_math_is_not_a_formula_card():
+    assert formulas("Inline $E = mc^2$ only.\n") == []
+
+
+def test_multiline_environment_kept_verbatim():
+    body = "The filter:\n$$\n\\begin{aligned}\nx &= 1 \\\\\ny &= 2\n\\end{aligned}\n$$\n"
+    (f,) = formulas(body)
+    assert f.latex == "\\begin{aligned}\nx &= 1 \\\\\ny &= 2\n\\end{aligned}"
