@@ -27,6 +27,7 @@ _HR = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _EMPH = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
 _CODE = re.compile(r"`([^`]+)`")
+_BOLD_LEAD = re.compile(r"^\*\*([^*]{3,120}?)\*\*\s*(?=[.:—–\-]|$)|^\*\*([^*]{3,120}?[.:])\*\*")
 _CAPTION = re.compile(r"^\*(?:Figure|Fig\.|Table)\s*\d*[.:]?\s*(.*)\*$", re.I)
 
 
@@ -69,6 +70,15 @@ def strip_inline(text: str) -> str:
     text = _EMPH.sub(lambda m: m.group(1) or m.group(2), text)
     text = _CODE.sub(r"\1", text)
     return _LINK.sub(r"\1", text)
+
+
+def bold_lead(text: str) -> str:
+    """'**Sequences longer than 500 steps.** Both ...' -> the bold lead, a paragraph's own title."""
+    m = _BOLD_LEAD.match(text)
+    label = (m.group(1) or m.group(2)) if m else ""
+    if not label or len(label.split()) > 12:
+        return ""
+    return re.sub(r"^\(?\d+[.)]\s*", "", label.strip()).rstrip(".:")
 
 
 def remove_non_prose(body: str) -> str:

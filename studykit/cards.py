@@ -212,7 +212,11 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
     targets = [t for t in claim.cloze_targets if _deletable(claim.sentence, t)]
     if not targets:
         return None
-    groups = targets[:2] if claim.kind in ("date", "person") and len(targets) > 1 else targets[:1]
+    groups = targets[:1]
+    if claim.kind in ("date", "person"):
+        # Who and when are two facts of one sentence: a second cloze group (c2).
+        second = [t for t in targets[1:] if t in claim.people + claim.years and t not in targets[0]]
+        groups += second[:1]
     cloze, front = claim.sentence, claim.sentence
     for i, target in enumerate(groups, start=1):
         cloze = _replace_outside_math(cloze, target, f"{{{{c{i}::{_cloze_safe(target)}}}}}")
@@ -256,10 +260,14 @@ def _cloze_safe(text: str) -> str:
 
 
 def _lower_first(text: str) -> str:
+    """'Temperature' -> 'temperature'; names and acronyms ('AdamW', 'Boris Polyak') stay."""
     words = text.split()
-    if words and not (len(words[0]) > 1 and words[0][1:2].isupper()):
-        return text[:1].lower() + text[1:]
-    return text
+    if not words:
+        return text
+    first = words[0]
+    proper = any(ch.isupper() or ch.isdigit() for ch in first[1:])
+    name = len(words) > 1 and all(w[:1].isupper() for w in words)
+    return text if proper or name else text[:1].lower() + text[1:]
 
 
 def _trim(text: str, max_words: int) -> str:

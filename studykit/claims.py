@@ -218,6 +218,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.score = round(score, 2)
     claim.reason = ", ".join(reasons) or "plain statement"
     claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers)
+    claim.people, claim.years = people, years
     if named_term:
         claim.cloze_targets.insert(0, named_term)
     claim.cloze_targets += [f"${m}$" for m in math_numbers]

@@ -8,7 +8,7 @@ through one `nlp.pipe` call.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -22,7 +22,6 @@ from studykit.models import Claim, Formula, Post
 
 PROSE_KINDS = ("paragraph", "item", "quote", "caption")
 SALIENCE_WEIGHT = 1.5
-_BOLD_LEAD = re.compile(r"^\*\*([^*]{3,120}?)\*\*\s*(?=[.:—–\-]|$)|^\*\*([^*]{3,120}?[.:])\*\*")
 _QUESTION_HEADING = re.compile(r"^(?:why|how|what|when|where|which|who|is|are|do|does|can|should)\b", re.I)
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part \d+:?)\s+", re.I)
 # Sections that describe the article rather than the subject.
@@ -48,8 +47,8 @@ def prose_words(body: str) -> int:
     return len(re.sub(r"```.*?```", "", body, flags=re.S).split())
 
 
-def extract_all(posts: Iterable[Post], nlp: Language | None = None,
-                batch_size: int = 64) -> list[Extraction]:
+def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: int = 64,
+                progress: Callable[[str], None] | None = None) -> list[Extraction]:
     """Extract every post, sharing one spaCy pipe over all of their prose."""
     nlp = nlp or nlp_mod.load()
     prepared = []
@@ -61,7 +60,12 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None,
         prepared.append((post, doc, prose))
         texts.extend(b.plain for b in prose)
     spacy_docs = iter(nlp.pipe(texts, batch_size=batch_size))
-    return [_extract_post(post, doc, prose, spacy_docs) for post, doc, prose in prepared]
+    results = []
+    for i, (post, doc, prose) in enumerate(prepared, start=1):
+        results.append(_extract_post(post, doc, prose, spacy_docs))
+        if progress:
+            progress(f"extracted {i}/{len(prepared)}: {post.title}")
+    return results
 
 
 def extract(post: Post, nlp: Language | None = None) -> Extraction:
@@ -76,7 +80,7 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     judged: list[tuple[Claim, set[str]]] = []
     for block in prose:
         opens = _opens_section(doc, block)
-        lead = bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
+        lead = blocks_mod.bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
         topical = opens or lead or _follows_math(doc, block)
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: tuple | None = None  # (sentence span, its claim, index in judged)
@@ -94,6 +98,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
                     sent = sent.doc[previous[0].start:sent.end]
             if claim is not None and not claim.dropped:
                 _apply_lead(claim, doc, lead, first=opens and i == 0)
+                if _runs_into_formula(doc, block, sent):
+                    claim.dropped = "unfinished: the sentence goes on in a display formula"
             previous_subject = claims_mod.subject_of(sent) or previous_subject
             position += 1
             if claim is not None:
@@ -131,17 +137,15 @@ def _add_salience(judged: list[tuple[Claim, set[str]]], doc: blocks_mod.Document
             claim.score = round(claim.score + SALIENCE_WEIGHT * value, 2)
 
 
+def _runs_into_formula(doc: blocks_mod.Document, block: blocks_mod.Block, sent) -> bool:
+    """'... a tone at frequency f shows up at' + display formula: not a statement alone."""
+    following = doc.blocks[block.index + 1:block.index + 2]
+    return (bool(following) and following[0].kind == "math"
+            and sent.end == len(sent.doc) and not sent.text.rstrip().endswith((".", "!", "?")))
+
+
 def _follows_math(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
     return block.index > 0 and doc.blocks[block.index - 1].kind == "math"
-
-
-def bold_lead(text: str) -> str:
-    """'**Sequences longer than 500 steps.** Both ...' -> the bold lead, a paragraph's own title."""
-    m = _BOLD_LEAD.match(text)
-    label = (m.group(1) or m.group(2)) if m else ""
-    if not label or len(label.split()) > 12:
-        return ""
-    return re.sub(r"^\(?\d+[.)]\s*", "", label.strip()).rstrip(".:")
 
 
 def _is_only(sentence: str, lead: str) -> bool:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 
 from studykit import latex
-from studykit.blocks import Block, Document, strip_inline
+from studykit.blocks import Block, Document, bold_lead, strip_inline
 from studykit.models import Formula
 
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+[a-z]?[.)]|step\s*\d+[:.]?|\(\w\))\s*", re.I)
-_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
 _NAMING = (
     re.compile(r"(?:^|[,;] |\. )(?:the |a |an |our )?(?P<n>[A-Za-z][\w\s\-'’]{2,60}?)\s+"
                r"(?:is|are) (?:given|defined|computed|written|expressed|obtained)(?: by| as)?\s*[:,]?\s*$"
@@ -81,10 +80,8 @@ def _previous_prose(doc: Document, block: Block) -> Block | None:
 def label_for(before: Block | None, section: str = "") -> str:
     """A short name for the formula after block `before`, or "" when none is given."""
     if before is not None:
-        if m := _BOLD_LEAD.match(before.text):
-            label = _clean(m.group(1))
-            if label:
-                return label
+        if label := _clean(bold_lead(before.text)):
+            return label
         text = strip_inline(before.text)
         last = re.split(r"(?<=[.!?])\s+", text.strip())[-1]
         for pattern in _NAMING:

@@ -57,7 +57,7 @@ def generate(sources: Iterable[str], options: CardOptions | None = None,
         return result
     if progress:
         progress(f"extracting claims from {len(posts)} post(s)")
-    result.extractions = extract_all(posts)
+    result.extractions = extract_all(posts, progress=progress)
     seen_by_series: dict[str, set[str]] = {}
     for extraction in result.extractions:
         selection = select_cards(extraction, options)

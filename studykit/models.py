@@ -73,6 +73,8 @@ class Claim(BaseModel):
     reason: str = Field(default="", description="Why it scored as it did (for inspect)")
     dropped: str = Field(default="", description="Why it became no card, if it did not")
     cloze_targets: list[str] = Field(default_factory=list, description="Spans worth deleting")
+    people: list[str] = Field(default_factory=list, description="Who the claim names")
+    years: list[str] = Field(default_factory=list, description="Years the claim names")
 
 
 class Card(BaseModel):

@@ -1,0 +1,34 @@
+"""Where studykit keeps its files: the data directory and the study database.
+
+`data_dir()` is platformdirs' per-user data directory ("studykit"), or `STUDYKIT_HOME`
+when set. The study database is `<data dir>/studykit.db` unless `--db PATH` or
+`STUDYKIT_DB` names another file. Nothing here creates files; the store does that.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "studykit"
+DB_NAME = "studykit.db"
+
+
+def data_dir() -> Path:
+    """The directory for studykit's own files (`STUDYKIT_HOME` overrides platformdirs)."""
+    home = os.environ.get("STUDYKIT_HOME", "").strip()
+    if home:
+        return Path(home).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def db_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The study database: `override` (e.g. `--db`), else `STUDYKIT_DB`, else the data dir."""
+    if override is not None and str(override).strip():
+        return Path(override).expanduser()
+    env = os.environ.get("STUDYKIT_DB", "").strip()
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / DB_NAME
