@@ -12,6 +12,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from studykit import series as series_mod
 from studykit.claims import mentions
 from studykit.extract import Extraction
@@ -19,6 +21,7 @@ from studykit.models import Card, Claim, Formula, Post
 
 BLANK = "[...]"
 MAX_ANSWER_WORDS = 30
+MAX_FRONT_CHARS = 380  # a longer card is a wall of text nobody reviews
 
 
 @dataclass
@@ -75,8 +78,13 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None) -> 
     if "formula" in options.kinds:
         limit = math.ceil(total * options.formula_share)
         ranked = sorted(extraction.formulas, key=lambda f: (-formula_weight(f), f.position))
-        for formula in ranked[:limit]:
-            chosen.append((formula.position, formula_card(post, formula)))
+        fronts: dict[str, int] = {}
+        for formula in sorted(ranked[:limit], key=lambda f: f.position):
+            card = formula_card(post, formula)
+            n = fronts[card.front] = fronts.get(card.front, 0) + 1
+            if n > 1:  # two formulas after the same words: say which one is asked for
+                card.front += f" (formula {n} after these words)"
+            chosen.append((formula.position, card))
     seen: list[set[str]] = []
     for claim in _spread_over_sections(extraction.claims, options.section_spread):
         if claim.dropped:
@@ -221,13 +229,19 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
     for i, target in enumerate(groups, start=1):
         cloze = _replace_outside_math(cloze, target, f"{{{{c{i}::{_cloze_safe(target)}}}}}")
         front = _replace_outside_math(front, target, BLANK)
-    front, back, cloze = (_with_context(claim, t) for t in (front, claim.sentence, cloze))
+    back = claim.sentence
+    if len(_with_context(claim, front)) <= MAX_FRONT_CHARS:
+        front, back, cloze = (_with_context(claim, t) for t in (front, back, cloze))
+    if len(front) > MAX_FRONT_CHARS or len(back) > MAX_FRONT_CHARS:
+        return None
     return _card(post, "cloze", claim.sentence, front, back, cloze=cloze,
                  source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
 
 
 def _deletable(sentence: str, target: str) -> bool:
+    words = re.findall(r"\w+", target.lower())
     return (len(target.strip()) > 2 and target.strip() != sentence.strip()
+            and not all(w in STOP_WORDS for w in words)
             and _outside_math_index(sentence, target) >= 0)
 
 

@@ -283,12 +283,14 @@ def replay(fsrs_id: int, reviews: Iterable[tuple[int, datetime]], settings: Sett
     last grade actually scheduled, which the log keeps) to get back the stored state exactly,
     or leave it out to reschedule under the current settings. None: no reviews (a new card).
     """
+    ordered = sorted(((rating, utc(when)) for rating, when in reviews), key=lambda r: r[1])
     card: fsrs.Card | None = None
     plain = scheduler(settings, fuzz=False)
-    for rating, when in sorted(reviews, key=lambda r: r[1]):
-        when = utc(when)
+    for i, (rating, when) in enumerate(ordered):
         card = card or fsrs.Card(card_id=fsrs_id, due=when)
-        card, _ = plain.review_card(card, fsrs.Rating(rating), when)
+        # Rescheduling: the last step may fuzz (as in real use) since no logged due is kept.
+        last = i == len(ordered) - 1 and due is None
+        card, _ = (scheduler(settings) if last else plain).review_card(card, fsrs.Rating(rating), when)
     if card is not None and due is not None:
         card.due = utc(due)
     return card
