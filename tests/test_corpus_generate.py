@@ -156,3 +156,26 @@ def test_real_feed_works_offline_with_the_feed_text(corpus):
     assert len(notes) == 30
     assert result.cards, "the feed's own text still makes some cards"
     assert {c.post_url for c in result.cards} <= set(links)
+
+
+def test_card_quality_on_the_dev_gold_set(full_run, scorer):
+    """The issue's floor: mean fact recall >= 0.5, formula recall >= 0.9, few flagged cards,
+    2-10 cards per 1,000 words on every file (same scorer as ../shared/tools/score_dev.sh)."""
+    golds = _gold_files()
+    if not golds:
+        pytest.skip("../shared/eval-dev is not present")
+    by_source = cards_by_source(full_run)
+    reports = {}
+    for gold_file in golds:
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        article = (SHARED / gold["article"]).resolve()
+        _, cards = by_source[article]
+        words = scorer.prose_words(str(gold_file), gold)
+        reports[gold_file.stem] = scorer.score(gold, [c.contract_dict() for c in cards], words)
+    mean = lambda key: sum(r[key] for r in reports.values()) / len(reports)  # noqa: E731
+    summary = {n: (r["fact_recall"], r["formula_recall"], r["flagged_rate"], r["cards_per_1k_words"])
+               for n, r in reports.items()}
+    assert mean("fact_recall") >= 0.5, summary
+    assert mean("formula_recall") >= 0.9, summary
+    assert mean("flagged_rate") <= 0.05, summary
+    assert all(r["density_ok"] for r in reports.values()), summary
