@@ -184,15 +184,20 @@ def formula_card(post: Post, formula: Formula) -> Card:
                  source_sentence=formula.context, claim_kind="formula")
 
 
+_RELATION = re.compile(r"=|\\approx(?![a-z])|\\propto(?![a-z])|\\equiv(?![a-z])|\\le(?:q)?(?![a-z])|\\ge(?:q)?(?![a-z])")
+
+
 def _left_side(formula: str) -> str:
-    """The short left-hand side of `a = b` (top level only), or ""."""
+    """The short left-hand side of `a = b` (or a ≈ b, a ≤ b; top level only), or ""."""
     depth = 0
     for i, ch in enumerate(formula):
         if ch in "{([":
             depth += 1
         elif ch in "})]":
             depth -= 1
-        elif ch == "=" and depth == 0 and formula[i - 1:i] not in ("<", ">", "!", "\\"):
+        elif depth == 0 and (m := _RELATION.match(formula, i)):
+            if ch == "=" and formula[i - 1:i] in ("<", ">", "!", "\\"):
+                continue
             lhs = re.sub(r"(?:\\[,;:!]|\\q?quad|&|\s)+$", "", formula[:i]).strip()
             if 0 < len(lhs) <= 40 and "\\\\" not in lhs and "\\begin" not in lhs:
                 return lhs

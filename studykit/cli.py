@@ -6,6 +6,7 @@ each, so a script can pipe the cards and still see what happened.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -83,6 +84,343 @@ def render(cards: list[Card], fmt: str) -> str:
         lines.append(f"  Q: {c.front}")
         lines.append(f"  A: {c.back}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+# ---- the study store: add, due, grade, stats, cards, suspend, config ------------------------
+# Each command opens the store itself (`--db PATH`, env STUDYKIT_DB, default in the data dir)
+# and turns StudykitError into one line `studykit: error: ...` with exit code 1.
+
+
+class StudyError(click.ClickException):
+    """A user-facing error of a study command, printed as one `studykit: error:` line."""
+
+    def show(self, file=None) -> None:  # noqa: ANN001 (click's signature)
+        click.echo(f"studykit: error: {self.format_message()}", err=True)
+
+
+def _db_option(func):
+    return click.option("--db", "db", type=click.Path(dir_okay=False), envvar="STUDYKIT_DB",
+                        help="Study database [env STUDYKIT_DB; default: the data directory].")(func)
+
+
+def _json_option(func):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(func)
+
+
+def _now_option(func):
+    return click.option("--now", "now", metavar="ISO",
+                        help="Act as if it were this time (ISO 8601 with an offset).")(func)
+
+
+def _filter_options(func):
+    func = click.option("--tag", help="Only cards with this tag (e.g. kind::formula).")(func)
+    func = click.option("--post", help="Only cards of this post (key, slug, title or URL).")(func)
+    return click.option("--series", help="Only cards of this series (name or slug).")(func)
+
+
+@contextlib.contextmanager
+def _store(db: str | None):
+    from studykit.store import open_store
+
+    try:
+        with open_store(db) as store:
+            yield store
+    except StudykitError as exc:
+        raise StudyError(str(exc)) from None
+
+
+def _when(now: str | None):
+    from studykit.schedule import parse_when
+
+    try:
+        return parse_when(now) if now else None
+    except StudykitError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from None
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _ago(when, now) -> str:
+    """'in 3 days', '5 min ago': a rough, readable distance between two instants."""
+    seconds = (when - now).total_seconds()
+    span = abs(seconds)
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "min")):
+        if span >= size:
+            n = round(span / size)
+            text = f"{n} {unit}{'s' if n != 1 and unit != 'min' else ''}"
+            break
+    else:
+        text = "now"
+        return text
+    return f"in {text}" if seconds > 0 else f"{text} ago"
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@_db_option
+@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50), default=CardOptions.per_1k_words,
+              show_default=True, help="Cards per 1,000 words of prose a post may get.")
+@click.option("--max-cards", type=click.IntRange(1), help="At most this many cards per post.")
+@click.option("--kinds", default="qa,cloze,formula", show_default=True,
+              help="Comma-separated card kinds to make.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (errors still shown).")
+@_json_option
+def add(sources: tuple[str, ...], db: str | None, per_1k: float, max_cards: int | None,
+        kinds: str, quiet: bool, as_json: bool) -> None:
+    """Make cards from SOURCES and store them for study; re-adding keeps every history."""
+    chosen = frozenset(k.strip() for k in kinds.split(",") if k.strip())
+    if bad := chosen - {"qa", "cloze", "formula"}:
+        raise click.BadParameter(f"unknown kind(s): {', '.join(sorted(bad))}", param_hint="--kinds")
+    options = CardOptions(per_1k_words=per_1k, max_cards=max_cards, kinds=chosen)
+    with _store(db) as store:  # opened first: a bad --db fails before the slow part
+        result = run_generate(sources, options, progress=None if quiet else _say)
+        for error in result.errors:
+            _say(f"studykit: error: {error}")
+        if not result.posts:
+            _say("studykit: nothing could be read; nothing stored")
+            sys.exit(1)
+        report = store.add(result.posts, result.cards, progress=None if quiet else _say)
+        path = store.path
+    if as_json:
+        _echo_json({**report.to_dict(), "db": str(path)})
+        return
+    click.echo(f"{report.posts_new + report.posts_updated} post(s) ({report.posts_new} new): "
+               f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
+               f"{report.retired} retired, {report.restored} restored cards in {path}")
+
+
+def _filter(series, post, tag, search=None):
+    from studykit.store import CardFilter
+
+    return CardFilter(series=series, post=post, tag=tag, search=search)
+
+
+@main.command()
+@_db_option
+@_filter_options
+@_now_option
+@_json_option
+def due(db: str | None, series: str | None, post: str | None, tag: str | None, now: str | None,
+        as_json: bool) -> None:
+    """What is due now (within today's limits), per series."""
+    from studykit.session import due_summary
+
+    with _store(db) as store:
+        summary = due_summary(store, now=_when(now), where=_filter(series, post, tag))
+    if as_json:
+        _echo_json(summary.to_dict())
+        return
+    data = summary.to_dict()
+    t = data["total"]
+    click.echo(f"Due now: {t['learning']} learning, {t['review']} review, {t['new']} new "
+               f"({t['all']} cards)")
+    width = max((len(name) for name in data["series"]), default=0)
+    for name, c in data["series"].items():
+        click.echo(f"  {name:<{width}}  learning {c['learning']:>4}  review {c['review']:>5}  "
+                   f"new {c['new']:>4}")
+    lim = data["limits"]
+    click.echo(f"Limits: {lim['new_left']} of {lim['new_per_day']} new cards left today, "
+               f"{lim['reviews_left']} of {lim['reviews_per_day']} reviews left today")
+    over = data["over_limit"]
+    if over["review"] or over["new"]:
+        click.echo(f"Over today's limits: {over['review']} more reviews, {over['new']} more new "
+                   "cards (they wait for the next study day)")
+    if not t["all"] and summary.next_due:
+        click.echo(f"Next due: {summary.next_due.isoformat()} ({_ago(summary.next_due, summary.now)})")
+
+
+@main.command("grade")
+@click.argument("card_id")
+@click.argument("rating", type=click.Choice(["again", "hard", "good", "easy"], case_sensitive=False))
+@_db_option
+@click.option("--duration", "duration_ms", type=click.IntRange(0), metavar="MS",
+              help="How long the answer took, in milliseconds.")
+@_now_option
+@_json_option
+def grade_command(card_id: str, rating: str, db: str | None, duration_ms: int | None,
+                  now: str | None, as_json: bool) -> None:
+    """Grade one card (id, alias or unique id prefix) and print when it is due next."""
+    from studykit.session import grade
+
+    when = _when(now)
+    with _store(db) as store:
+        try:
+            result = grade(store, card_id, rating, now=when, duration_ms=duration_ms)
+        except StudykitError as exc:
+            raise StudyError(str(exc)) from None
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    click.echo(f"{result.card_id} {rating.lower()}: due {result.due.isoformat()} "
+               f"({_ago(result.due, result.reviewed_at)}, {result.state})")
+
+
+@main.command()
+@_db_option
+@click.option("--days", type=click.IntRange(1, 365), default=30, show_default=True,
+              help="Days of history and of forecast.")
+@_now_option
+@_json_option
+def stats(db: str | None, days: int, now: str | None, as_json: bool) -> None:
+    """Cards by state and series, reviews per day, true retention, due forecast."""
+    from studykit.session import stats as compute
+
+    with _store(db) as store:
+        data = {"db": str(store.path), **compute(store, now=_when(now), days=days)}
+    if as_json:
+        _echo_json(data)
+        return
+    click.echo(f"Database: {data['db']}  ({data['totals']['posts']} posts, "
+               f"{data['totals']['cards']} cards, {data['totals']['reviews']} reviews)")
+    cols = ("new", "learning", "review", "relearning", "suspended", "buried", "retired")
+    rows = [("All series", data["cards"]["total"]), *data["cards"]["series"].items()]
+    width = max(len(name) for name, _ in rows)
+    click.echo(f"{'Cards':<{width}}  " + "  ".join(f"{c:>10}" for c in cols))
+    for name, c in rows:
+        click.echo(f"{name:<{width}}  " + "  ".join(f"{c[k]:>10}" for k in cols))
+    ret = data["retention"]
+    for key, label in ((f"last_{days}_days", f"last {days} days"), ("all_time", "all time")):
+        r = ret[key]
+        rate = f"{r['rate']:.1%}" if r["rate"] is not None else "n/a"
+        click.echo(f"True retention, {label}: {rate} ({r['passed']} of {r['reviews']} reviews "
+                   f"passed; desired {ret['desired']:.0%})")
+    click.echo(f"Reviews per day (last {days}):")
+    for d in data["reviews_per_day"]:
+        if d["reviews"]:
+            click.echo(f"  {d['day']}  {d['reviews']:>5}  (again {d['again']}, hard {d['hard']}, "
+                       f"good {d['good']}, easy {d['easy']}; {d['new']} new)")
+    click.echo(f"Due forecast (next {days} days):")
+    for d in data["forecast"]:
+        if d["due"]:
+            click.echo(f"  {d['day']}  {d['due']:>5}")
+
+
+@main.command()
+@_db_option
+@_filter_options
+@click.option("--search", metavar="TEXT", help="Only cards whose text contains TEXT.")
+@click.option("--all", "include_retired", is_flag=True, help="Include retired cards.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many cards.")
+@_json_option
+def cards(db: str | None, series: str | None, post: str | None, tag: str | None,
+          search: str | None, include_retired: bool, limit: int | None, as_json: bool) -> None:
+    """List stored cards with their id, state and due date."""
+    with _store(db) as store:
+        found = store.cards(_filter(series, post, tag, search), include_retired=include_retired,
+                            limit=limit)
+    if as_json:
+        _echo_json([c.to_dict() for c in found])
+        return
+    for c in found:
+        flags = "".join(f" [{f}]" for f, on in (("suspended", c.suspended),
+                                                ("retired", c.retired_at is not None)) if on)
+        due_text = c.due.strftime("%Y-%m-%d %H:%M") if c.due else "-"
+        front = " ".join(c.front.split())
+        click.echo(f"{c.id}  {c.state:<10} {due_text:<16} [{c.kind}] {c.series} / "
+                   f"{c.post_title}: {front[:80]}{'…' if len(front) > 80 else ''}{flags}")
+    _say(f"{len(found)} card(s)")
+
+
+def _each_card(db: str | None, card_ids: tuple[str, ...], action, done: str) -> None:
+    with _store(db) as store:
+        rowids = []
+        for ref in card_ids:  # resolve all first: one bad id changes nothing
+            try:
+                rowids.append((ref, store.resolve(ref)))
+            except StudykitError as exc:
+                raise StudyError(str(exc)) from None
+        for ref, rowid in rowids:
+            changed = action(store, rowid)
+            click.echo(f"{store.card(rowid).id} {done if changed is not False else 'unchanged'}")
+
+
+@main.command()
+@click.argument("card_ids", nargs=-1, required=True)
+@_db_option
+def suspend(card_ids: tuple[str, ...], db: str | None) -> None:
+    """Keep cards out of review until unsuspended (history is kept)."""
+    _each_card(db, card_ids, lambda s, r: s.set_suspended(r, True), "suspended")
+
+
+@main.command()
+@click.argument("card_ids", nargs=-1, required=True)
+@_db_option
+def unsuspend(card_ids: tuple[str, ...], db: str | None) -> None:
+    """Bring suspended cards back to review."""
+    _each_card(db, card_ids, lambda s, r: s.set_suspended(r, False), "unsuspended")
+
+
+@main.command()
+@click.argument("card_ids", nargs=-1, required=True)
+@_db_option
+def bury(card_ids: tuple[str, ...], db: str | None) -> None:
+    """Hide cards until the next study day starts."""
+    from studykit.session import bury as bury_card
+
+    _each_card(db, card_ids, lambda s, r: bury_card(s, r), "buried until tomorrow")
+
+
+@main.command()
+@click.argument("card_ids", nargs=-1, required=True)
+@_db_option
+def restore(card_ids: tuple[str, ...], db: str | None) -> None:
+    """Bring retired cards back to review, and keep them even when no longer produced."""
+    _each_card(db, card_ids, lambda s, r: s.restore(r), "restored")
+
+
+@main.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@_db_option
+@click.option("--unset", is_flag=True, help="Forget KEY's stored value (back to its default).")
+@_json_option
+def config(key: str | None, value: str | None, db: str | None, unset: bool, as_json: bool) -> None:
+    """Show or change study settings: no KEY lists them, KEY shows one, KEY VALUE sets it."""
+    from studykit.schedule import SETTINGS, Settings
+
+    with _store(db) as store:
+        try:
+            if unset:
+                if not key or value is not None:
+                    raise click.UsageError("--unset takes exactly one KEY")
+                store.unset_setting(key)
+            elif value is not None:
+                store.set_setting(key, value)  # type: ignore[arg-type]
+            elif key is not None and key not in SETTINGS:
+                store.set_setting(key, "")  # raises the error that lists the settings
+            current = store.settings().as_text()
+        except StudykitError as exc:
+            raise StudyError(str(exc)) from None
+        path = str(store.path)
+    defaults = Settings().as_text()
+    shown = {key: current[key]} if key else current
+    if as_json:
+        _echo_json(shown if key else {**shown, "db": path})
+        return
+    if key:
+        click.echo(f"{key} = {shown[key]}")
+        return
+    width = max(len(k) for k in shown)
+    for k, v in shown.items():
+        mark = "" if v == defaults[k] else f"   (default {defaults[k]})"
+        click.echo(f"{k:<{width}} = {v:<10} # {SETTINGS[k][2]}{mark}")
+    click.echo(f"{'db':<{width}} = {path}")
+
+
+@main.command()
+@_db_option
+@click.option("--reschedule", is_flag=True,
+              help="Recompute due dates under the current settings (e.g. a new retention).")
+def rebuild(db: str | None, reschedule: bool) -> None:
+    """Rebuild every card's FSRS state by replaying the review log."""
+    from studykit.session import rebuild_states
+
+    with _store(db) as store:
+        count = rebuild_states(store, reschedule=reschedule)
+    click.echo(f"rebuilt the state of {count} card(s) from the review log"
+               + (" and rescheduled them" if reschedule else ""))
 
 
 def run() -> None:

@@ -45,7 +45,7 @@ def formulas_of(doc: Document) -> list[Formula]:
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
         after = _next_prose(doc, block)
         explanation = _first_sentence(doc.restore(strip_inline(after.text))) if after else ""
-        if len(explanation.split()) > MAX_EXPLANATION_WORDS:
+        if len(explanation.split()) > MAX_EXPLANATION_WORDS or explanation.endswith(":"):
             explanation = ""
         found.append(Formula(latex=span.latex.strip(), display=True, label=label,
                              context=context, explanation=explanation,

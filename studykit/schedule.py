@@ -26,6 +26,7 @@ RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 RATING_NAMES = {v: k for k, v in RATINGS.items()}
 # Card states as the store keeps them: 0 for a card never graded, then FSRS's own states.
 STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+STATE_CODES = {v: k for k, v in STATE_NAMES.items()}
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 
 

@@ -602,11 +602,12 @@ class Store:
 
     # ---- grading ----
 
-    def record_review(self, rowid: int, grade: Callable[[dict | None], Review]) -> int:
+    def record_review(self, rowid: int, grade: Callable[[dict | None], Review]) -> tuple[int, str]:
         """Grade a card in one transaction: read its state, `grade(state)`, log, save.
 
         `grade` gets the FSRS state (None for a new card) read inside the write lock, so two
-        processes grading the same card cannot lose either grade. Returns the log row id.
+        processes grading the same card cannot lose either grade. Returns the log row id and
+        the card's id.
         """
         with self._write() as c:
             row = c.execute("SELECT s.fsrs, c.retired_at, c.card_id FROM card_state s "
@@ -629,7 +630,7 @@ class Store:
                       "buried_until = NULL, updated_at = ? WHERE card = ?",
                       (review.state, due, json.dumps(after), FSRS_VERSION,
                        _iso(review.reviewed_at), rowid))
-            return cur.lastrowid  # type: ignore[return-value]
+            return cur.lastrowid, row[2]  # type: ignore[return-value]
 
     def undo_review(self, log_id: int) -> int:
         """Remove grade `log_id` (the card's latest) and restore the state before it."""

@@ -1,0 +1,391 @@
+"""Studying: a review session over the due queue, and the one-shot operations scripts use.
+
+A `Session` holds the queue in memory (learning cards when due, then reviews, then new
+cards, within today's limits), shows one card at a time, and commits each grade to the
+store before the next card is shown; `undo()` takes back the last action of the session.
+`grade`, `due_summary`, `stats` and `rebuild_states` do the same work for one call of the
+CLI. The store does the SQL, `schedule` the FSRS arithmetic; this module joins them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from studykit import schedule
+from studykit.schedule import RATING_NAMES, STATE_NAMES, Settings, now_utc, utc
+from studykit.store import CardFilter, Queue, QueueEntry, Store, StoredCard
+
+# Like Anki: when nothing else is left, a learning card due within this long is shown early.
+LEARN_AHEAD = timedelta(minutes=20)
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """A committed grade: which card, how it was rated, and when it is due next."""
+
+    rowid: int
+    card_id: str
+    rating: int
+    reviewed_at: datetime
+    state: str
+    due: datetime
+    log_id: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.card_id, "rating": RATING_NAMES[self.rating],
+                "reviewed_at": self.reviewed_at.isoformat(), "state": self.state,
+                "due": self.due.isoformat(), "log_id": self.log_id}
+
+
+def _ref(store: Store, card: str | int) -> int:
+    return card if isinstance(card, int) else store.resolve(card)
+
+
+def grade(store: Store, card: str | int, rating: str | int, *, now: datetime | None = None,
+          duration_ms: int | None = None, settings: Settings | None = None) -> GradeResult:
+    """Grade one card (id, alias, id prefix or row id) and commit it; returns the next due."""
+    rowid = _ref(store, card)
+    value = schedule.parse_rating(rating)
+    when = utc(now, "now") if now else now_utc()
+    settings = settings or store.settings()
+    done: list[schedule.Review] = []
+
+    def compute(before: dict | None) -> schedule.Review:
+        done.append(schedule.review(before, rowid, value, when, settings, duration_ms))
+        return done[-1]
+
+    log_id, card_id = store.record_review(rowid, compute)
+    review = done[-1]
+    return GradeResult(rowid=rowid, card_id=card_id, rating=value, reviewed_at=when,
+                       state=STATE_NAMES[review.state], due=review.due, log_id=log_id)
+
+
+def bury(store: Store, card: str | int, *, now: datetime | None = None) -> datetime:
+    """Hide a card until the next study day starts; returns when it comes back."""
+    until = schedule.tomorrow_start(utc(now) if now else now_utc(), store.settings())
+    store.bury(_ref(store, card), until)
+    return until
+
+
+# ---- what is due ----------------------------------------------------------------------------
+
+@dataclass
+class DueSummary:
+    """What a session started now would show, with today's limits and what is left of them."""
+
+    now: datetime
+    queue: Queue
+    done_today: dict[str, int]
+    new_left: int
+    reviews_left: int
+    next_due: datetime | None
+    settings: Settings
+
+    def per_series(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for name, entries in (("learning", self.queue.learning), ("review", self.queue.review),
+                              ("new", self.queue.new)):
+            for e in entries:
+                out.setdefault(e.series, {"learning": 0, "review": 0, "new": 0})[name] += 1
+        return dict(sorted(out.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        q = self.queue
+        return {
+            "now": self.now.isoformat(),
+            "total": {"learning": len(q.learning), "review": len(q.review), "new": len(q.new),
+                      "all": len(q.entries())},
+            "series": self.per_series(),
+            "over_limit": {"review": q.review_over_limit, "new": q.new_over_limit},
+            "done_today": self.done_today,
+            "limits": {"new_per_day": self.settings.new_per_day, "new_left": self.new_left,
+                       "reviews_per_day": self.settings.reviews_per_day,
+                       "reviews_left": self.reviews_left},
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "cards": [{"id": e.id, "series": e.series, "state": STATE_NAMES[e.state],
+                       "due": e.due.isoformat() if e.due else None} for e in q.entries()],
+        }
+
+
+def limits_left(store: Store, now: datetime, settings: Settings) -> tuple[dict[str, int], int, int]:
+    """Grades done today (by the card's prior state), new cards left, reviews left."""
+    done = store.done_since(schedule.today_start(now, settings))
+    return (done, max(0, settings.new_per_day - done["new"]),
+            max(0, settings.reviews_per_day - done["review"]))
+
+
+def due_summary(store: Store, *, now: datetime | None = None, where: CardFilter | None = None,
+                count_over_limit: bool = True) -> DueSummary:
+    now = utc(now, "now") if now else now_utc()
+    settings = store.settings()
+    done, new_left, reviews_left = limits_left(store, now, settings)
+    queue = store.queue(now, new_limit=new_left, review_limit=reviews_left, where=where,
+                        count_over_limit=count_over_limit)
+    return DueSummary(now=now, queue=queue, done_today=done, new_left=new_left,
+                      reviews_left=reviews_left, next_due=store.next_due(where), settings=settings)
+
+
+# ---- the session ----------------------------------------------------------------------------
+
+@dataclass
+class _Action:
+    kind: str  # grade, suspend, bury
+    entry: QueueEntry
+    log_id: int = 0
+    relearn: bool = False  # the grade put the card back into the session's learning list
+
+
+@dataclass
+class Session:
+    """A review session: the queue in memory, one card shown at a time.
+
+    `current` is the card to show; `reveal()` turns it over; `grade(rating)` commits the grade
+    and moves on; `undo()` takes back the last grade, suspension or burial of this session and
+    shows that card again. `clock` returns the current UTC time (tests pass a fake one).
+    """
+
+    store: Store
+    where: CardFilter | None = None
+    clock: Clock = now_utc
+    settings: Settings = field(init=False)
+    revealed: bool = field(init=False, default=False)
+    _learning: list[tuple[datetime, int, QueueEntry]] = field(init=False, default_factory=list)
+    _review: deque[QueueEntry] = field(init=False, default_factory=deque)
+    _new: deque[QueueEntry] = field(init=False, default_factory=deque)
+    _current: tuple[QueueEntry, StoredCard] | None = field(init=False, default=None)
+    _shown_at: datetime | None = field(init=False, default=None)
+    _actions: list[_Action] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.settings = self.store.settings()
+        self.refill()
+
+    def refill(self) -> None:
+        """Rebuild the queue from the store (today's limits as they stand now)."""
+        now = self._now()
+        _, new_left, reviews_left = limits_left(self.store, now, self.settings)
+        queue = self.store.queue(now, new_limit=new_left, review_limit=reviews_left,
+                                 where=self.where, learn_until=now + LEARN_AHEAD)
+        self._learning = sorted((e.due, e.rowid, e) for e in queue.learning)  # type: ignore[misc]
+        self._review, self._new = deque(queue.review), deque(queue.new)
+        self._current, self.revealed = None, False
+
+    def _now(self) -> datetime:
+        return utc(self.clock(), "clock()")
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Cards left in this session (the one shown included)."""
+        out = {"learning": len(self._learning), "review": len(self._review), "new": len(self._new)}
+        if self._current:
+            out[{0: "new", 2: "review"}.get(self._current[0].state, "learning")] += 1
+        return out
+
+    @property
+    def current(self) -> StoredCard | None:
+        """The card to show now, or None when the session is done."""
+        while self._current is None:
+            entry = self._pick()
+            if entry is None:
+                return None
+            card = self.store.card(entry.rowid)
+            if self._still_due(card):
+                self._current, self._shown_at, self.revealed = (entry, card), self._now(), False
+        return self._current[1]
+
+    def _pick(self) -> QueueEntry | None:
+        now = self._now()
+        if self._learning and self._learning[0][0] <= now:
+            return self._learning.pop(0)[2]
+        if self._review:
+            return self._review.popleft()
+        if self._new:
+            return self._new.popleft()
+        if self._learning and self._learning[0][0] <= now + LEARN_AHEAD:
+            return self._learning.pop(0)[2]
+        return None
+
+    def _still_due(self, card: StoredCard) -> bool:
+        # Another process (a script, a second window) may have graded or hidden it meanwhile.
+        if card.suspended or card.retired_at or (card.buried_until and card.buried_until > self._now()):
+            return False
+        return card.due is None or card.due <= self._now() + LEARN_AHEAD
+
+    def reveal(self) -> StoredCard:
+        card = self._need_current()
+        self.revealed = True
+        return card
+
+    def _need_current(self) -> StoredCard:
+        card = self.current
+        if card is None:
+            raise LookupError("the session is done: no card to show")
+        return card
+
+    def grade(self, rating: str | int, duration_ms: int | None = None) -> GradeResult:
+        """Grade the card shown; the grade is committed before this returns."""
+        card = self._need_current()
+        assert self._current is not None and self._shown_at is not None
+        entry = self._current[0]
+        now = self._now()
+        if duration_ms is None:
+            duration_ms = max(0, int((now - self._shown_at).total_seconds() * 1000))
+        result = grade(self.store, card.rowid, rating, now=now, duration_ms=duration_ms,
+                       settings=self.settings)
+        action = _Action("grade", entry, log_id=result.log_id)
+        if result.state in ("learning", "relearning"):
+            back = QueueEntry(entry.rowid, entry.id, entry.series,
+                              schedule.STATE_CODES[result.state], result.due)
+            bisect.insort(self._learning, (result.due, entry.rowid, back))
+            action.relearn = True
+        self._actions.append(action)
+        self._current = None
+        return result
+
+    def suspend(self) -> None:
+        card = self._need_current()
+        assert self._current is not None
+        self.store.set_suspended(card.rowid, True)
+        self._actions.append(_Action("suspend", self._current[0]))
+        self._current = None
+
+    def bury(self) -> datetime:
+        """Hide the card shown until tomorrow's study day starts."""
+        card = self._need_current()
+        assert self._current is not None
+        until = schedule.tomorrow_start(self._now(), self.settings)
+        self.store.bury(card.rowid, until)
+        self._actions.append(_Action("bury", self._current[0]))
+        self._current = None
+        return until
+
+    def undo(self) -> StoredCard | None:
+        """Take back the last grade, suspension or burial; that card is shown again."""
+        if not self._actions:
+            return None
+        action = self._actions.pop()
+        entry = action.entry
+        if action.kind == "grade":
+            self.store.undo_review(action.log_id)
+            if action.relearn:
+                self._learning = [t for t in self._learning if t[1] != entry.rowid]
+        elif action.kind == "suspend":
+            self.store.set_suspended(entry.rowid, False)
+        else:
+            self.store.bury(entry.rowid, None)
+        if self._current is not None:  # the card on screen goes back to the front of its line
+            self._requeue(self._current[0])
+        card = self.store.card(entry.rowid)
+        self._current, self._shown_at, self.revealed = (entry, card), self._now(), False
+        return card
+
+    def _requeue(self, entry: QueueEntry) -> None:
+        if entry.state == 0:
+            self._new.appendleft(entry)
+        elif entry.state == 2:
+            self._review.appendleft(entry)
+        else:
+            bisect.insort(self._learning, (entry.due or self._now(), entry.rowid, entry))
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._actions)
+
+
+# ---- statistics ----------------------------------------------------------------------------
+
+def stats(store: Store, *, now: datetime | None = None, days: int = 30) -> dict[str, Any]:
+    """Cards by state and series, grades per study day, true retention, due forecast."""
+    now = utc(now, "now") if now else now_utc()
+    settings = store.settings()
+    today = schedule.study_day(now, settings)
+    blank = {name: 0 for name in ("new", "learning", "review", "relearning")}
+    by_series: dict[str, dict[str, int]] = {}
+    total = {**blank, "suspended": 0, "buried": 0, "retired": 0, "active": 0}
+    for series, state, retired, count, suspended, buried in store.state_counts():
+        row = by_series.setdefault(series, {**blank, "suspended": 0, "buried": 0, "retired": 0,
+                                            "active": 0})
+        for target in (row, total):
+            if retired:
+                target["retired"] += count
+            else:
+                target[STATE_NAMES[state]] += count
+                target["active"] += count
+                target["suspended"] += suspended
+                target["buried"] += buried
+    first = today - timedelta(days=days - 1)
+    per_day: dict[str, Counter] = {(first + timedelta(days=i)).isoformat(): Counter()
+                                   for i in range(days)}
+    for at, rating, kind in store.grades_since(schedule.day_start(first, settings)):
+        day = schedule.study_day(at, settings).isoformat()
+        if day in per_day:
+            per_day[day]["reviews"] += 1
+            per_day[day][RATING_NAMES[rating]] += 1
+            per_day[day][kind] += 1
+    forecast = Counter()
+    end = schedule.day_start(today + timedelta(days=days), settings)
+    for due in store.due_dates(end):
+        forecast[max(schedule.study_day(due, settings), today).isoformat()] += 1
+
+    def retention(since: datetime | None) -> dict[str, Any]:
+        n, passed = store.retention(since)
+        return {"reviews": n, "passed": passed, "rate": round(passed / n, 4) if n else None}
+
+    return {
+        "now": now.isoformat(),
+        "study_day": today.isoformat(),
+        "totals": store.totals(),
+        "cards": {"total": total, "series": by_series},
+        "reviews_per_day": [{"day": d, "reviews": c["reviews"],
+                             **{name: c[name] for name in RATING_NAMES.values()},
+                             "new": c["new"]} for d, c in per_day.items()],
+        "retention": {"desired": settings.desired_retention,
+                      f"last_{days}_days": retention(schedule.day_start(first, settings)),
+                      "all_time": retention(None)},
+        "forecast": [{"day": (today + timedelta(days=i)).isoformat(),
+                      "due": forecast[(today + timedelta(days=i)).isoformat()]}
+                     for i in range(days)],
+    }
+
+
+# ---- rebuilding state from the log ---------------------------------------------------------
+
+def rebuild_state(store: Store, card: str | int, *, reschedule: bool = False,
+                  save: bool = True) -> dict | None:
+    """A card's FSRS state replayed from its review log (None: never graded).
+
+    Without `reschedule` the result equals what grading stored (the log keeps each due date,
+    fuzz included); with it, due dates follow the current settings (e.g. a new retention).
+    """
+    rowid = _ref(store, card)
+    logs = list(store.history(rowid))
+    state = _replay(rowid, logs, store.settings(), reschedule)
+    if save:
+        store.put_states({rowid: state})
+    return state
+
+
+def rebuild_states(store: Store, *, reschedule: bool = False) -> int:
+    """Replay the review log of every graded card and save the states; returns the count."""
+    settings = store.settings()
+    by_card: dict[int, list[tuple[int, int, datetime, datetime]]] = {}
+    for row in store.history():
+        by_card.setdefault(row[0], []).append(row)
+    store.put_states({rowid: _replay(rowid, logs, settings, reschedule)
+                      for rowid, logs in by_card.items()})
+    return len(by_card)
+
+
+def _replay(rowid: int, logs: list[tuple[int, int, datetime, datetime]], settings: Settings,
+            reschedule: bool) -> dict | None:
+    if not logs:
+        return None
+    card = schedule.replay(rowid, [(rating, at) for _, rating, at, _ in logs], settings,
+                           due=None if reschedule else logs[-1][3])
+    return card.to_dict() if card else None
