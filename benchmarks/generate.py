@@ -232,7 +232,7 @@ def measure(folder: str, repeat: int, raw: bool = False) -> dict:
         holder = {}
         gen_times.append(_timed(lambda: holder.setdefault("r", generate([folder]))))
         cards = len(holder["r"].cards)
-        del holder
+        holder.clear()
         prose_times.append(_timed(lambda: [d for d in nlp.pipe(texts, batch_size=batch_size)]))
         if raw:  # whole bodies take ~2.7 GB and half the run: only on request
             raw_times.append(_timed(lambda: [d for d in nlp.pipe(raw_bodies, batch_size=batch_size)]))

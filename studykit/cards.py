@@ -38,6 +38,14 @@ class CardOptions:
 
 
 @dataclass
+class SeriesMemory:
+    """What earlier posts of a series already put on cards (for near-duplicate removal)."""
+
+    claims: list[set[str]] = field(default_factory=list)
+    formulas: set[str] = field(default_factory=set)
+
+
+@dataclass
 class Selection:
     """The cards of one post, and why each left-out claim was left out."""
 
@@ -69,15 +77,22 @@ def budget(words: int, options: CardOptions) -> int:
     return min(n, options.max_cards) if options.max_cards else n
 
 
-def select_cards(extraction: Extraction, options: CardOptions | None = None) -> Selection:
-    """The best cards of one post within its budget, in reading order."""
+def select_cards(extraction: Extraction, options: CardOptions | None = None,
+                 memory: SeriesMemory | None = None) -> Selection:
+    """The best cards of one post within its budget, in reading order.
+
+    With `memory`, claims and formulas that earlier posts of the series already carded
+    are skipped, and this post's cards are added to it.
+    """
     options = options or CardOptions()
+    memory = memory if memory is not None else SeriesMemory()
     post = extraction.post
     total = budget(extraction.words, options)
     chosen: list[tuple[int, Card]] = []
     if "formula" in options.kinds:
         limit = math.ceil(total * options.formula_share)
-        ranked = sorted(extraction.formulas, key=lambda f: (-formula_weight(f), f.position))
+        fresh = [f for f in extraction.formulas if latex_key(f.latex) not in memory.formulas]
+        ranked = sorted(fresh, key=lambda f: (-formula_weight(f), f.position))
         fronts: dict[str, int] = {}
         for formula in sorted(ranked[:limit], key=lambda f: f.position):
             card = formula_card(post, formula)
@@ -85,7 +100,8 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None) -> 
             if n > 1:  # two formulas after the same words: say which one is asked for
                 card.front += f" (formula {n} after these words)"
             chosen.append((formula.position, card))
-    seen: list[set[str]] = []
+            memory.formulas.add(latex_key(formula.latex))
+    seen = memory.claims
     for claim in _spread_over_sections(extraction.claims, options.section_spread):
         if claim.dropped:
             continue
@@ -97,7 +113,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None) -> 
             continue
         words = _word_set(claim.sentence)
         if any(_jaccard(words, s) > 0.6 for s in seen):
-            claim.dropped = "near-duplicate of a chosen claim"
+            claim.dropped = "near-duplicate of a claim already on a card (this post or its series)"
             continue
         card = claim_card(post, claim, options.kinds)
         if card is None:
@@ -138,6 +154,11 @@ def _spread_over_sections(claims: list[Claim], spread: float) -> list[Claim]:
             rank[claim.section] = r + 1
         keyed.append((claim.score - spread * r, claim))
     return [c for _, c in sorted(keyed, key=lambda kc: -kc[0])]
+
+
+def latex_key(latex: str) -> str:
+    """Formulas equal up to spacing compare equal."""
+    return re.sub(r"\\[,;:!]|\\q?quad|\s+", "", latex)
 
 
 def _word_set(text: str) -> set[str]:
@@ -195,7 +216,7 @@ def _left_side(formula: str) -> str:
             depth += 1
         elif ch in "})]":
             depth -= 1
-        elif depth == 0 and (m := _RELATION.match(formula, i)):
+        elif depth == 0 and _RELATION.match(formula, i):
             if ch == "=" and formula[i - 1:i] in ("<", ">", "!", "\\"):
                 continue
             lhs = re.sub(r"(?:\\[,;:!]|\\q?quad|&|\s)+$", "", formula[:i]).strip()

@@ -378,7 +378,7 @@ def restore(card_ids: tuple[str, ...], db: str | None) -> None:
 @_json_option
 def config(key: str | None, value: str | None, db: str | None, unset: bool, as_json: bool) -> None:
     """Show or change study settings: no KEY lists them, KEY shows one, KEY VALUE sets it."""
-    from studykit.schedule import SETTINGS, Settings
+    from studykit.schedule import SETTINGS, Settings, parse_setting
 
     with _store(db) as store:
         try:
@@ -389,7 +389,7 @@ def config(key: str | None, value: str | None, db: str | None, unset: bool, as_j
             elif value is not None:
                 store.set_setting(key, value)  # type: ignore[arg-type]
             elif key is not None and key not in SETTINGS:
-                store.set_setting(key, "")  # raises the error that lists the settings
+                parse_setting(key, "")  # raises the error that lists the settings
             current = store.settings().as_text()
         except StudykitError as exc:
             raise StudyError(str(exc)) from None

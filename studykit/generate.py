@@ -7,11 +7,10 @@ series. Failures of single sources or entries are collected, never raised.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from studykit.cards import CardOptions, Selection, post_key, select_cards
+from studykit.cards import CardOptions, Selection, SeriesMemory, post_key, select_cards
 from studykit.errors import SourceError
 from studykit.extract import Extraction, extract_all
 from studykit.models import Card, Post
@@ -58,23 +57,10 @@ def generate(sources: Iterable[str], options: CardOptions | None = None,
     if progress:
         progress(f"extracting claims from {len(posts)} post(s)")
     result.extractions = extract_all(posts, progress=progress)
-    seen_by_series: dict[str, set[str]] = {}
+    memories: dict[str, SeriesMemory] = {}
     for extraction in result.extractions:
-        selection = select_cards(extraction, options)
-        seen = seen_by_series.setdefault(extraction.post.series, set())
-        kept = []
-        for card in selection.cards:
-            key = _dedupe_key(card)
-            if key in seen:
-                continue
-            seen.add(key)
-            kept.append(card)
-        selection.cards = kept
+        memory = memories.setdefault(extraction.post.series, SeriesMemory())
+        selection = select_cards(extraction, options, memory)
         result.selections.append(selection)
-        result.cards.extend(kept)
+        result.cards.extend(selection.cards)
     return result
-
-
-def _dedupe_key(card: Card) -> str:
-    text = card.back if card.kind == "formula" else (card.cloze or card.front + card.back)
-    return re.sub(r"\W+", " ", text.lower()).strip()

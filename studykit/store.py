@@ -442,7 +442,8 @@ class Store:
         """Store setting `key` (validated); returns the value in its canonical text form."""
         from studykit.schedule import SETTINGS
 
-        text = SETTINGS[key][1](parse_setting(key, value))
+        parsed = parse_setting(key, value)  # refuses unknown keys and bad values
+        text = SETTINGS[key][1](parsed)
         with self._write() as c:
             c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, text))

@@ -37,7 +37,7 @@ def test_every_card_has_the_contract_fields_and_no_empty_side(cards):
 def test_tags_name_series_post_and_kind(cards):
     c = cards[0]
     assert c.series == "Sequence Models"
-    assert f"series::sequence-models" in c.tags
+    assert "series::sequence-models" in c.tags
     assert "post::gated-units-and-the-vanishing-gradient" in c.tags
     assert f"kind::{c.kind}" in c.tags
 
