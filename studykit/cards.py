@@ -51,6 +51,7 @@ class Selection:
 
     cards: list[Card]
     claims: list[Claim] = field(default_factory=list)
+    budget: int = 0
 
 
 def short_title(post: Post) -> str:
@@ -122,7 +123,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
         seen.append(words)
         chosen.append((claim.position * 1000, card))
     chosen.sort(key=lambda pc: pc[0])
-    return Selection([c for _, c in chosen], extraction.claims)
+    return Selection([c for _, c in chosen], extraction.claims, total)
 
 
 _DERIVATION = re.compile(r"^(?:so|thus|hence|then|therefore|which gives|substituting|expanding|"

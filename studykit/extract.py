@@ -100,7 +100,7 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
                 _apply_lead(claim, doc, lead, first=opens and i == 0)
                 if _runs_into_formula(doc, block, sent):
                     claim.dropped = "unfinished: the sentence goes on in a display formula"
-            previous_subject = claims_mod.subject_of(sent) or previous_subject
+            previous_subject = claims_mod.subject_of(sent)  # "It" refers to the sentence just before
             position += 1
             if claim is not None:
                 previous = (sent, claim, len(judged))

@@ -35,6 +35,8 @@ def test_dates_and_people(extraction):
 
 def test_a_pronoun_is_never_resolved_to_the_person_who_did_something(extraction):
     assert not any(c.sentence.startswith("Sepp Hochreiter makes") for c in extraction.claims)
+    # ... nor to the subject of a sentence further back
+    assert not any(c.sentence.startswith("A recurrent neural network makes") for c in extraction.claims)
     leaning = [c for c in extraction.claims if "long-range dependencies" in c.sentence]
     assert leaning and all(not c.sentence.startswith("It ") or c.dropped for c in leaning)
 

@@ -1,0 +1,71 @@
+"""`studykit inspect`: what extraction found in each post and what became of it.
+
+For every post: the formulas and claims found, each with its kind, score and the
+reasons for the score, and for each either the card it became or why it did not.
+"""
+
+from __future__ import annotations
+
+from studykit.cards import Selection
+from studykit.extract import Extraction
+from studykit.generate import GenerateResult
+
+
+def report(result: GenerateResult) -> list[dict]:
+    """One dict per post: the claims and formulas, each with its fate."""
+    return [_post_report(e, s) for e, s in zip(result.extractions, result.selections)]
+
+
+def _post_report(extraction: Extraction, selection: Selection) -> dict:
+    post = extraction.post
+    by_sentence = {c.source_sentence: c for c in selection.cards if c.kind != "formula"}
+    formula_cards = {c.back.split("\n", 1)[0]: c for c in selection.cards if c.kind == "formula"}
+    formulas = []
+    for f in extraction.formulas:
+        card = formula_cards.get(f"$${f.latex}$$")
+        formulas.append({
+            "latex": f.latex, "label": f.label, "section": f.section,
+            "card": card.id if card else None,
+            "why_not": "" if card else "over the formula share of the budget, or already carded in the series",
+        })
+    claims = []
+    for c in sorted(extraction.claims, key=lambda c: c.position):
+        card = by_sentence.get(c.sentence) if not c.dropped else None
+        claims.append({
+            "sentence": c.sentence, "kind": c.kind, "score": c.score, "reason": c.reason,
+            "section": c.section, "context": c.context,
+            "card": {"id": card.id, "kind": card.kind} if card else None,
+            "why_not": "" if card else (c.dropped or "not chosen"),
+        })
+    return {
+        "title": post.title, "series": post.series, "url": post.url, "words": extraction.words,
+        "budget": selection.budget, "cards": len(selection.cards),
+        "notes": list(post.notes), "formulas": formulas, "claims": claims,
+    }
+
+
+def render(posts: list[dict], show_dropped: bool = True) -> str:
+    """The report as text for a terminal."""
+    out: list[str] = []
+    for p in posts:
+        out.append(f"== {p['title']}  [{p['series']}]")
+        out.append(f"   {p['words']} words, budget {p['budget']} cards, made {p['cards']}")
+        out.extend(f"   note: {n}" for n in p["notes"])
+        for f in p["formulas"]:
+            mark = "CARD" if f["card"] else "skip"
+            label = f["label"] or f["section"] or "(no label)"
+            out.append(f"   {mark} formula  {label}: {_short(f['latex'], 70)}")
+        for c in p["claims"]:
+            if not c["card"] and not show_dropped:
+                continue
+            mark = c["card"]["kind"].upper() if c["card"] else "skip"
+            out.append(f"   {mark:7} {c['kind']:<10} {c['score']:5.2f}  {_short(c['sentence'], 90)}")
+            detail = c["reason"] if c["card"] else f"{c['why_not']} (scored for: {c['reason'] or '-'})"
+            out.append(f"           {detail}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
