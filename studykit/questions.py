@@ -1,0 +1,49 @@
+"""Turn simple factual sentences into real questions.
+
+Only patterns the dependency parse makes safe are rewritten; anything else stays a
+cloze card. Today: "X introduced Y in 1997." -> "In what year did X introduce Y?".
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from studykit import latex
+
+_YEAR = re.compile(r"^(1[6-9]\d\d|20[0-3]\d)$")
+MAX_WORDS = 22
+
+
+def year_question(sent: Span) -> tuple[str, str] | None:
+    """("In what year did Kingma and Ba propose Adam?", "2014") or None."""
+    if not sent.doc.has_annotation("DEP") or len(sent) > MAX_WORDS + 2:
+        return None
+    if latex.PLACEHOLDER_RE.search(sent.text):
+        return None
+    root = sent.root
+    if root.tag_ != "VBD" or root.pos_ != "VERB" or not root.lemma_:
+        return None
+    subject = [t for t in root.children if t.dep_ == "nsubj"]
+    year_prep = [t for t in root.children if t.dep_ == "prep" and t.lower_ == "in"
+                 and any(_YEAR.match(c.text) for c in t.children)]
+    if len(subject) != 1 or len(year_prep) != 1 or subject[0].pos_ == "PRON":
+        return None
+    year = next(c.text for c in year_prep[0].children if _YEAR.match(c.text))
+    skip = set(range(year_prep[0].left_edge.i, year_prep[0].right_edge.i + 1))
+    subj = _span_text(sent, subject[0])
+    last = sent[-1].i if sent[-1].is_punct else None
+    rest = [t for t in sent if t.i > root.i and t.i not in skip and t.i != last
+            and not (t.dep_ == "cc" and t.head == root)]
+    if any(t.dep_ in ("conj", "advcl", "ccomp") and t.head == root for t in rest):
+        return None  # two clauses: too much for one question
+    obj = "".join(t.text_with_ws for t in rest).strip().rstrip(",;: ")
+    obj = re.sub(r"\s+,", ",", re.sub(r",\s*,", ",", obj))
+    if not obj or year in obj:
+        return None
+    return f"In what year did {subj} {root.lemma_} {obj}?", year
+
+
+def _span_text(sent: Span, head: Token) -> str:
+    return sent.doc[head.left_edge.i:head.right_edge.i + 1].text
