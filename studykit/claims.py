@@ -30,7 +30,9 @@ _META = re.compile(
     r"\b(?:this (?:article|post|section|chapter|series|guide|tutorial)|in this part|"
     r"we will|we'll|let's|let us|you will|you'll|below we|as shown (?:above|below)|"
     r"the next (?:section|part|article|post)|previous (?:section|part|article|post)|"
-    r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned)\b", re.I)
+    r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned|"
+    r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
+    r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b", re.I)
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20[0-3]\d)\b")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
 _NUMBER = re.compile(
@@ -255,6 +257,8 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
             or any(t.pos_ == "PRON" or t.lower_ in _DEMONSTRATIVES for t in term_span)):
         return None
     term = re.sub(r"^(?:the|a|an)\s+", "", term_span.text, flags=re.I)
+    if len(term_span) == 1 + (term_span[0].pos_ == "DET") and s.pos_ == "NOUN" and term not in bold:
+        return None  # "The space is ..." names no term worth a card
     head = attr[0]
     if head.left_edge.lower_ not in ("a", "an", "one") and term not in bold:
         return None

@@ -81,10 +81,13 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     for block in prose:
         opens = _opens_section(doc, block)
         lead = blocks_mod.bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
+        spacy_doc = next(spacy_docs)  # one doc per prose block, consumed in step
+        if lead and SKIPPED_SECTIONS.match(lead):
+            continue  # "**Prerequisites:** ..." describes the article, not the subject
         topical = opens or lead or _follows_math(doc, block)
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: tuple | None = None  # (sentence span, its claim, index in judged)
-        for i, sent in enumerate(sentences(next(spacy_docs))):
+        for i, sent in enumerate(sentences(spacy_doc)):
             if lead and i == 0 and _is_only(sent.text, lead):
                 position += 1
                 continue

@@ -84,7 +84,7 @@ class DueSummary:
     done_today: dict[str, int]
     new_left: int
     reviews_left: int
-    next_due: datetime | None
+    next_due: datetime | None  # set only when nothing is due now
     settings: Settings
 
     def per_series(self) -> dict[str, dict[str, int]]:
@@ -127,8 +127,9 @@ def due_summary(store: Store, *, now: datetime | None = None, where: CardFilter 
     done, new_left, reviews_left = limits_left(store, now, settings)
     queue = store.queue(now, new_limit=new_left, review_limit=reviews_left, where=where,
                         count_over_limit=count_over_limit)
+    next_due = None if queue.entries() else store.next_due(where)
     return DueSummary(now=now, queue=queue, done_today=done, new_left=new_left,
-                      reviews_left=reviews_left, next_due=store.next_due(where), settings=settings)
+                      reviews_left=reviews_left, next_due=next_due, settings=settings)
 
 
 # ---- the session ----------------------------------------------------------------------------

@@ -118,3 +118,14 @@ def test_a_date_claim_becomes_a_qa_card(extraction):
     card = claim_card(extraction.post, c, frozenset({"qa", "cloze"}))
     assert card.kind == "qa" and card.back == "1997"
     assert card.front.endswith("In what year did Hochreiter and Schmidhuber introduce the long short-term memory cell?")
+
+
+def test_meta_bold_leads_are_skipped_without_shifting_later_sentences(nlp):
+    body = ("**Prerequisites:** linear algebra and calculus.\n\n"
+            "The update gate keeps 25% of the old state in most trained models.\n\n"
+            "See the figure above for the heatmap of all sixteen hidden units.\n")
+    claims = extract(Post(title="T", url="u", body=body), nlp).claims
+    assert [c.sentence for c in claims if not c.dropped] == [
+        "The update gate keeps 25% of the old state in most trained models."]
+    assert not any("linear algebra" in c.sentence for c in claims)
+    assert any("figure above" in c.sentence and c.dropped for c in claims)
