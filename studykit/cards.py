@@ -28,7 +28,7 @@ MAX_FRONT_CHARS = 380  # a longer card is a wall of text nobody reviews
 class CardOptions:
     """How many cards of which kinds a post gets."""
 
-    per_1k_words: float = 9.0
+    per_1k_words: float = 9.5
     min_cards: int = 10
     max_cards: int | None = None
     kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
