@@ -44,20 +44,22 @@ def main() -> None:
 @click.option("--max-cards", type=click.IntRange(1), help="At most this many cards per post.")
 @click.option("--kinds", default="qa,cloze,formula", show_default=True,
               help="Comma-separated card kinds to make.")
+@click.option("--anki", "anki_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write an Anki deck package (.apkg) to this path.")
+@click.option("--deck-root", default="Studykit", show_default=True,
+              help="Top-level Anki deck; series become its subdecks.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (errors still shown).")
 def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per_1k: float,
-             max_cards: int | None, kinds: str, quiet: bool) -> None:
+             max_cards: int | None, kinds: str, anki_path: Path | None, deck_root: str,
+             quiet: bool) -> None:
     """Make cards from SOURCES: feed URLs or files, article URLs or files, .md files, folders."""
-    chosen = frozenset(k.strip() for k in kinds.split(",") if k.strip())
-    if bad := chosen - {"qa", "cloze", "formula"}:
-        raise click.BadParameter(f"unknown kind(s): {', '.join(sorted(bad))}", param_hint="--kinds")
-    options = CardOptions(per_1k_words=per_1k, max_cards=max_cards, kinds=chosen)
-    result = run_generate(sources, options, progress=None if quiet else _say)
-    for error in result.errors:
-        _say(f"studykit: error: {error}")
-    if not result.posts:
-        _say("studykit: nothing could be read; no cards written")
-        sys.exit(1)
+    result = _generate(sources, per_1k, max_cards, kinds, quiet)
+    if anki_path:
+        from studykit.anki import export_apkg
+
+        _say(str(export_apkg(result.cards, anki_path, deck_root=deck_root)), quiet)
+        if fmt is None and output is None:
+            return  # the deck was what was asked for; no cards on stdout
     fmt = fmt or ("table" if output is None and sys.stdout.isatty() else "jsonl")
     text = render(result.cards, fmt)
     if output:
@@ -69,6 +71,45 @@ def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per
         click.echo(text, nl=False)
     where = f" to {output}" if output else ""
     _say(f"{len(result.cards)} cards from {len(result.posts)} post(s){where}", quiet)
+
+
+def _generate(sources: tuple[str, ...], per_1k: float, max_cards: int | None, kinds: str,
+              quiet: bool):
+    """Run generation with the shared options; exit 1 when nothing could be read."""
+    chosen = frozenset(k.strip() for k in kinds.split(",") if k.strip())
+    if bad := chosen - {"qa", "cloze", "formula"}:
+        raise click.BadParameter(f"unknown kind(s): {', '.join(sorted(bad))}", param_hint="--kinds")
+    options = CardOptions(per_1k_words=per_1k, max_cards=max_cards, kinds=chosen)
+    result = run_generate(sources, options, progress=None if quiet else _say)
+    for error in result.errors:
+        _say(f"studykit: error: {error}")
+    if not result.posts:
+        _say("studykit: nothing could be read; no cards written")
+        sys.exit(1)
+    return result
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50), default=CardOptions.per_1k_words,
+              show_default=True, help="Cards per 1,000 words of prose a post may get.")
+@click.option("--max-cards", type=click.IntRange(1), help="At most this many cards per post.")
+@click.option("--kinds", default="qa,cloze,formula", show_default=True,
+              help="Comma-separated card kinds to make.")
+@click.option("--cards-only", is_flag=True, help="List only the claims that became cards.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def inspect(sources: tuple[str, ...], per_1k: float, max_cards: int | None, kinds: str,
+            cards_only: bool, as_json: bool) -> None:
+    """Show, per post, the claims and formulas found, their kind and score, and which
+    became cards and why the others did not."""
+    from studykit import explain
+
+    result = _generate(sources, per_1k, max_cards, kinds, quiet=True)
+    report = explain.report(result)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(explain.render(report, show_dropped=not cards_only))
 
 
 def render(cards: list[Card], fmt: str) -> str:
@@ -160,8 +201,9 @@ def _ago(when, now) -> str:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @_db_option
-@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50), default=CardOptions.per_1k_words,
-              show_default=True, help="Cards per 1,000 words of prose a post may get.")
+@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50),
+              default=CardOptions.per_1k_words, show_default=True,
+              help="Cards per 1,000 words of prose a post may get.")
 @click.option("--max-cards", type=click.IntRange(1), help="At most this many cards per post.")
 @click.option("--kinds", default="qa,cloze,formula", show_default=True,
               help="Comma-separated card kinds to make.")
@@ -228,12 +270,14 @@ def due(db: str | None, series: str | None, post: str | None, tag: str | None, n
         click.echo(f"Over today's limits: {over['review']} more reviews, {over['new']} more new "
                    "cards (they wait for the next study day)")
     if not t["all"] and summary.next_due:
-        click.echo(f"Next due: {summary.next_due.isoformat()} ({_ago(summary.next_due, summary.now)})")
+        when = summary.next_due
+        click.echo(f"Next due: {when.isoformat()} ({_ago(when, summary.now)})")
 
 
 @main.command("grade")
 @click.argument("card_id")
-@click.argument("rating", type=click.Choice(["again", "hard", "good", "easy"], case_sensitive=False))
+@click.argument("rating",
+                type=click.Choice(["again", "hard", "good", "easy"], case_sensitive=False))
 @_db_option
 @click.option("--duration", "duration_ms", type=click.IntRange(0), metavar="MS",
               help="How long the answer took, in milliseconds.")
@@ -328,10 +372,10 @@ def _each_card(db: str | None, card_ids: tuple[str, ...], action, done: str) -> 
         rowids = []
         for ref in card_ids:  # resolve all first: one bad id changes nothing
             try:
-                rowids.append((ref, store.resolve(ref)))
+                rowids.append(store.resolve(ref))
             except StudykitError as exc:
                 raise StudyError(str(exc)) from None
-        for ref, rowid in rowids:
+        for rowid in rowids:
             changed = action(store, rowid)
             click.echo(f"{store.card(rowid).id} {done if changed is not False else 'unchanged'}")
 

@@ -6,7 +6,7 @@ reasons for the score, and for each either the card it became or why it did not.
 
 from __future__ import annotations
 
-from studykit.cards import Selection
+from studykit.cards import Selection, card_id, post_key
 from studykit.extract import Extraction
 from studykit.generate import GenerateResult
 
@@ -18,11 +18,15 @@ def report(result: GenerateResult) -> list[dict]:
 
 def _post_report(extraction: Extraction, selection: Selection) -> dict:
     post = extraction.post
-    by_sentence = {c.source_sentence: c for c in selection.cards if c.kind != "formula"}
-    formula_cards = {c.back.split("\n", 1)[0]: c for c in selection.cards if c.kind == "formula"}
+    key = post_key(post)
+    by_id = {c.id: c for c in selection.cards}
+
+    def card_for(kinds: tuple[str, ...], content: str):
+        return next((by_id[i] for k in kinds if (i := card_id(key, k, content)) in by_id), None)
+
     formulas = []
     for f in extraction.formulas:
-        card = formula_cards.get(f"$${f.latex}$$")
+        card = card_for(("formula",), f.latex)
         formulas.append({
             "latex": f.latex, "label": f.label, "section": f.section,
             "card": card.id if card else None,
@@ -30,7 +34,7 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict:
         })
     claims = []
     for c in sorted(extraction.claims, key=lambda c: c.position):
-        card = by_sentence.get(c.sentence) if not c.dropped else None
+        card = card_for(("qa", "cloze"), c.sentence) if not c.dropped else None
         claims.append({
             "sentence": c.sentence, "kind": c.kind, "score": c.score, "reason": c.reason,
             "section": c.section, "context": c.context,

@@ -239,3 +239,36 @@ def test_one_good_and_one_missing_source_exits_0(tmp_path):
     errors = [line for line in result.stderr.splitlines() if str(missing) in line]
     assert len(errors) == 1 and "error" in errors[0].lower()
     assert str(missing) not in result.stdout
+
+
+# ------------------------------------------------------------------ --anki and inspect
+
+def test_generate_anki_writes_a_deck_package_and_no_cards_on_stdout(tmp_path):
+    import zipfile
+
+    out = tmp_path / "softmax.apkg"
+    result = cli("generate", str(SOFTMAX), "--anki", str(out), "--deck-root", "Study")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "notes" in result.stderr and str(out) in result.stderr
+    with zipfile.ZipFile(out) as z:
+        assert {"collection.anki2", "media"} <= set(z.namelist())
+
+
+def test_generate_anki_into_a_missing_folder_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["generate", str(SOFTMAX), "--anki", str(tmp_path / "no" / "x.apkg")])
+    assert result.exit_code != 0
+    assert "Traceback" not in (result.stdout + result.stderr)
+
+
+def test_inspect_shows_claims_their_fate_and_reasons():
+    result = cli("inspect", str(SOFTMAX))
+    assert result.exit_code == 0, result.stderr
+    assert "== A Short Guide to Softmax Temperature" in result.stdout
+    assert "CARD formula" in result.stdout and "skip" in result.stdout
+    report = json.loads(cli("inspect", str(SOFTMAX), "--json").stdout)
+    (post,) = report
+    made = [c for c in post["claims"] if c["card"]]
+    skipped = [c for c in post["claims"] if not c["card"]]
+    assert made and skipped and all(c["why_not"] for c in skipped)
+    assert post["cards"] == len(made) + sum(1 for f in post["formulas"] if f["card"])
