@@ -291,7 +291,8 @@ def replay(fsrs_id: int, reviews: Iterable[tuple[int, datetime]], settings: Sett
         card = card or fsrs.Card(card_id=fsrs_id, due=when)
         # Rescheduling: the last step may fuzz (as in real use) since no logged due is kept.
         last = i == len(ordered) - 1 and due is None
-        card, _ = (scheduler(settings) if last else plain).review_card(card, fsrs.Rating(rating), when)
+        using = scheduler(settings) if last else plain
+        card, _ = using.review_card(card, fsrs.Rating(rating), when)
     if card is not None and due is not None:
         card.due = utc(due)
     return card

@@ -52,17 +52,20 @@ def grade(store: Store, card: str | int, rating: str | int, *, now: datetime | N
     """Grade one card (id, alias, id prefix or row id) and commit it; returns the next due."""
     rowid = _ref(store, card)
     value = schedule.parse_rating(rating)
-    when = utc(now, "now") if now else now_utc()
+    when = utc(now, "now") if now else None
     settings = settings or store.settings()
     done: list[schedule.Review] = []
 
     def compute(before: dict | None) -> schedule.Review:
-        done.append(schedule.review(before, rowid, value, when, settings, duration_ms))
+        # The real time is read inside the write lock: grades of one card from two processes
+        # then get increasing times in the order they commit.
+        at = when or now_utc()
+        done.append(schedule.review(before, rowid, value, at, settings, duration_ms))
         return done[-1]
 
     log_id, card_id = store.record_review(rowid, compute)
     review = done[-1]
-    return GradeResult(rowid=rowid, card_id=card_id, rating=value, reviewed_at=when,
+    return GradeResult(rowid=rowid, card_id=card_id, rating=value, reviewed_at=review.reviewed_at,
                        state=STATE_NAMES[review.state], due=review.due, log_id=log_id)
 
 
@@ -214,7 +217,8 @@ class Session:
 
     def _still_due(self, card: StoredCard) -> bool:
         # Another process (a script, a second window) may have graded or hidden it meanwhile.
-        if card.suspended or card.retired_at or (card.buried_until and card.buried_until > self._now()):
+        buried = card.buried_until is not None and card.buried_until > self._now()
+        if card.suspended or card.retired_at or buried:
             return False
         return card.due is None or card.due <= self._now() + LEARN_AHEAD
 
@@ -237,8 +241,9 @@ class Session:
         now = self._now()
         if duration_ms is None:
             duration_ms = max(0, int((now - self._shown_at).total_seconds() * 1000))
-        result = grade(self.store, card.rowid, rating, now=now, duration_ms=duration_ms,
-                       settings=self.settings)
+        real_time = self.clock is now_utc  # then the store reads the time inside its lock
+        result = grade(self.store, card.rowid, rating, now=None if real_time else now,
+                       duration_ms=duration_ms, settings=self.settings)
         action = _Action("grade", entry, log_id=result.log_id)
         if result.state in ("learning", "relearning"):
             back = QueueEntry(entry.rowid, entry.id, entry.series,

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studykit import paths
-from studykit.cards import post_key
 from studykit.errors import StudykitError
 from studykit.models import Card, Post
 from studykit.schedule import FSRS_VERSION, STATE_NAMES, Settings, now_utc, parse_setting, utc
@@ -324,6 +323,8 @@ class Store:
             raise StoreError(f"{self.path}: cannot open: {exc}") from None
         try:
             self._configure()
+            self._check_version()  # before WAL: a file we refuse must stay byte for byte
+            self._conn.execute("PRAGMA journal_mode = WAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
@@ -336,7 +337,6 @@ class Store:
         c = self._conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         c.execute("PRAGMA foreign_keys = ON")
-        c.execute("PRAGMA journal_mode = WAL")
         # FULL: a grade survives a power cut too; it costs ~0.4 ms per commit here.
         c.execute("PRAGMA synchronous = FULL")
         # Queue queries join card_state to cards; a 64 MB page cache (allocated as used)
@@ -393,22 +393,27 @@ class Store:
     def version(self) -> int:
         return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> None:
+        """Refuse, without writing anything, a newer schema or another program's database."""
         version = self.version
         latest = latest_version()
         if version > latest:
             raise StoreError(
                 f"{self.path} was written by a newer studykit (schema {version}, this one knows "
                 f"up to {latest}); upgrade studykit to open it")
-        if version == latest:
-            return
         if version == 0:
             tables = [r[0] for r in self._conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
             if tables:
                 raise StoreError(f"{self.path} is an SQLite file of another program (tables: "
-                                 f"{', '.join(tables[:5])}); it was left untouched: pass another --db")
-        else:
+                                 f"{', '.join(tables[:5])}); it was left untouched: "
+                                 "pass another --db")
+
+    def _migrate(self) -> None:
+        version = self.version
+        if version == latest_version():
+            return
+        if version > 0:
             self.backup(Path(f"{self.path}.bak-{version}"))
         with self._write() as c:
             current = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
@@ -483,7 +488,8 @@ class Store:
         report = AddReport()
         for post in ordered:
             with self._write() as c:
-                one = _sync_post(c, post, by_post.get((post.series, post.title, post.url), []), stamp)
+                mine = by_post.get((post.series, post.title, post.url), [])
+                one = _sync_post(c, post, mine, stamp)
             if progress:
                 progress(f"stored {post.title}: {one.new} new, {one.updated} updated, "
                          f"{one.retired} retired")
@@ -583,7 +589,8 @@ class Store:
                               {"n": max(new_limit, 0)})
             if count_over_limit:
                 count = "SELECT count(*) FROM (" + base + " AND {})"
-                reviews = c.execute(count.format("s.state = 2 AND s.due <= :now"), args).fetchone()[0]
+                due = "s.state = 2 AND s.due <= :now"
+                reviews = c.execute(count.format(due), args).fetchone()[0]
                 new = c.execute(count.format("s.state = 0"), args).fetchone()[0]
                 queue.review_over_limit = reviews - len(queue.review)
                 queue.new_over_limit = new - len(queue.new)
@@ -592,8 +599,9 @@ class Store:
     def done_since(self, start: datetime) -> dict[str, int]:
         """Grades since `start` by the card's state before them (new, learning, review, ...)."""
         with self._lock:
-            rows = self._conn.execute("SELECT kind, count(*) FROM review_log WHERE reviewed_at >= ? "
-                                      "GROUP BY kind", (_iso(start),)).fetchall()
+            rows = self._conn.execute("SELECT kind, count(*) FROM review_log "
+                                      "WHERE reviewed_at >= ? GROUP BY kind",
+                                      (_iso(start),)).fetchall()
         return {kind: 0 for kind in ("new", "learning", "review", "relearning")} | dict(rows)
 
     def next_due(self, where: CardFilter | None = None) -> datetime | None:
@@ -645,7 +653,8 @@ class Store:
             if row is None:
                 raise StoreError(f"grade {log_id} is not in the review log (already undone?)")
             rowid, before = row
-            latest = c.execute("SELECT max(id) FROM review_log WHERE card = ?", (rowid,)).fetchone()[0]
+            latest = c.execute("SELECT max(id) FROM review_log WHERE card = ?",
+                               (rowid,)).fetchone()[0]
             if latest != log_id:
                 raise StoreError("cannot undo: the card was graded again after that grade")
             c.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
@@ -734,6 +743,8 @@ def _card_values(card: Card, position: int) -> dict[str, Any]:
 
 
 def _upsert_post(c: sqlite3.Connection, post: Post, stamp: str) -> tuple[int, bool]:
+    from studykit.cards import post_key  # here: cards imports spaCy, which most commands skip
+
     key = post_key(post)
     row = c.execute("SELECT id FROM posts WHERE key = ?", (key,)).fetchone()
     if row is None and post.url:
@@ -768,7 +779,8 @@ def _similarity(new: Card, old: dict[str, Any]) -> float:
         score = matcher.ratio()
     # The same short answer with a reworded question is still the same card.
     answer = re.sub(r"\W+", " ", new.back.lower()).strip()
-    if score < SIMILAR and len(answer) >= 3 and answer == re.sub(r"\W+", " ", old["back"].lower()).strip():
+    same_answer = answer == re.sub(r"\W+", " ", old["back"].lower()).strip()
+    if score < SIMILAR and len(answer) >= 3 and same_answer:
         front = difflib.SequenceMatcher(None, new.front, old["front"], autojunk=False).ratio()
         score = max(score, SIMILAR if front >= 0.5 else 0.0)
     return score
@@ -782,7 +794,7 @@ def _sync_post(c: sqlite3.Connection, post: Post, cards: list[Card], stamp: str)
     else:
         report.posts_updated = 1
     cols = ("id", "card_id") + _TEXT_FIELDS + ("retired_at", "keep")
-    old = {r[0]: dict(zip(cols, r)) for r in c.execute(
+    old = {r[0]: dict(zip(cols, r, strict=True)) for r in c.execute(
         f"SELECT {', '.join(cols)} FROM cards WHERE post = ?", (post_id,))}
     ids = {o["card_id"]: rowid for rowid, o in old.items()}
     aliases = dict(c.execute("SELECT a.alias, a.card FROM card_aliases a JOIN cards x "
@@ -828,7 +840,7 @@ def _sync_post(c: sqlite3.Connection, post: Post, cards: list[Card], stamp: str)
                   (unmatched[i][0].id, rowid))
     for rowid, (card, position) in matched.items():
         before = old.get(rowid) or dict(zip(cols, c.execute(
-            f"SELECT {', '.join(cols)} FROM cards WHERE id = ?", (rowid,)).fetchone()))
+            f"SELECT {', '.join(cols)} FROM cards WHERE id = ?", (rowid,)).fetchone(), strict=True))
         values = _card_values(card, position)
         changed = any(before[f] != values[f] for f in _TEXT_FIELDS)
         if before["retired_at"] is not None:
