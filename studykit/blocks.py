@@ -81,6 +81,17 @@ def bold_lead(text: str) -> str:
     return re.sub(r"^\(?\d+[.)]\s*", "", label.strip()).rstrip(".:")
 
 
+def mentions(text: str, heading: str) -> bool:
+    """True when `text` names most of the content words of `heading`."""
+    words = [w for w in re.findall(r"[A-Za-z][\w\-]{3,}", heading) if w.lower() not in _HEADING_FILLER]
+    low = text.lower()
+    return bool(words) and sum(w.lower() in low for w in words) * 2 >= len(words)
+
+
+_HEADING_FILLER = {"what", "when", "why", "how", "does", "with", "from", "into", "your", "their",
+                   "part", "step", "case", "study", "example", "examples", "overview", "summary"}
+
+
 def remove_non_prose(body: str) -> str:
     """Drop fenced code, comments, shortcodes, images; keep link text; strip raw tags."""
     body = _FENCE.sub("\n", body)

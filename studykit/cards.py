@@ -12,12 +12,15 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from spacy.lang.en.stop_words import STOP_WORDS
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from studykit import series as series_mod
-from studykit.claims import mentions
-from studykit.extract import Extraction
+from studykit.blocks import mentions
 from studykit.models import Card, Claim, Formula, Post
+
+if TYPE_CHECKING:  # extraction pulls in spaCy; card options and ids must not
+    from studykit.extract import Extraction
 
 BLANK = "[...]"
 MAX_ANSWER_WORDS = 30
@@ -272,8 +275,15 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
 def _deletable(sentence: str, target: str) -> bool:
     words = re.findall(r"\w+", target.lower())
     return (len(target.strip()) > 2 and target.strip() != sentence.strip()
-            and not all(w in STOP_WORDS for w in words)
+            and not all(w in _stop_words() for w in words)
             and _outside_math_index(sentence, target) >= 0)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def _is_whole_math(text: str, i: int, target: str) -> bool:

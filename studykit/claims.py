@@ -14,7 +14,7 @@ import re
 from spacy.tokens import Span
 
 from studykit import latex
-from studykit.blocks import Block
+from studykit.blocks import Block, mentions
 from studykit.models import Claim
 from studykit.questions import year_question
 
@@ -229,16 +229,6 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.cloze_targets += [f"${m}$" for m in math_numbers]
     claim.cloze_targets += _noun_targets(sent)
     return claim
-
-
-def mentions(text: str, heading: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w\-]{3,}", heading) if w.lower() not in _HEADING_FILLER]
-    low = text.lower()
-    return bool(words) and sum(w.lower() in low for w in words) * 2 >= len(words)
-
-
-_HEADING_FILLER = {"what", "when", "why", "how", "does", "with", "from", "into", "your", "their",
-                   "part", "step", "case", "study", "example", "examples", "overview", "summary"}
 
 
 def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | None:

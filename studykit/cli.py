@@ -16,7 +16,6 @@ import click
 from studykit import __version__
 from studykit.cards import CardOptions
 from studykit.errors import StudykitError
-from studykit.generate import generate as run_generate
 from studykit.models import Card
 
 FORMATS = ("jsonl", "json", "table")
@@ -73,13 +72,24 @@ def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per
     _say(f"{len(result.cards)} cards from {len(result.posts)} post(s){where}", quiet)
 
 
-def _generate(sources: tuple[str, ...], per_1k: float, max_cards: int | None, kinds: str,
-              quiet: bool):
-    """Run generation with the shared options; exit 1 when nothing could be read."""
+def _card_options(per_1k: float, max_cards: int | None, kinds: str) -> CardOptions:
     chosen = frozenset(k.strip() for k in kinds.split(",") if k.strip())
     if bad := chosen - {"qa", "cloze", "formula"}:
         raise click.BadParameter(f"unknown kind(s): {', '.join(sorted(bad))}", param_hint="--kinds")
-    options = CardOptions(per_1k_words=per_1k, max_cards=max_cards, kinds=chosen)
+    return CardOptions(per_1k_words=per_1k, max_cards=max_cards, kinds=chosen)
+
+
+def run_generate(sources, options: CardOptions, progress=None):
+    """The library's generate, imported on first use: spaCy takes a second to load."""
+    from studykit.generate import generate
+
+    return generate(sources, options, progress=progress)
+
+
+def _generate(sources: tuple[str, ...], per_1k: float, max_cards: int | None, kinds: str,
+              quiet: bool):
+    """Run generation with the shared options; exit 1 when nothing could be read."""
+    options = _card_options(per_1k, max_cards, kinds)
     result = run_generate(sources, options, progress=None if quiet else _say)
     for error in result.errors:
         _say(f"studykit: error: {error}")
@@ -212,10 +222,7 @@ def _ago(when, now) -> str:
 def add(sources: tuple[str, ...], db: str | None, per_1k: float, max_cards: int | None,
         kinds: str, quiet: bool, as_json: bool) -> None:
     """Make cards from SOURCES and store them for study; re-adding keeps every history."""
-    chosen = frozenset(k.strip() for k in kinds.split(",") if k.strip())
-    if bad := chosen - {"qa", "cloze", "formula"}:
-        raise click.BadParameter(f"unknown kind(s): {', '.join(sorted(bad))}", param_hint="--kinds")
-    options = CardOptions(per_1k_words=per_1k, max_cards=max_cards, kinds=chosen)
+    options = _card_options(per_1k, max_cards, kinds)
     with _store(db) as store:  # opened first: a bad --db fails before the slow part
         result = run_generate(sources, options, progress=None if quiet else _say)
         for error in result.errors:
