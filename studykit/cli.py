@@ -474,6 +474,30 @@ def rebuild(db: str | None, reschedule: bool) -> None:
                + (" and rescheduled them" if reschedule else ""))
 
 
+@main.command()
+@click.option("--anki", "path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the deck: FILE.apkg (or FILE.tsv with --format tsv).")
+@click.option("--format", "fmt", type=click.Choice(["apkg", "tsv"]),
+              help="apkg (deck package) or tsv (Anki's text import) [default: by file name].")
+@click.option("--deck-root", default="Studykit", show_default=True,
+              help="Top-level Anki deck; series become its subdecks.")
+@click.option("--post-level", is_flag=True, help="One subdeck per post under its series.")
+@_filter_options
+@_db_option
+def export(path: Path, fmt: str | None, deck_root: str, post_level: bool, series: str | None,
+           post: str | None, tag: str | None, db: str | None) -> None:
+    """Export the stored cards to Anki; exporting again updates notes, never duplicates."""
+    from studykit.export import export_store
+
+    with _store(db) as store:
+        try:
+            summary = export_store(store, path, where=_filter(series, post, tag), fmt=fmt,
+                                   deck_root=deck_root, post_level=post_level)
+        except StudykitError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(str(summary))
+
+
 def run() -> None:
     """Entry point that turns StudykitError into a one-line message (no traceback)."""
     try:

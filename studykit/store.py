@@ -171,6 +171,7 @@ class StoredCard:
     buried_until: datetime | None
     retired_at: datetime | None
     added_at: datetime
+    updated_at: datetime | None = None  # when its text (or retirement) last changed
 
     def to_card(self) -> Card:
         return Card(id=self.id, kind=self.kind, front=self.front, back=self.back,  # type: ignore[arg-type]
@@ -268,7 +269,7 @@ class CardFilter:
 _CARD_SELECT = """
     SELECT c.id, c.card_id, c.kind, c.front, c.back, c.cloze, c.series, p.title, p.url, p.key,
            c.tags, c.deck, c.source_sentence, s.state, s.due, s.fsrs, s.suspended,
-           s.buried_until, c.retired_at, c.added_at
+           s.buried_until, c.retired_at, c.added_at, c.updated_at
     FROM cards c JOIN card_state s ON s.card = c.id JOIN posts p ON p.id = c.post
 """
 
@@ -281,6 +282,7 @@ def _stored(row: sqlite3.Row | tuple) -> StoredCard:
         state=STATE_NAMES[row[13]], due=_dt(row[14]),
         fsrs=json.loads(row[15]) if row[15] else None, suspended=bool(row[16]),
         buried_until=_dt(row[17]), retired_at=_dt(row[18]), added_at=_dt(row[19]),  # type: ignore[arg-type]
+        updated_at=_dt(row[20]),
     )
 
 
