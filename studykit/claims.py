@@ -27,12 +27,13 @@ _LEADING_MARKERS = re.compile(
 _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|here|he|she|we|our|us|you|your|i)\b", re.I)
 _META = re.compile(
-    r"\b(?:this (?:article|post|section|chapter|series|guide|tutorial)|in this part|"
+    r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial|brief)|in this part|"
     r"we will|we'll|let's|let us|you will|you'll|below we|as shown (?:above|below)|"
     r"the next (?:section|part|article|post)|previous (?:section|part|article|post)|"
     r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned|"
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
     r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b", re.I)
+_QUOTED = re.compile(r"[\"“'‘].+[\"”'’][.!?]?")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20[0-3]\d)\b")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
 _NUMBER = re.compile(
@@ -144,6 +145,8 @@ def judge(sent: Span, text: str, block: Block, position: int,
         claim.dropped = "a lead-in or a question, not a statement"
     elif _META.search(text):
         claim.dropped = "talks about the article, not the subject"
+    elif _QUOTED.fullmatch(text.strip()):
+        claim.dropped = "a quoted statement (often a myth the author debunks), not the author's claim"
     elif _PRONOUN_START.match(text):
         claim.dropped = "starts with a pronoun that cannot be resolved"
     elif len(math_sources) * 3 > words:

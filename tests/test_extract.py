@@ -129,3 +129,15 @@ def test_meta_bold_leads_are_skipped_without_shifting_later_sentences(nlp):
         "The update gate keeps 25% of the old state in most trained models."]
     assert not any("linear algebra" in c.sentence for c in claims)
     assert any("figure above" in c.sentence and c.dropped for c in claims)
+
+
+def test_quoted_myths_and_talk_about_the_post_make_no_cards(nlp):
+    body = ("## Common pitfalls\n\n"
+            "\"Rotary embeddings have no length limit.\"\n\n"
+            "The post is a practitioner's brief with enough math to choose a scheme for 2024 models.\n\n"
+            "Rotary embeddings rotate queries and keys by an angle proportional to position.\n")
+    claims = extract(Post(title="T", url="u", body=body), nlp).claims
+    live = [c.sentence for c in claims if not c.dropped]
+    assert live == ["Rotary embeddings rotate queries and keys by an angle proportional to position."]
+    myth = next(c for c in claims if "no length limit" in c.sentence)
+    assert "quoted" in myth.dropped
