@@ -94,7 +94,7 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
             claim = _claim(sent, block, position, previous_subject, doc, post.title)
             if claim is not None and previous is not None and _leans_on_previous(sent, claim):
                 merged = _merged(previous, sent, block, doc, post.title)
-                if merged is not None:
+                if merged is not None and not _runs_into_formula(doc, block, sent):
                     previous[1].dropped = "merged with the sentence after it"
                     judged[previous[2]] = (previous[1], set())
                     claim = merged
