@@ -87,14 +87,14 @@ def run_generate(sources, options: CardOptions, progress=None):
 
 
 def _generate(sources: tuple[str, ...], per_1k: float, max_cards: int | None, kinds: str,
-              quiet: bool):
+              quiet: bool, options: CardOptions | None = None, nothing: str = "no cards written"):
     """Run generation with the shared options; exit 1 when nothing could be read."""
-    options = _card_options(per_1k, max_cards, kinds)
+    options = options or _card_options(per_1k, max_cards, kinds)
     result = run_generate(sources, options, progress=None if quiet else _say)
     for error in result.errors:
         _say(f"studykit: error: {error}")
     if not result.posts:
-        _say("studykit: nothing could be read; no cards written")
+        _say(f"studykit: nothing could be read; {nothing}")
         sys.exit(1)
     return result
 
@@ -224,12 +224,7 @@ def add(sources: tuple[str, ...], db: str | None, per_1k: float, max_cards: int 
     """Make cards from SOURCES and store them for study; re-adding keeps every history."""
     options = _card_options(per_1k, max_cards, kinds)
     with _store(db) as store:  # opened first: a bad --db fails before the slow part
-        result = run_generate(sources, options, progress=None if quiet else _say)
-        for error in result.errors:
-            _say(f"studykit: error: {error}")
-        if not result.posts:
-            _say("studykit: nothing could be read; nothing stored")
-            sys.exit(1)
+        result = _generate(sources, per_1k, max_cards, kinds, quiet, options, nothing="nothing stored")
         report = store.add(result.posts, result.cards, progress=None if quiet else _say)
         path = store.path
     if as_json:
