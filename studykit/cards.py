@@ -295,13 +295,19 @@ def _math_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _outside_math_index(text: str, target: str) -> int:
+    """Where `target` stands as whole words outside math (never '.grad' from 'grad')."""
     ranges = _math_ranges(text)
     start = 0
     while (i := text.find(target, start)) >= 0:
-        if _is_whole_math(text, i, target) or not any(a <= i < b for a, b in ranges):
+        whole = _boundary(text, i - 1) and _boundary(text, i + len(target))
+        if whole and (_is_whole_math(text, i, target) or not any(a <= i < b for a, b in ranges)):
             return i
         start = i + 1
     return -1
+
+
+def _boundary(text: str, i: int) -> bool:
+    return i < 0 or i >= len(text) or not (text[i].isalnum() or text[i] in "._")
 
 
 def _replace_outside_math(text: str, target: str, replacement: str) -> str:

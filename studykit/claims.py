@@ -32,7 +32,8 @@ _META = re.compile(
     r"the next (?:section|part|article|post)|previous (?:section|part|article|post)|"
     r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned|"
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
-    r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b", re.I)
+    r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
+    r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.)\b", re.I)
 _QUOTED = re.compile(r"[\"“'‘].+[\"”'’][.!?]?")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20[0-3]\d)\b")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")

@@ -493,6 +493,178 @@ def export(path: Path, fmt: str | None, deck_root: str, post_level: bool, series
     click.echo(str(summary))
 
 
+@main.command()
+@_db_option
+@click.option("--series", help="Start a session of this series at once (name or slug).")
+@click.option("--exit-after-first-card", "first_card", is_flag=True, hidden=True,
+              help="Benchmark: start a session, exit once the first card is drawn, print the time.")
+def review(db: str | None, series: str | None, first_card: bool) -> None:
+    """Review due cards in the terminal: decks, sessions, browse, stats, settings, export."""
+    import os
+
+    from studykit.store import CardFilter
+    from studykit.tui.app import StudykitApp
+
+    with _store(db) as store:
+        start = None
+        if series is not None:
+            if not store.cards(CardFilter(series=series), limit=1):
+                names = sorted({row[0] for row in store.state_counts()})
+                raise StudyError(f"no cards in a series {series!r}"
+                                 + (f" (series: {', '.join(names)})" if names else ""))
+            start = CardFilter(series=series)
+        elif first_card:
+            start = CardFilter()
+        app = StudykitApp(store=store, start=start, exit_after_first_card=first_card)
+        # Headless when there is no terminal (the benchmark's pipe): the same app, undrawn.
+        app.run(headless=first_card and not sys.stdout.isatty())
+    if first_card:
+        # The benchmark passes its clock (time.time()) from just before it started us.
+        t0 = os.environ.get("STUDYKIT_BENCH_T0", "")
+        if app.first_card_wall is None:
+            click.echo("first card: none shown (nothing is due)", err=True)
+        elif t0:
+            click.echo(f"first card shown {(app.first_card_wall - float(t0)) * 1000:.0f} ms "
+                       "after the process started", err=True)
+        else:
+            from studykit.tui.app import STARTED
+
+            click.echo(f"first card shown {(app.first_card_at - STARTED) * 1000:.0f} ms after "
+                       "the app module was imported", err=True)
+
+
+# ---- batch builds over deck specs (decks/*.toml) ---------------------------------------------
+
+
+class _LineProgress:
+    """No terminal: one plain line per source, post and output on stderr."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def log(self, message: str, important: bool = False) -> None:
+        click.echo(message, err=True)
+
+    def start(self, label: str, total: int) -> None:
+        click.echo(f"{label} ({total})", err=True)
+
+    def advance(self, message: str, steps: int = 1) -> None:
+        click.echo(message, err=True)
+
+
+class _QuietProgress(_LineProgress):
+    def log(self, message: str, important: bool = False) -> None:
+        pass
+
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, message: str, steps: int = 1) -> None:
+        pass
+
+
+class _BarProgress(_LineProgress):
+    """On a terminal: a progress bar on stderr per phase; notes print above it."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn)
+
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn(), console=Console(stderr=True))
+        self._task = None
+
+    def __enter__(self):
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+    def log(self, message: str, important: bool = False) -> None:
+        if important:
+            self._bar.console.print(message, markup=False, highlight=False)
+
+    def start(self, label: str, total: int) -> None:
+        self._task = self._bar.add_task(label, total=total)
+
+    def advance(self, message: str, steps: int = 1) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, advance=steps)
+
+
+def _spec_line(spec) -> str:
+    c = spec.cards
+    posts = (f"{spec.posts} post(s) ({spec.posts_extracted} extracted, {spec.posts_skipped} unchanged"
+             + (f", {spec.posts_filtered} filtered out" if spec.posts_filtered else "")
+             + (f", {spec.posts_kept} kept" if spec.posts_kept else "") + ")")
+    outputs = ", ".join(o["path"] + ("" if o["written"] else " (unchanged)") for o in spec.outputs)
+    return (f"{spec.name}: {posts}, {c['total']} cards ({c['new']} new, {c['changed']} changed, "
+            f"{c['retired']} retired)" + (f" -> {outputs}" if outputs else ""))
+
+
+@main.command("build")
+@click.argument("specs", nargs=-1, metavar="[SPEC]...")
+@click.option("-j", "--jobs", type=click.IntRange(1),
+              help="Processes for NLP [default: min(CPUs, 4); 1 for fewer than 4 posts or 20,000 words to extract].")
+@_db_option
+@click.option("--no-cache", is_flag=True,
+              help="Fetch and extract everything again, as on a first build (the cache is refreshed).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (errors still shown).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_cache: bool,
+                  quiet: bool, as_json: bool) -> None:
+    """Build the decks that deck SPEC files describe (default: every decks/*.toml).
+
+    Non-interactive and incremental: unchanged feeds cost one request, unchanged posts no
+    NLP. Exit code 0 when all went well, 1 when some source or output failed (the rest was
+    built), 2 for usage errors (such as an invalid spec)."""
+    from studykit import build as build_mod
+    from studykit.deckspec import SpecError, find_specs, load_spec
+
+    problems: list[str] = []
+    loaded = []
+    try:
+        for path in find_specs(specs):
+            try:
+                loaded.append(load_spec(path))
+            except SpecError as exc:
+                problems += str(exc).splitlines()
+    except SpecError as exc:
+        problems.append(str(exc))
+    if problems:
+        for line in problems:
+            click.echo(f"studykit: error: {line}", err=True)
+        sys.exit(2)
+    if quiet:
+        progress = _QuietProgress()
+    elif sys.stderr.isatty():
+        progress = _BarProgress()
+    else:
+        progress = _LineProgress()
+    try:
+        with progress:
+            report = build_mod.build(loaded, jobs=jobs, db=db, use_cache=not no_cache,
+                                     progress=progress)
+    except StudykitError as exc:  # the study store cannot be opened: nothing was built
+        click.echo(f"studykit: error: {exc}", err=True)
+        sys.exit(2)
+    for note in report.notes:
+        _say(f"note: {note}", quiet)
+    for spec, failure in report.failed:
+        click.echo(f"studykit: error: {spec}: {failure}", err=True)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        for spec in report.specs:
+            click.echo(_spec_line(spec))
+    sys.exit(report.exit_code)
+
+
 def run() -> None:
     """Entry point that turns StudykitError into a one-line message (no traceback)."""
     try:

@@ -90,6 +90,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
         for i, sent in enumerate(sentences(spacy_doc)):
             if lead and i == 0 and _is_only(sent.text, lead):
                 position += 1
+                if not _names_only(sent.text, lead):
+                    previous_subject = ""  # "**Tip**: start with X." - 'It' is X, not the lead
                 continue
             claim = _claim(sent, block, position, previous_subject, doc, post.title)
             if claim is not None and previous is not None and _leans_on_previous(sent, claim):
@@ -153,12 +155,20 @@ def _follows_math(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
 
 def _is_only(sentence: str, lead: str) -> bool:
     """True when a sentence is just its paragraph's bold lead (maybe with a rhetorical tag)."""
-    words = lambda t: re.findall(r"\w+", t.lower())  # noqa: E731
-    lead_words, sent_words = words(blocks_mod.strip_inline(lead)), words(sentence)
+    lead_words, sent_words = _words(blocks_mod.strip_inline(lead)), _words(sentence)
     rest = sent_words[len(lead_words):] if sent_words[:len(lead_words)] == lead_words else None
     if rest is None:
         rest = sent_words[1 + len(lead_words):] if sent_words[1:1 + len(lead_words)] == lead_words else None
-    return rest is not None and (len(rest) < 5 or "?" in sentence)
+    return rest is not None and (len(rest) < 3 or "?" in sentence)
+
+
+def _names_only(sentence: str, lead: str) -> bool:
+    """'**Gradient clipping.**' alone: the lead is the topic a following 'It' refers to."""
+    return _words(sentence) == _words(blocks_mod.strip_inline(lead))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PLACEHOLDER = "MATHSPAN{:04d}"
-PLACEHOLDER_RE = re.compile(r"MATHSPAN(\d+)")
+# One alphanumeric token for spaCy; the closing "Z" keeps a digit after it out of the index.
+PLACEHOLDER = "MATHSPAN{:04d}Z"
+PLACEHOLDER_RE = re.compile(r"MATHSPAN(\d+)Z")
 
 _ENVIRONMENTS = r"(?:equation|align|gather|multline|eqnarray|displaymath)\*?"
 _TOKEN = re.compile(
@@ -74,7 +75,7 @@ def _close(text: str, m: re.Match[str]) -> MathSpan | None:
     if m.group("bo") or m.group("po"):
         closer = "\\]" if m.group("bo") else "\\)"
         end = text.find(closer, m.end())
-        if end < 0:
+        if end < 0 or not text[m.end():end].strip():
             return None
         return MathSpan(start, end + 2, text[m.end():end], bool(m.group("bo")), m.group(0))
     if m.group("env"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -302,6 +302,29 @@ class Session:
     @property
     def can_undo(self) -> bool:
         return bool(self._actions)
+
+    def preview(self) -> dict[int, tuple[datetime, str]]:
+        """Rating -> (due, state) the card shown would get if graded now; nothing is stored.
+
+        Computed without fuzz, so a real grade may land a little later than shown (as in Anki).
+        """
+        card = self._need_current()
+        plain = replace(self.settings, fuzz=False)
+        now = self._now()
+        out = {}
+        for rating in RATING_NAMES:
+            review = schedule.review(card.fsrs, card.rowid, rating, now, plain)
+            out[rating] = (review.due, STATE_NAMES[review.state])
+        return out
+
+    def edit(self, *, front: str, back: str, cloze: str | None = None) -> StoredCard:
+        """Change the text of the card shown; its state and history stay. Not undone by undo()."""
+        self._need_current()
+        assert self._current is not None
+        card = self.store.update_card_text(self._current[1].rowid, front=front, back=back,
+                                           cloze=cloze)
+        self._current = (self._current[0], card)
+        return card
 
 
 # ---- statistics ----------------------------------------------------------------------------

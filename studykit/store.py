@@ -214,6 +214,19 @@ class AddReport:
 
 
 @dataclass(frozen=True)
+class DeckCount:
+    """One post's cards due now, for the decks list of the review UI."""
+
+    series: str
+    post_key: str
+    post_title: str
+    new: int
+    learning: int
+    review: int
+    cards: int
+
+
+@dataclass(frozen=True)
 class QueueEntry:
     rowid: int
     id: str
@@ -730,6 +743,38 @@ class Store:
             return {"posts": c.execute("SELECT count(*) FROM posts").fetchone()[0],
                     "cards": c.execute("SELECT count(*) FROM cards").fetchone()[0],
                     "reviews": c.execute("SELECT count(*) FROM review_log").fetchone()[0]}
+
+    # ---- for the review UI: decks with their due counts, editing a card's text ----
+
+    def deck_counts(self, now: datetime) -> list[DeckCount]:
+        """Per post, in reading order: its cards that are new, learning-due and review-due at
+        `now` (active, unsuspended and unburied cards; daily limits not applied)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT p.series, p.key, p.title, sum(s.state = 0), "
+                "sum(s.state IN (1, 3) AND s.due <= :now), sum(s.state = 2 AND s.due <= :now), "
+                "count(*) FROM cards c JOIN card_state s ON s.card = c.id "
+                "JOIN posts p ON p.id = c.post WHERE c.retired_at IS NULL AND s.suspended = 0 "
+                "AND (s.buried_until IS NULL OR s.buried_until <= :now) GROUP BY p.id "
+                "ORDER BY p.series, coalesce(p.part, 1 << 30), p.published, p.title",
+                {"now": _iso(now)}).fetchall()
+        return [DeckCount(*row) for row in rows]
+
+    def update_card_text(self, rowid: int, *, front: str, back: str,
+                         cloze: str | None = None) -> StoredCard:
+        """Change what a card says (its state and review history stay); returns the card."""
+        if not front.strip() or not back.strip():
+            raise StoreError("a card needs both a front and a back")
+        with self._write() as c:
+            kind = c.execute("SELECT kind FROM cards WHERE id = ?", (rowid,)).fetchone()
+            if kind is None:
+                raise CardNotFound(f"no card with row id {rowid} in {self.path}")
+            if kind[0] == "cloze" and not re.search(r"\{\{c\d+::", cloze or ""):
+                raise StoreError("a cloze card's text needs a deletion like {{c1::answer}}")
+            c.execute("UPDATE cards SET front = ?, back = ?, cloze = ?, updated_at = ? "
+                      "WHERE id = ?", (front, back, cloze if kind[0] == "cloze" else None,
+                                       _iso(now_utc()), rowid))
+        return self.card(rowid)
 
 
 # ---- syncing one post (inside its transaction) ---------------------------------------------

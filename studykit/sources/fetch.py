@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -19,7 +20,7 @@ import httpx
 
 from studykit.errors import FetchError
 
-__all__ = ["USER_AGENT", "FetchResult", "fetch"]
+__all__ = ["USER_AGENT", "FetchResult", "Fetcher", "fetch"]
 
 
 def _package_version() -> str:
@@ -47,6 +48,11 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     not_modified: bool
+
+
+# What loaders call to GET a URL: `fetch` itself, or a wrapper that adds conditional
+# requests and a cache (see studykit.cache.CachingFetcher).
+Fetcher = Callable[[str], FetchResult]
 
 
 def fetch(

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
 from studykit.errors import SourceError
 from studykit.models import Post
 from studykit.sources.feed import parse_feed, posts_from_feed
-from studykit.sources.fetch import fetch
+from studykit.sources.fetch import Fetcher, FetchResult, fetch
 from studykit.sources.markdown import read_markdown_file, read_text_file
 from studykit.sources.web import fetch_article, post_from_html, read_html_file
 
@@ -34,17 +35,21 @@ def looks_like_feed(data: bytes) -> bool:
     return bool(_FEED_ROOT.search(data[:4096]))
 
 
-def load_source(source: str) -> Iterator[Post | SourceError]:
-    """Posts of one source; failures come as SourceError items, not exceptions."""
+def load_source(source: str, fetcher: Fetcher | None = None) -> Iterator[Post | SourceError]:
+    """Posts of one source; failures come as SourceError items, not exceptions.
+
+    Every HTTP GET (the source itself, a feed's articles) goes through `fetcher`
+    (default: `fetch`), so a caller can add conditional requests and a cache."""
+    fetcher = fetcher or fetch
     try:
         if is_url(source):
-            yield from _load_url(source)
+            yield from _load_url(source, fetcher)
             return
         path = Path(source).expanduser()
         if path.is_dir():
-            yield from _load_folder(path)
+            yield from _load_folder(path, fetcher)
         elif path.is_file():
-            yield from _load_file(path)
+            yield from _load_file(path, fetcher)
         else:
             raise SourceError(source, "no such file, folder or URL",
                               "check the path; URLs must start with http:// or https://")
@@ -52,18 +57,24 @@ def load_source(source: str) -> Iterator[Post | SourceError]:
         yield exc
 
 
-def _load_url(url: str) -> Iterator[Post | SourceError]:
+def _load_url(url: str, fetcher: Fetcher = fetch) -> Iterator[Post | SourceError]:
     if urlparse(url).scheme.lower() not in ("http", "https"):
         raise SourceError(url, "only http:// and https:// URLs can be fetched",
                           "give a local path for files")
-    result = fetch(url)
+    yield from posts_from_response(fetcher(url), url, fetcher)
+
+
+def posts_from_response(result: FetchResult, url: str, fetcher: Fetcher | None = None
+                        ) -> Iterator[Post | SourceError]:
+    """Posts of a fetched URL: a feed's entries (articles fetched with `fetcher`) or one page."""
     if looks_like_feed(result.content):
-        yield from posts_from_feed(parse_feed(result.content, url), url, fetch_article)
+        load_article = partial(fetch_article, fetcher=fetcher or fetch)
+        yield from posts_from_feed(parse_feed(result.content, url), url, load_article)
     else:
         yield post_from_html(result.text, url, result.url)
 
 
-def _load_file(path: Path) -> Iterator[Post | SourceError]:
+def _load_file(path: Path, fetcher: Fetcher = fetch) -> Iterator[Post | SourceError]:
     suffix = path.suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
         yield read_markdown_file(path)
@@ -73,7 +84,8 @@ def _load_file(path: Path) -> Iterator[Post | SourceError]:
         text = read_text_file(path)
         data = text.encode("utf-8")
         if suffix in FEED_SUFFIXES or looks_like_feed(data):
-            yield from posts_from_feed(parse_feed(data, str(path)), str(path), _load_local_article,
+            yield from posts_from_feed(parse_feed(data, str(path)), str(path),
+                                       partial(_load_local_article, fetcher=fetcher),
                                        local_dir=path.parent)
         elif "<html" in text[:2048].lower():
             yield read_html_file(path)
@@ -82,10 +94,10 @@ def _load_file(path: Path) -> Iterator[Post | SourceError]:
                               "use .md, .html or an RSS/Atom feed")
 
 
-def _load_local_article(location: str) -> Post:
+def _load_local_article(location: str, fetcher: Fetcher = fetch) -> Post:
     """A feed entry's article: fetched when a URL, read when a local file."""
     if is_url(location):
-        return fetch_article(location)
+        return fetch_article(location, fetcher)
     path = Path(location)
     if not path.is_file():
         raise SourceError(location, "linked file does not exist")
@@ -98,7 +110,7 @@ def _load_local_article(location: str) -> Post:
     raise SourceError(location, "linked file is not a .md or .html article")
 
 
-def _load_folder(folder: Path) -> Iterator[Post | SourceError]:
+def _load_folder(folder: Path, fetcher: Fetcher = fetch) -> Iterator[Post | SourceError]:
     files = sorted(
         p for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in MARKDOWN_SUFFIXES | HTML_SUFFIXES
@@ -110,6 +122,6 @@ def _load_folder(folder: Path) -> Iterator[Post | SourceError]:
                           "point at a folder of Markdown or HTML articles")
     for path in files:
         try:
-            yield from _load_file(path)
+            yield from _load_file(path, fetcher)
         except SourceError as exc:
             yield exc

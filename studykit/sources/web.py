@@ -6,7 +6,7 @@ from pathlib import Path
 
 from studykit import series as series_mod
 from studykit.models import Post
-from studykit.sources.fetch import fetch
+from studykit.sources.fetch import Fetcher, fetch
 from studykit.sources.html import extract_article
 from studykit.sources.markdown import read_text_file
 
@@ -26,7 +26,9 @@ def read_html_file(path: Path) -> Post:
     return post_from_html(read_text_file(path), str(path), path.resolve().as_uri())
 
 
-def fetch_article(url: str) -> Post:
-    """Fetch an article page and extract it; raises FetchError naming the URL."""
-    result = fetch(url)
+def fetch_article(url: str, fetcher: Fetcher | None = None) -> Post:
+    """Fetch an article page and extract it; raises FetchError naming the URL.
+
+    `fetcher` (default: `fetch`) lets a caller add conditional requests and a cache."""
+    result = (fetcher or fetch)(url)
     return post_from_html(result.text, url, result.url)

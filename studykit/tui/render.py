@@ -1,0 +1,133 @@
+"""Card sides and times as Rich `Text` for the review UI.
+
+Owns how a card reads in the terminal: the cloze blank and the filled-in answer
+highlighted, intervals ("10m", "3d"), dates in the study day's time zone, durations.
+Every piece of card text goes through `terminal_text.card_text`, so nothing a web page
+wrote is ever parsed as markup; the UI only ever gets `Text` objects from here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from rich.text import Text
+
+from studykit import schedule
+from studykit.schedule import Settings
+from studykit.store import StoredCard
+from studykit.terminal_text import card_text, clean
+
+BLANK = "[...]"
+BLANK_STYLE = "bold yellow"
+ANSWER_STYLE = "bold black on yellow"
+# {{c1::answer}} or {{c1::answer::hint}}; cards.py keeps `}}` out of the answer.
+CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+STATE_STYLES = {"new": "bold #5fafff", "learning": "bold #ff8700", "relearning": "bold #ff8700",
+                "review": "bold #5fd75f"}
+
+
+def front(card: StoredCard) -> Text:
+    """The question side; a cloze card's blanks stand out."""
+    if card.kind != "cloze" or BLANK not in card.front:
+        return card_text(card.front)
+    out = Text()
+    for i, part in enumerate(card.front.split(BLANK)):
+        if i:
+            out.append(BLANK, style=BLANK_STYLE)
+        out.append_text(card_text(part))
+    return out
+
+
+def cloze_filled(cloze: str) -> Text:
+    """The cloze sentence with every deletion filled in and highlighted."""
+    out = Text()
+    last = 0
+    for m in CLOZE.finditer(cloze):
+        out.append_text(card_text(cloze[last:m.start()]))
+        out.append_text(card_text(m.group(2), style=ANSWER_STYLE))
+        last = m.end()
+    out.append_text(card_text(cloze[last:]))
+    return out
+
+
+def back(card: StoredCard) -> Text:
+    """The answer side: a cloze card's sentence filled in, else the back as written."""
+    if card.kind == "cloze" and card.cloze and CLOZE.search(card.cloze):
+        return cloze_filled(card.cloze)
+    return card_text(card.back)
+
+
+def cloze_sides(cloze: str) -> tuple[str, str]:
+    """(front, back) of a cloze card from its cloze text: blanks, and the answers filled in."""
+    return CLOZE.sub(BLANK, cloze), CLOZE.sub(lambda m: m.group(2), cloze)
+
+
+def where(card: StoredCard) -> Text:
+    """'Series › Post title', plain text only."""
+    out = Text()
+    out.append(clean(card.series), style="bold")
+    out.append(" › ")
+    out.append(clean(card.post_title), style="italic")
+    return out
+
+
+def one_line(text: str, width: int = 80) -> Text:
+    """Card text squeezed onto one line (for tables), cut with an ellipsis."""
+    flat = card_text(" ".join(text.split()))
+    flat.no_wrap = True
+    flat.truncate(width, overflow="ellipsis")
+    return flat
+
+
+def interval(delta: timedelta) -> str:
+    """A short, readable interval: '<1m', '10m', '5h', '3d', '2.5mo', '1.2y'."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
+    return f"{days / 365:.1f}".removesuffix(".0") + "y"
+
+
+def relative(when: datetime, now: datetime) -> str:
+    """'in 3h', '2d ago', 'now'."""
+    delta = when - now
+    if abs(delta.total_seconds()) < 60:
+        return "now"
+    return f"in {interval(delta)}" if delta > timedelta(0) else f"{interval(-delta)} ago"
+
+
+def local(when: datetime, settings: Settings) -> datetime:
+    """`when` in the study day's time zone (the system's when the setting is `local`)."""
+    return when.astimezone(schedule.zone(settings))
+
+
+def moment(when: datetime, now: datetime, settings: Settings) -> str:
+    """'Tue 03 Mar 09:00 (in 21h)'."""
+    return f"{local(when, settings):%a %d %b %H:%M} ({relative(when, now)})"
+
+
+def duration(seconds: float) -> str:
+    """'45 s', '3 min 12 s', '1 h 05 min'."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def count(n: int, style: str, width: int) -> Text:
+    """A count right-aligned in `width` cells, dim when zero."""
+    return Text(str(n).rjust(width), style=style if n else "dim")

@@ -1,0 +1,110 @@
+"""The stats screen: reviews per day, retention, due forecast and cards by series, as
+block-character charts. `session.stats` does the counting, in a worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from studykit.errors import StudykitError
+from studykit.session import stats as compute_stats
+from studykit.tui import charts
+
+DAYS = 30
+STATES = (("new", "#5fafff"), ("learning", "#ff8700"), ("relearning", "#ff5f5f"),
+          ("review", "#5fd75f"))
+
+
+def _rate(r: dict[str, Any]) -> str:
+    return f"{r['rate']:.1%} ({r['passed']}/{r['reviews']})" if r["rate"] is not None else "–"
+
+
+def render_stats(data: dict[str, Any], width: int) -> Text:
+    """The whole stats page as one Text (also what the tests read)."""
+    out = Text()
+    total = data["cards"]["total"]
+    out.append("Cards ", style="bold")
+    out.append(f"{total['active']} active:")
+    for i, (name, style) in enumerate(STATES):
+        out.append((" · " if i else " ") + f"{total[name]} {name}", style=style)
+    out.append(f"\n      {total['suspended']} suspended · {total['buried']} buried · "
+               f"{total['retired']} retired\n", style="dim")
+    ret = data["retention"]
+    out.append("Retention ", style="bold")
+    out.append(f"{_rate(ret[f'last_{DAYS}_days'])} last {DAYS} days · "
+               f"{_rate(ret['all_time'])} all time · desired {ret['desired']:.0%}\n\n")
+
+    per_day = data["reviews_per_day"]
+    counts = [d["reviews"] for d in per_day]
+    col = max(1, min(2, (width - 8) // max(1, len(counts))))
+    out.append(f"Reviews per day, last {DAYS} days", style="bold")
+    out.append(f"   today {counts[-1]} · average {sum(counts) / len(counts):.1f} · "
+               f"total {sum(counts)}\n", style="dim")
+    out.append_text(charts.columns(counts, height=3, width=col, style="#5fafff",
+                                   labels=(per_day[0]["day"][5:], per_day[-1]["day"][5:])))
+    out.append("\n\n")
+
+    forecast = data["forecast"]
+    due = [d["due"] for d in forecast]
+    out.append(f"Due forecast, next {DAYS} days", style="bold")
+    out.append(f"   today {due[0]} · tomorrow {due[1] if len(due) > 1 else 0} · "
+               f"total {sum(due)}\n", style="dim")
+    out.append_text(charts.columns(due, height=3, width=col, style="#5fd75f",
+                                   labels=(forecast[0]["day"][5:], forecast[-1]["day"][5:])))
+    out.append("\n\n")
+
+    out.append("Cards by series", style="bold")
+    out.append("   ", style="dim")
+    for name, style in STATES:
+        out.append("█ ", style=style)
+        out.append(name + "  ", style="dim")
+    out.append("\n")
+    series = data["cards"]["series"]
+    label_width = min(24, max((len(n) for n in series), default=10))
+    rows = [(name, [(row[n], s) for n, s in STATES]) for name, row in series.items()]
+    out.append_text(charts.bars(rows, width=max(10, width - label_width - 10),
+                                label_width=label_width))
+    return out
+
+
+class StatsScreen(Screen):
+    """Charts of the review history and of what is coming."""
+
+    BINDINGS = [Binding("escape,q", "back", "Back"), Binding("r", "reload", "Reload")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats-body"):
+            yield Static(Text("Counting…", style="dim"), id="stats")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Stats"
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="stats")
+    def load(self) -> None:
+        try:
+            data = compute_stats(self.app.store, now=self.app.now(), days=DAYS)
+        except StudykitError as exc:
+            self.app.db_error(exc)
+            return
+        self.app.call_from_thread(self.show, data)
+
+    def show(self, data: dict[str, Any]) -> None:
+        self.data = data
+        width = self.query_one("#stats-body").content_size.width or self.app.size.width - 4
+        self.query_one("#stats", Static).update(render_stats(data, width))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
