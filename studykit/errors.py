@@ -20,7 +20,14 @@ class SourceError(StudykitError):
         message = f"{source}: {reason}"
         if hint:
             message += f" ({hint})"
-        super().__init__(message)
+        # Reasons quote pages, feeds and servers (titles, headers): keep escapes off the terminal.
+        super().__init__(_printable(message))
+
+
+def _printable(text: str) -> str:
+    from studykit.sanitize import strip_controls
+
+    return strip_controls(text).replace("\n", " ").replace("\t", " ")
 
 
 class FetchError(SourceError):

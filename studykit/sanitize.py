@@ -10,7 +10,9 @@ Card text is plain text, but it comes from web pages and feeds, and a feed can c
   of harmless tags (nh3, html5ever underneath); links keep `href` only for http/https;
   no attribute other than `href` survives, so event handlers (`on*=`) and `style` never do.
 
-`safe_url(url)` says whether a URL may become a link.
+`safe_url(url)` says whether a URL may become a link. `strip_controls(text)` drops terminal
+escape sequences and control characters (tab and newline stay): applied to every page and
+feed text on the way in, so a title or an error line cannot drive the user's terminal.
 """
 
 from __future__ import annotations
@@ -63,6 +65,16 @@ def strip_markup(text: str) -> str:
     text = _DANGEROUS_BLOCK.sub("", text)
     text = _COMMENT.sub("", text)
     return _TAG.sub("", text)
+
+
+# ANSI CSI / OSC / other ESC sequences, then C0 controls except tab and newline, DEL and C1.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without terminal escape sequences or control characters (tabs, newlines stay)."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
 def safe_url(url: str) -> bool:

@@ -18,6 +18,7 @@ import feedparser
 from studykit import series as series_mod
 from studykit.errors import SourceError
 from studykit.models import Post
+from studykit.sanitize import strip_controls
 from studykit.sources.html import fragment_to_markdown
 
 ArticleLoader = Callable[[str], Post]
@@ -28,8 +29,9 @@ def parse_feed(data: bytes | str, source: str) -> list[dict]:
     parsed = feedparser.parse(data)
     version = parsed.get("version") or ""
     if not parsed.entries:
-        if parsed.bozo and not version:
-            reason = str(parsed.get("bozo_exception") or "unreadable XML").splitlines()[0]
+        if not version:  # malformed XML, or another document (an HTML page) given as a feed
+            reason = (str(parsed.get("bozo_exception") or "").splitlines() or [""])[0] if parsed.bozo else ""
+            reason = reason or "no <rss>, <feed> or <rdf:RDF> root element"
             raise SourceError(source, f"not a readable RSS/Atom feed: {reason}",
                               "check that the URL or file is the feed itself")
         raise SourceError(source, "feed has no entries", "nothing to make cards from")
@@ -44,7 +46,7 @@ def _entry(e) -> dict:
     published = (datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc)
                  if stamp else None)
     return {
-        "title": (e.get("title") or "").strip(),
+        "title": strip_controls(e.get("title") or "").strip(),
         "link": (e.get("link") or "").strip(),
         "published": published,
         "summary": e.get("summary") or "",

@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from studykit.sanitize import strip_controls
+
 __all__ = ["HtmlArticle", "extract_article", "fragment_to_markdown"]
 
 
@@ -41,7 +43,7 @@ def extract_article(html: str, url: str = "") -> HtmlArticle:
 
     `url` is accepted for callers' convenience; extraction does not depend on it.
     """
-    tree = LexborHTMLParser(_cap_nesting(html))
+    tree = LexborHTMLParser(_cap_nesting(strip_controls(html)))
     root = _main_content(tree)
     title = _title(tree, root)
     body = _Renderer().render(root) if root is not None else ""
@@ -57,7 +59,7 @@ def extract_article(html: str, url: str = "") -> HtmlArticle:
 
 def fragment_to_markdown(html: str) -> str:
     """Convert an HTML fragment (a feed's description or content:encoded) to Markdown-ish text."""
-    tree = LexborHTMLParser(_cap_nesting(html))
+    tree = LexborHTMLParser(_cap_nesting(strip_controls(html)))
     return _Renderer().render(tree.body) if tree.body is not None else ""
 
 
