@@ -78,7 +78,15 @@ class Progress(Protocol):
         """`steps` items of the current phase are done."""
 
 
-class _Silent:
+class SilentProgress:
+    """Progress that reports nothing (`--quiet`, library use)."""
+
+    def __enter__(self) -> SilentProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
     def log(self, message: str, important: bool = False) -> None:
         pass
 
@@ -214,7 +222,7 @@ def build(specs: Iterable[DeckSpec], *, jobs: int | None = None, db: str | os.Pa
     """
     started = time.perf_counter()
     specs = list(specs)
-    progress = progress or _Silent()
+    progress = progress or SilentProgress()
     store = _open_store(db) if any(s.outputs.store for s in specs) else None
     try:
         with BuildCache(cache_path) as cache:
@@ -515,7 +523,7 @@ def resolve_jobs(requested: int | None, posts: list[Post]) -> int:
 
 def extract_posts(posts: list[Post], jobs: int = 1, progress: Progress | None = None) -> dict[str, dict]:
     """Claims and formulas of every post (as cacheable data), by content hash."""
-    progress = progress or _Silent()
+    progress = progress or SilentProgress()
     if not posts:
         return {}
     progress.start("extracting", len(posts))

@@ -555,17 +555,6 @@ class _LineProgress:
         click.echo(message, err=True)
 
 
-class _QuietProgress(_LineProgress):
-    def log(self, message: str, important: bool = False) -> None:
-        pass
-
-    def start(self, label: str, total: int) -> None:
-        pass
-
-    def advance(self, message: str, steps: int = 1) -> None:
-        pass
-
-
 class _BarProgress(_LineProgress):
     """On a terminal: a progress bar on stderr per phase; notes print above it."""
 
@@ -641,7 +630,7 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
             click.echo(f"studykit: error: {line}", err=True)
         sys.exit(2)
     if quiet:
-        progress = _QuietProgress()
+        progress = build_mod.SilentProgress()
     elif sys.stderr.isatty():
         progress = _BarProgress()
     else:
