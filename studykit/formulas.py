@@ -26,6 +26,7 @@ _WEAK_LABELS = {"this", "that", "it", "we", "so", "then", "thus", "hence", "whic
                 "in short", "in practice", "in gru", "for example", "e.g", "i.e", "equivalently"}
 MIN_LATEX_CHARS = 6
 MAX_EXPLANATION_WORDS = 40
+MAX_EXPLANATION_ITEMS = 4
 
 
 def formulas_of(doc: Document) -> list[Formula]:
@@ -43,10 +44,7 @@ def formulas_of(doc: Document) -> list[Formula]:
         before = _previous_prose(doc, block)
         label = label_for(before, block.section)
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
-        after = _next_prose(doc, block)
-        explanation = _first_sentence(doc.restore(strip_inline(after.text))) if after else ""
-        if len(explanation.split()) > MAX_EXPLANATION_WORDS or explanation.endswith(":"):
-            explanation = ""
+        explanation = _explanation(doc, block)
         found.append(Formula(latex=span.latex.strip(), display=True, label=label,
                              context=context, explanation=explanation,
                              section=block.section, position=block.index))
@@ -55,6 +53,24 @@ def formulas_of(doc: Document) -> list[Formula]:
 
 def _last_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[-1]
+
+
+def _explanation(doc: Document, block: Block) -> str:
+    """What the text right after a formula says about it: its first sentence, or the
+    "where" list of its symbols ("- $\\alpha$: how much you trust the teacher")."""
+    after = _next_prose(doc, block)
+    if after is None:
+        return ""
+    if after.kind == "item":
+        items = []
+        for b in doc.blocks[after.index:after.index + MAX_EXPLANATION_ITEMS]:
+            if b.kind != "item":
+                break
+            items.append(_first_sentence(doc.restore(strip_inline(b.text))).rstrip(". "))
+        text = "; ".join(items)
+        return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
+    text = _first_sentence(doc.restore(strip_inline(after.text)))
+    return "" if len(text.split()) > MAX_EXPLANATION_WORDS or text.endswith(":") else text
 
 
 def _first_sentence(text: str) -> str:

@@ -42,3 +42,11 @@ def test_multiline_environment_kept_verbatim():
     body = "The filter:\n$$\n\\begin{aligned}\nx &= 1 \\\\\ny &= 2\n\\end{aligned}\n$$\n"
     (f,) = formulas(body)
     assert f.latex == "\\begin{aligned}\nx &= 1 \\\\\ny &= 2\n\\end{aligned}"
+
+
+def test_a_where_list_after_a_formula_explains_its_symbols():
+    body = ("In practice you want both:\n\n$$L = \\alpha L_{KD} + (1 - \\alpha) L_{hard}$$\n\n"
+            "- $\\alpha$: how much you trust the teacher.\n- $L_{hard}$: cross-entropy with the label.\n\n"
+            "Next paragraph.\n")
+    (f,) = formulas(body)
+    assert f.explanation == "$\\alpha$: how much you trust the teacher; $L_{hard}$: cross-entropy with the label"
