@@ -69,12 +69,19 @@ def _explanation(doc: Document, block: Block) -> str:
             items.append(_first_sentence(doc.restore(strip_inline(b.text))).rstrip(". "))
         text = "; ".join(items)
         return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
-    text = _first_sentence(doc.restore(strip_inline(after.text)))
+    sentences = _sentences(doc.restore(strip_inline(after.text)))
+    text = sentences[0]
+    if len(sentences) > 1 and len((text + sentences[1]).split()) <= MAX_EXPLANATION_WORDS:
+        text += " " + sentences[1]  # a short second sentence usually finishes the explanation
     return "" if len(text.split()) > MAX_EXPLANATION_WORDS or text.endswith(":") else text
 
 
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z$])", text.strip())
+
+
 def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[0]
+    return _sentences(text)[0]
 
 
 def _next_prose(doc: Document, block: Block) -> Block | None:

@@ -26,6 +26,12 @@ def test_no_label_from_a_question_heading_but_the_section_is_kept():
 def test_context_and_explanation_sentences():
     (f,) = formulas("First sentence. The update is:\n$$h = W x + b$$\nwhere $W$ is a matrix. More text.\n")
     assert f.context == "The update is:"
+    assert f.explanation == "where $W$ is a matrix. More text."  # a short second sentence finishes it
+
+
+def test_a_long_paragraph_after_a_formula_gives_only_its_first_sentence():
+    rest = " ".join(["This second sentence goes on and on about other things."] * 4)
+    (f,) = formulas(f"The update is:\n$$h = W x + b$$\nwhere $W$ is a matrix. {rest}\n")
     assert f.explanation == "where $W$ is a matrix."
 
 
