@@ -29,8 +29,8 @@ def test_context_and_explanation_sentences():
     assert f.explanation == "where $W$ is a matrix. More text."  # a short second sentence finishes it
 
 
-def test_a_long_paragraph_after_a_formula_gives_only_its_first_sentence():
-    rest = " ".join(["This second sentence goes on and on about other things."] * 4)
+def test_a_long_second_sentence_stays_out_of_the_explanation():
+    rest = "This second sentence " + "goes on and on " * 10 + "about other things."
     (f,) = formulas(f"The update is:\n$$h = W x + b$$\nwhere $W$ is a matrix. {rest}\n")
     assert f.explanation == "where $W$ is a matrix."
 
