@@ -27,6 +27,7 @@ _WEAK_LABELS = {"this", "that", "it", "we", "so", "then", "thus", "hence", "whic
 MIN_LATEX_CHARS = 6
 MAX_EXPLANATION_WORDS = 40
 MAX_EXPLANATION_ITEMS = 4
+MIN_LEAD_IN_WORDS = 3
 
 
 def formulas_of(doc: Document) -> list[Formula]:
@@ -52,7 +53,12 @@ def formulas_of(doc: Document) -> list[Formula]:
 
 
 def _last_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[-1]
+    """The lead-in of a formula; a stub like "with" or "Then minimise" keeps the sentence before."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
+    last = sentences[-1]
+    if len(last.split()) < MIN_LEAD_IN_WORDS and len(sentences) > 1:
+        return sentences[-2] + " " + last
+    return last
 
 
 def _explanation(doc: Document, block: Block) -> str:

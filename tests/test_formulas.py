@@ -56,3 +56,8 @@ def test_a_where_list_after_a_formula_explains_its_symbols():
             "Next paragraph.\n")
     (f,) = formulas(body)
     assert f.explanation == "$\\alpha$: how much you trust the teacher; $L_{hard}$: cross-entropy with the label"
+
+
+def test_a_stub_lead_in_keeps_the_sentence_before_it():
+    (f,) = formulas("Define a spatial attention map by summing channels. Then minimise\n$$L = \\sum_l \\|A_S - A_T\\|^2$$\n")
+    assert f.context == "Define a spatial attention map by summing channels. Then minimise"
