@@ -15,19 +15,17 @@ from pylatexenc.latex2text import LatexNodes2Text
 from rich.text import Text
 
 from studykit import latex
+from studykit.sanitize import strip_controls
 
 _SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
 _SUP = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzT⊤",
                 "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀᵀ"))
-# C0 controls except tab and newline, DEL, C1 controls, and ANSI/OSC escape sequences.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|`([^`]+)`")
 
 
 def clean(text: str) -> str:
     """Remove terminal escape sequences and control characters (tabs, newlines stay)."""
-    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+    return strip_controls(text)
 
 
 @lru_cache(maxsize=1)
