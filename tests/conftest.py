@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,20 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 EVAL_DEV = SHARED / "eval-dev"
+MONDAY_NOON = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    """A fake clock the library and the app read; tests move it by hand."""
+
+    def __init__(self, now: datetime = MONDAY_NOON) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 @pytest.fixture(scope="session")

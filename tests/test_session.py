@@ -8,23 +8,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from .conftest import MONDAY_NOON, Clock
+
 from studykit import session
 from studykit.models import Card, Post
 from studykit.session import Session
 from studykit.store import CardFilter, StoreError, open_store
 
-T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)  # a Monday, noon UTC
+T0 = MONDAY_NOON  # a Monday, noon UTC
 
 
-class Clock:
-    def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def cards_for(post: Post, n: int, kind: str = "qa") -> list[Card]:

@@ -12,10 +12,12 @@ import io
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from .conftest import MONDAY_NOON, Clock
 from rich.console import Console
 from rich.text import Text
 from textual.widgets import Button, DataTable, Input, Static, TextArea
@@ -36,21 +38,10 @@ from studykit.tui.summary import SummaryScreen
 
 pytestmark = pytest.mark.anyio  # async tests run on asyncio through anyio's pytest plugin
 
-T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)  # a Monday, noon UTC
+T0 = MONDAY_NOON  # a Monday, noon UTC
 HOSTILE = "[bold red]boom[/] \x1b[2J\x1b]0;pwned\x07 [link=http://x]click[/link] plain?"
 
 
-class Clock:
-    """A fake clock the app reads; tests move it by hand."""
-
-    def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def _id(*parts: object) -> str:
