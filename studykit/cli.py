@@ -26,6 +26,17 @@ def _say(message: str, quiet: bool = False) -> None:
         click.echo(message, err=True)
 
 
+def _card_options_flags(func):
+    """--per-1k, --max-cards and --kinds: how many cards of which kinds a post gets."""
+    func = click.option("--kinds", default="qa,cloze,formula", show_default=True,
+                        help="Comma-separated card kinds to make.")(func)
+    func = click.option("--max-cards", type=click.IntRange(1),
+                        help="At most this many cards per post.")(func)
+    return click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50),
+                        default=CardOptions.per_1k_words, show_default=True,
+                        help="Cards per 1,000 words of prose a post may get.")(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="studykit")
 def main() -> None:
@@ -38,11 +49,7 @@ def main() -> None:
               help="Output format [default: table on a terminal, else jsonl].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write cards to FILE instead of stdout.")
-@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50), default=CardOptions.per_1k_words,
-              show_default=True, help="Cards per 1,000 words of prose a post may get.")
-@click.option("--max-cards", type=click.IntRange(1), help="At most this many cards per post.")
-@click.option("--kinds", default="qa,cloze,formula", show_default=True,
-              help="Comma-separated card kinds to make.")
+@_card_options_flags
 @click.option("--anki", "anki_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write an Anki deck package (.apkg) to this path.")
 @click.option("--deck-root", default="Studykit", show_default=True,
@@ -101,11 +108,7 @@ def _generate(sources: tuple[str, ...], per_1k: float, max_cards: int | None, ki
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50), default=CardOptions.per_1k_words,
-              show_default=True, help="Cards per 1,000 words of prose a post may get.")
-@click.option("--max-cards", type=click.IntRange(1), help="At most this many cards per post.")
-@click.option("--kinds", default="qa,cloze,formula", show_default=True,
-              help="Comma-separated card kinds to make.")
+@_card_options_flags
 @click.option("--cards-only", is_flag=True, help="List only the claims that became cards.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def inspect(sources: tuple[str, ...], per_1k: float, max_cards: int | None, kinds: str,
@@ -211,12 +214,7 @@ def _ago(when, now) -> str:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @_db_option
-@click.option("--per-1k", "per_1k", type=click.FloatRange(0.5, 50),
-              default=CardOptions.per_1k_words, show_default=True,
-              help="Cards per 1,000 words of prose a post may get.")
-@click.option("--max-cards", type=click.IntRange(1), help="At most this many cards per post.")
-@click.option("--kinds", default="qa,cloze,formula", show_default=True,
-              help="Comma-separated card kinds to make.")
+@_card_options_flags
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (errors still shown).")
 @_json_option
 def add(sources: tuple[str, ...], db: str | None, per_1k: float, max_cards: int | None,
