@@ -17,6 +17,7 @@ from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
 from studykit import latex, salience
 from studykit import nlp as nlp_mod
+from studykit.enumerations import enumeration_claims
 from studykit.formulas import formulas_of
 from studykit.models import Claim, Formula, Post
 
@@ -113,6 +114,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     judged = [(_restored(c, doc), w) for c, w in judged]
     _add_salience(judged, doc, post.title)
     extraction.claims = [c for c, _ in judged] + _table_claims(doc, position, post.title)
+    extraction.claims += enumeration_claims(doc, SKIPPED_SECTIONS, position,
+                                            lambda section: section_context(section, post.title))
     return extraction
 
 

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 CardKind = Literal["qa", "cloze", "formula"]
 ClaimKind = Literal[
-    "definition", "date", "person", "number", "comparison", "mechanism", "key_point"
+    "definition", "date", "person", "number", "comparison", "mechanism", "key_point",
+    "enumeration",
 ]
 
 

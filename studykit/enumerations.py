@@ -1,0 +1,171 @@
+"""Lists and small tables -> one claim each: the set of things a teacher asks for whole.
+
+A run of list items or paragraphs that open with a bold name ("**(1) Update gate** — ...",
+"1. **Train the teacher** on ...") is asked as "name all N", the names being the answer.
+A two-column table of a few rows ("Temperature | Effect") is asked as its mapping.
+Single items and rows stay claims of their own; these cards hold what no single
+sentence does: how many there are, and which.
+"""
+
+from __future__ import annotations
+
+import re
+
+from studykit import blocks as blocks_mod
+from studykit.models import Claim
+
+MIN_ITEMS, MAX_ITEMS = 3, 8
+MAX_NAME_WORDS = 6
+MAX_TABLE_ROWS = 8
+ENUMERATION_SCORE = 3.0
+COUNTED_BONUS = 1.0  # "... in four steps:" announces the list as one thing to know
+UNANNOUNCED_PENALTY = 1.0
+
+_LEADING_BOLD = re.compile(r"^\*\*([^*]{2,100}?)\*\*")
+_NUMBERING = re.compile(r"^\(?\d+[.)]\s*")
+_COUNT_WORDS = re.compile(r"\b(?:two|three|four|five|six|seven|eight|[2-8])\s+(?:\w+\s+){0,2}?"
+                          r"(?:steps?|stages?|parts?|families|kinds?|types?|ways?|gates?|"
+                          r"components?|ingredients?|reasons?|rules?|phases?|pieces?|"
+                          r"properties|pillars?|things|ideas?|tricks?|essentials?|modes?|"
+                          r"categories|classes|levels?|layers?|variants?|options?)\b", re.I)
+# A recap list repeats the post's own points by their bare names.
+_RECAP = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap)\b", re.I)
+
+
+def enumeration_claims(doc: blocks_mod.Document, skip: re.Pattern[str] | None, position: int,
+                       context_of) -> list[Claim]:
+    """One claim for each run of bold-named items and each small two-column table.
+
+    `skip` matches sections that describe the article (no cards from them);
+    `context_of(section)` gives the card context for a section heading.
+    """
+    found = []
+    for run in _bold_runs(doc):
+        claim = _run_claim(doc, run, position, context_of)
+        if claim is not None:
+            found.append(claim)
+    for table in _small_tables(doc):
+        claim = _table_claim(doc, table, position, context_of)
+        if claim is not None:
+            found.append(claim)
+    return [c for c in found if not (skip and skip.match(c.section))
+            and not _RECAP.match(c.section)]
+
+
+def item_name(block: blocks_mod.Block) -> str:
+    """'**(1) Update gate** — how much ...' -> 'Update gate'; '' when the block has none."""
+    if block.kind not in ("item", "paragraph"):
+        return ""
+    m = _LEADING_BOLD.match(block.text)
+    if not m:
+        return ""
+    name = _NUMBERING.sub("", blocks_mod.strip_inline(m.group(1)).strip()).strip(" .:—–-")
+    if (len(name.split()) > MAX_NAME_WORDS or not re.search(r"[A-Za-z]{2}", name)
+            or len(name) < 3 or name[:1] in "\"“'‘"):  # a quoted myth is no name
+        return ""
+    return name
+
+
+def _bold_runs(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
+    """Consecutive named blocks of one kind and section; other prose ends a run of items,
+    while paragraphs may have math and explanation between them."""
+    runs: list[list[blocks_mod.Block]] = []
+    run: list[blocks_mod.Block] = []
+    for block in doc.blocks:
+        name = item_name(block)
+        same = run and block.section == run[0].section and block.kind == run[0].kind
+        if name and (same or not run):
+            run.append(block)
+            continue
+        between = (run and run[0].kind == "paragraph" and block.section == run[0].section
+                   and block.kind in ("paragraph", "math") and not name)
+        if between:
+            continue
+        if MIN_ITEMS <= len(run) <= MAX_ITEMS:
+            runs.append(run)
+        run = [block] if name else []
+    if MIN_ITEMS <= len(run) <= MAX_ITEMS:
+        runs.append(run)
+    return runs
+
+
+def _intro(doc: blocks_mod.Document, first: blocks_mod.Block) -> str:
+    """The sentence that announces a list ('GRU computes h_t in four steps.'), if any."""
+    if first.index == 0:
+        return ""
+    prev = doc.blocks[first.index - 1]
+    if prev.kind != "paragraph" or prev.section != first.section or item_name(prev):
+        return ""
+    last = re.split(r"(?<=[.!?])\s+(?=[A-Z$])", prev.plain.strip())[-1]
+    if len(last.split()) > 30 or not (last.endswith(":") or _COUNT_WORDS.search(last)):
+        return ""
+    return doc.restore(last)
+
+
+def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: int,
+               context_of) -> Claim | None:
+    names = [doc.restore(item_name(b)) for b in run]
+    if len({n.lower() for n in names}) < len(names):
+        return None
+    first = run[0]
+    intro = _intro(doc, first)
+    ordered = "in order" if _is_ordered(doc, run) else ""
+    n = len(names)
+    if intro:
+        ask = intro.rstrip(" :.") + f" — name all {n}{' ' + ordered if ordered else ''}."
+    else:
+        ask = f"Name the {n} listed under “{blocks_mod.strip_inline(first.section)}”{' ' + ordered if ordered else ''}."
+    if any(name.lower() in ask.lower() for name in names):
+        return None  # the question would give the answer away
+    answer = "; ".join(f"{i}. {name}" if ordered else name for i, name in enumerate(names, 1))
+    score = ENUMERATION_SCORE + (COUNTED_BONUS if intro and _COUNT_WORDS.search(intro) else 0.0)
+    if not intro:
+        score -= UNANNOUNCED_PENALTY
+    return Claim(
+        sentence=f"{ask} {answer}", kind="enumeration", section=first.section,
+        position=position + first.index, context=context_of(first.section), score=score,
+        reason=f"a list of {n} named items" + (", announced" if intro else ""),
+        question=ask, answer=answer, term=names[0])
+
+
+def _is_ordered(doc: blocks_mod.Document, run: list[blocks_mod.Block]) -> bool:
+    return all(re.match(r"^\(?\d+[.)]", blocks_mod.strip_inline(_LEADING_BOLD.match(b.text).group(1)))
+               for b in run) or _intro_says_steps(doc, run[0])
+
+
+def _intro_says_steps(doc: blocks_mod.Document, first: blocks_mod.Block) -> bool:
+    return bool(re.search(r"\b(?:steps?|stages?|phases?)\b", _intro(doc, first), re.I))
+
+
+def _small_tables(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
+    """Tables of two columns and 2-8 rows (rows in document order)."""
+    tables: list[list[blocks_mod.Block]] = []
+    rows: list[blocks_mod.Block] = []
+    for block in doc.blocks + [blocks_mod.Block("end", "")]:
+        if block.kind == "table":
+            rows.append(block)
+            continue
+        if (2 <= len(rows) <= MAX_TABLE_ROWS and len(rows[0].header) == 2
+                and all(len(r.cells) == 2 and all(r.cells) for r in rows)):
+            tables.append(rows)
+        rows = []
+    return tables
+
+
+def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], position: int,
+                 context_of) -> Claim | None:
+    key, value = (doc.restore(h) for h in rows[0].header)
+    if not key or not value:
+        return None
+    keys = [doc.restore(r.cells[0]) for r in rows]
+    values = [doc.restore(r.cells[1]) for r in rows]
+    ask = f"{key} → {value}: what goes with each of {', '.join(keys)}?"
+    answer = "; ".join(f"{k}: {v}" for k, v in zip(keys, values))
+    if len(ask) > 300 or len(answer) > 300:
+        return None
+    first = rows[0]
+    return Claim(
+        sentence=f"{key} → {value}: {answer}", kind="enumeration", section=first.section,
+        position=position + first.index, context=context_of(first.section),
+        score=ENUMERATION_SCORE, reason=f"a two-column table of {len(rows)} rows",
+        question=ask, answer=answer, term=key)

@@ -1,0 +1,117 @@
+"""Lists of bold-named items and small two-column tables become one 'name them all' claim."""
+
+import re
+
+from studykit import blocks
+from studykit.cards import claim_card
+from studykit.enumerations import enumeration_claims, item_name
+from studykit.extract import SKIPPED_SECTIONS
+from studykit.models import Post
+
+GATES = """
+## Anatomy
+
+A gated unit computes its next state in three steps.
+
+**(1) Keep gate** — how much of the past to keep:
+$$k_t = \\sigma(W_k x_t)$$
+A sigmoid between 0 and 1.
+
+**(2) Write gate** — what to write:
+$$w_t = \\sigma(W_w x_t)$$
+
+**(3) Mix** — the new state blends old and new.
+
+## Afterwards
+
+Plain prose again.
+"""
+
+MYTHS = """
+## Common misreadings
+
+- **"Gates are free."** They cost parameters.
+- **"Depth always helps."** It does not.
+- **"More data fixes it."** Sometimes.
+"""
+
+UNANNOUNCED = """
+## Ways to regularise
+
+- **Dropout** drops units at random.
+- **Weight decay** shrinks weights.
+- **Early stopping** ends training when validation loss rises.
+"""
+
+TABLE = """
+## Temperature
+
+| Temperature | Effect |
+| --- | --- |
+| $T \\to 0$ | one-hot |
+| $T = 1$ | plain softmax |
+| $T \\to \\infty$ | uniform |
+"""
+
+WHAT_YOU_LEARN = """
+## What you will learn
+
+- **Gates** and why they help.
+- **Parameters** and how to count them.
+- **Speed** and where it comes from.
+"""
+
+
+def claims_of(markdown: str):
+    doc = blocks.parse(markdown)
+    return enumeration_claims(doc, SKIPPED_SECTIONS, 0, lambda section: section)
+
+
+def test_announced_steps_become_one_ordered_question():
+    (claim,) = claims_of(GATES)
+    assert claim.kind == "enumeration"
+    assert claim.question == "A gated unit computes its next state in three steps — name all 3 in order."
+    assert claim.answer == "1. Keep gate; 2. Write gate; 3. Mix"
+    assert claim.context == "Anatomy"
+
+
+def test_an_announced_count_ranks_above_a_bare_list():
+    (announced,) = claims_of(GATES)
+    (bare,) = claims_of(UNANNOUNCED)
+    assert bare.question == "Name the 3 listed under “Ways to regularise”."
+    assert bare.answer == "Dropout; Weight decay; Early stopping"
+    assert announced.score > bare.score
+
+
+def test_quoted_myths_and_the_article_outline_are_not_lists_to_learn():
+    assert claims_of(MYTHS) == []
+    assert claims_of(WHAT_YOU_LEARN) == []
+
+
+def test_two_items_are_not_an_enumeration():
+    two = "## Pair\n\n- **Alpha** one thing here.\n- **Beta** another thing.\n"
+    assert claims_of(two) == []
+
+
+def test_a_two_column_table_is_asked_as_its_mapping():
+    (claim,) = claims_of(TABLE)
+    assert claim.question.startswith("Temperature → Effect: what goes with each of $T \\to 0$, $T = 1$")
+    assert claim.answer == "$T \\to 0$: one-hot; $T = 1$: plain softmax; $T \\to \\infty$: uniform"
+
+
+def test_item_names_lose_numbering_and_trailing_punctuation():
+    doc = blocks.parse("**(2) Reset gate** — what to forget.")
+    assert item_name(doc.blocks[0]) == "Reset gate"
+    doc = blocks.parse("**42** is a number.")
+    assert item_name(doc.blocks[0]) == ""
+
+
+def test_an_enumeration_becomes_a_qa_card_that_does_not_leak_its_answer():
+    (claim,) = claims_of(GATES)
+    post = Post(title="Gated units", url="file:///gated.md", body=GATES)
+    card = claim_card(post, claim, frozenset({"qa", "cloze", "formula"}))
+    assert card is not None and card.kind == "qa"
+    assert card.front.startswith("[Anatomy] ")
+    assert card.back == claim.answer
+    for name in re.split(r"; \d\. |^\d\. ", card.back):
+        assert not name or name.lower() not in card.front.lower()
