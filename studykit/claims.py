@@ -217,6 +217,9 @@ def judge(sent: Span, text: str, block: Block, position: int,
         score += 0.25
     if words > 40:
         score -= 1.0
+    if is_instruction(sent):
+        score -= IMPERATIVE_PENALTY
+        reasons.append("an instruction")
     if text.rstrip().endswith(":"):
         claim.sentence = text.rstrip()[:-1].rstrip() + "."
         score -= 0.5
@@ -233,6 +236,19 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.cloze_targets += [f"${m}$" for m in math_numbers]
     claim.cloze_targets += _noun_targets(sent)
     return claim
+
+
+IMPERATIVE_PENALTY = 1.5
+
+
+def is_instruction(sent: Span) -> bool:
+    """'Train the teacher on ...': a step to follow, not a fact to remember."""
+    if not sent.doc.has_annotation("DEP"):
+        return False
+    root = sent.root
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    return (root.tag_ == "VB" and first is not None and root.i - first.i <= 1
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux") for c in root.children))
 
 
 def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | None:

@@ -141,3 +141,27 @@ def test_quoted_myths_and_talk_about_the_post_make_no_cards(nlp):
     assert live == ["Rotary embeddings rotate queries and keys by an angle proportional to position."]
     myth = next(c for c in claims if "no length limit" in c.sentence)
     assert "quoted" in myth.dropped
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Train the teacher on the full dataset.", True),
+    ("Deploy the student with a temperature of one.", True),
+    ("The teacher is trained on the full dataset.", False),
+    ("Distillation trains a small student to imitate a teacher.", False),
+])
+def test_a_step_to_follow_is_told_apart_from_a_fact(nlp, sentence, expected):
+    from studykit.claims import is_instruction
+
+    assert is_instruction(next(nlp(sentence).sents)) is expected
+
+
+def test_an_instruction_ranks_below_the_same_fact_stated(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    def score(text):
+        block = parse(text).blocks[0]
+        return judge(next(nlp(text).sents), text, block, 0).score
+
+    assert score("Clip the gradient norm to 1.0 before each optimizer step.") < score(
+        "Gradient clipping caps the gradient norm at 1.0 before each optimizer step.")
