@@ -83,13 +83,15 @@ def bold_lead(text: str) -> str:
 
 def mentions(text: str, heading: str) -> bool:
     """True when `text` names most of the content words of `heading`."""
-    words = [w for w in re.findall(r"[A-Za-z][\w\-]{3,}", heading) if w.lower() not in _HEADING_FILLER]
+    words = [w for w in re.findall(r"[A-Za-z][\w\-]{3,}|\b[A-Z][A-Z0-9]{1,5}\b", heading)
+             if w.lower() not in _HEADING_FILLER]
     low = text.lower()
     return bool(words) and sum(w.lower() in low for w in words) * 2 >= len(words)
 
 
 _HEADING_FILLER = {"what", "when", "why", "how", "does", "with", "from", "into", "your", "their",
-                   "part", "step", "case", "study", "example", "examples", "overview", "summary"}
+                   "part", "step", "case", "study", "example", "examples", "overview", "summary",
+                   "problem", "problems", "the"}
 
 
 def remove_non_prose(body: str) -> str:

@@ -64,3 +64,10 @@ def test_figure_captions_quotes_and_lists():
 def test_links_keep_their_text_and_raw_tags_are_stripped():
     (block,) = blocks.parse("See [the paper](https://x.example) and <br/> <span>this</span>.\n").blocks
     assert block.plain == "See the paper and  this."
+
+
+def test_a_heading_is_mentioned_by_its_acronym_not_by_a_filler_word():
+    heading = "4 The XOR Problem"
+    assert not blocks.mentions("Their result made the problem look hopeless for a decade.", heading)
+    assert blocks.mentions("XOR is not linearly separable.", heading)
+    assert blocks.mentions("A GRU has two gates.", "GRU gates")
