@@ -36,7 +36,7 @@ class CardOptions:
     max_cards: int | None = None
     kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
     min_score: float = 1.0
-    formula_share: float = 0.65
+    formula_share: float = 0.55
     section_spread: float = 0.75  # score a claim loses for each better claim of its section
 
 
@@ -133,6 +133,13 @@ _DERIVATION = re.compile(r"^(?:so|thus|hence|then|therefore|which gives|substitu
                          r"plugging|rearranging|it follows|we get|this gives)\b", re.I)
 
 
+_SETUP = re.compile(r"^(?:consider|suppose|assume|if|let|for a single|for one)\b", re.I)
+_ATTRIBUTED = re.compile(r"\b(?:1[89]\d\d|20[0-3]\d)\b|\bet al\b|\b[A-Z][a-z]+(?:'s|’s)\s")
+FORMULA_SETUP_PENALTY = 1.0
+FORMULA_CONTINUES_PENALTY = 1.0
+FORMULA_ATTRIBUTED_BONUS = 1.0
+
+
 def formula_weight(formula: Formula) -> float:
     """How likely a formula is a key result rather than a step of a derivation."""
     weight = 2.0 if formula.label else 0.0
@@ -145,6 +152,12 @@ def formula_weight(formula: Formula) -> float:
         weight -= 1.0
     if _DERIVATION.match(formula.context.strip()):
         weight -= 1.0
+    if _SETUP.match(formula.context.strip()):
+        weight -= FORMULA_SETUP_PENALTY
+    if formula.continues:
+        weight -= FORMULA_CONTINUES_PENALTY  # the second of a pair is usually its companion
+    if _ATTRIBUTED.search(formula.context):
+        weight += FORMULA_ATTRIBUTED_BONUS  # "Glorot and Bengio (2010) compromise:" names a result
     return weight
 
 

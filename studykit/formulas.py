@@ -48,8 +48,13 @@ def formulas_of(doc: Document) -> list[Formula]:
         explanation = _explanation(doc, block)
         found.append(Formula(latex=span.latex.strip(), display=True, label=label,
                              context=context, explanation=explanation,
-                             section=block.section, position=block.index))
+                             section=block.section, position=block.index,
+                             continues=_follows_formula(doc, block)))
     return found
+
+
+def _follows_formula(doc: Document, block: Block) -> bool:
+    return block.index > 0 and doc.blocks[block.index - 1].kind == "math"
 
 
 def _last_sentence(text: str) -> str:

@@ -63,6 +63,7 @@ class Formula(BaseModel):
     explanation: str = Field(default="", description="The sentence right after it, if it explains it")
     section: str = ""
     position: int = 0
+    continues: bool = Field(default=False, description="Right after another display formula")
 
 
 class Claim(BaseModel):

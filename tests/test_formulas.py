@@ -61,3 +61,16 @@ def test_a_where_list_after_a_formula_explains_its_symbols():
 def test_a_stub_lead_in_keeps_the_sentence_before_it():
     (f,) = formulas("Define a spatial attention map by summing channels. Then minimise\n$$L = \\sum_l \\|A_S - A_T\\|^2$$\n")
     assert f.context == "Define a spatial attention map by summing channels. Then minimise"
+
+
+def test_a_credited_result_outranks_its_setup_and_a_companion_formula():
+    from studykit.cards import formula_weight
+
+    doc = blocks.parse(
+        "Consider one neuron with n inputs:\n\n$$s = \\sum_i v_i u_i$$\n\n"
+        "Smith and Jones (2010) balance both passes:\n\n$$q = \\frac{2}{a + b}$$\n\n"
+        "$$p = \\frac{2}{a + b} + c$$\n")
+    setup, credited, companion = formulas_of(doc)
+    assert companion.continues and not credited.continues
+    assert formula_weight(credited) > formula_weight(setup)
+    assert formula_weight(credited) > formula_weight(companion)
