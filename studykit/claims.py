@@ -177,7 +177,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
         claim.term, claim.answer = definition
         reasons.append("definition")
     years = _YEAR.findall(text)
-    people = [e.text for e in sent.ents if e.label_ == "PERSON"] + _ET_AL.findall(text)
+    people = _people(sent, bool(years))
     if years:
         score += 1.5
         kind = "date" if kind == "key_point" else kind
@@ -239,6 +239,26 @@ def judge(sent: Span, text: str, block: Block, position: int,
 
 
 IMPERATIVE_PENALTY = 1.5
+
+
+def _people(sent: Span, dated: bool) -> list[str]:
+    """Who a sentence credits: 'Hinton', 'Minsky and Papert's', 'Chung et al.'.
+
+    The small English model tags many technical words as PERSON ('Jacobian', 'Sigmoid',
+    a math placeholder); a name counts only when it looks like one and is credited as one:
+    possessive, in a dated sentence, or a first-and-last name.
+    """
+    found = _ET_AL.findall(sent.text)
+    for ent in sent.ents:
+        if ent.label_ != "PERSON" or any(ent.text in f for f in found):
+            continue
+        words = ent.text.split()
+        if not all(re.fullmatch(r"[A-Z][a-z’'\-]+(?:'s|’s)?", w) for w in words):
+            continue  # 'YaRN', 'MATHSPAN0055Z', '.grad', 'al.'
+        following = sent.doc[ent.end].text if ent.end < len(sent.doc) else ""
+        if len(words) >= 2 or dated or following in ("'s", "’s"):
+            found.append(ent.text)
+    return found
 
 
 def is_instruction(sent: Span) -> bool:

@@ -32,6 +32,11 @@ SKIPPED_SECTIONS = re.compile(
     r"related (?:posts|articles|reading)|series navigation|next up|what'?s next|"
     r"learning objectives|in this (?:article|post))\b", re.I)
 
+# A recap restates points the body made with more context; the body's sentence is the card.
+RECAP_SECTIONS = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
+                            r"wrap-up|in summary)\b", re.I)
+RECAP_PENALTY = 1.5
+
 
 @dataclass
 class Extraction:
@@ -113,6 +118,10 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
                 judged.append((claim, salience.content_words(sent)))
     judged = [(_restored(c, doc), w) for c, w in judged]
     _add_salience(judged, doc, post.title)
+    for claim, _ in judged:
+        if RECAP_SECTIONS.match(claim.section) and not claim.dropped:
+            claim.score = round(claim.score - RECAP_PENALTY, 2)
+            claim.reason += ", restates the post in its recap"
     extraction.claims = [c for c, _ in judged] + _table_claims(doc, position, post.title)
     extraction.claims += enumeration_claims(doc, SKIPPED_SECTIONS, position,
                                             lambda section: section_context(section, post.title))

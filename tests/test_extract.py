@@ -165,3 +165,27 @@ def test_an_instruction_ranks_below_the_same_fact_stated(nlp):
 
     assert score("Clip the gradient norm to 1.0 before each optimizer step.") < score(
         "Gradient clipping caps the gradient norm at 1.0 before each optimizer step.")
+
+
+@pytest.mark.parametrize("sentence, people", [
+    ("The Jacobian is essentially the identity for most steps.", []),
+    ("Sigmoid saturates quickly and so vanishes the gradient.", []),
+    ("Rosenblatt's update only fires on mistakes.", ["Rosenblatt"]),
+    ("Chung et al. (2014) found the two models indistinguishable.", ["Chung et al."]),
+    ("Geoffrey Hinton proposed distillation with a temperature.", ["Geoffrey Hinton"]),
+])
+def test_people_are_names_credited_as_names(nlp, sentence, people):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    claim = judge(next(nlp(sentence).sents), sentence, parse(sentence).blocks[0], 0)
+    assert claim.people == people
+
+
+def test_a_recap_ranks_below_the_body_sentence_it_repeats(nlp):
+    body = ("## Gates\n\nA gated unit has two gates and one state, which makes it 25% smaller.\n\n"
+            "## Summary\n\nA gated unit has two gates and one state, which makes it 25% smaller.\n")
+    found = extract(Post(title="Gated units", url="file:///g.md", body=body), nlp).claims
+    body_claim, recap = [c for c in found if c.sentence.startswith("A gated unit has")]
+    assert recap.section == "Summary" and recap.score < body_claim.score
+    assert "recap" in recap.reason
