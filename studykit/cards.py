@@ -106,6 +106,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
             chosen.append((formula.position, card))
             memory.formulas.add(latex_key(formula.latex))
     seen = memory.claims
+    facts: list[tuple[set[str], set[str]]] = []
     for claim in _spread_over_sections(extraction.claims, options.section_spread):
         if claim.dropped:
             continue
@@ -119,11 +120,16 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
         if any(_jaccard(words, s) > 0.6 for s in seen):
             claim.dropped = "near-duplicate of a claim already on a card (this post or its series)"
             continue
+        fact = _quantity_fact(claim.sentence)
+        if fact and any(_same_quantity_fact(fact, f) for f in facts):
+            claim.dropped = "states a number already on a card ('25% fewer parameters' twice)"
+            continue
         card = claim_card(post, claim, options.kinds)
         if card is None:
             claim.dropped = "no short answer or cloze target in it"
             continue
         seen.append(words)
+        facts.append(fact)
         chosen.append((claim.position * 1000, card))
     chosen.sort(key=lambda pc: pc[0])
     return Selection([c for _, c in chosen], extraction.claims, total)
@@ -171,6 +177,21 @@ def _spread_over_sections(claims: list[Claim], spread: float) -> list[Claim]:
             rank[claim.section] = r + 1
         keyed.append((claim.score - spread * r, claim))
     return [c for _, c in sorted(keyed, key=lambda kc: -kc[0])]
+
+
+_QUANTITY = re.compile(r"(\d[\d,.]*)\s?(%|×|x\b|percent\b|[kKMB]\b)")
+
+
+def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
+    """The sentence's quantities ('25%') and word stems, to spot one number stated twice."""
+    quantities = {n.rstrip(".,") + ("%" if unit == "percent" else unit.lower())
+                  for n, unit in _QUANTITY.findall(sentence)}
+    stems = {w[:5] for w in re.findall(r"[a-z]{4,}", sentence.lower()) if w not in _stop_words()}
+    return (quantities, stems) if quantities else (set(), set())
+
+
+def _same_quantity_fact(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:
+    return bool(a[0] & b[0]) and len(a[1] & b[1]) >= 2
 
 
 def latex_key(latex: str) -> str:

@@ -126,3 +126,14 @@ def test_near_duplicate_claims_make_one_card(nlp):
 def test_kinds_option_limits_card_kinds(post, nlp):
     only = select_cards(extract(post, nlp), CardOptions(kinds=frozenset({"formula"}), min_cards=10)).cards
     assert only and {c.kind for c in only} == {"formula"}
+
+
+def test_one_number_stated_twice_makes_one_card(nlp):
+    body = ("## Size\n\nThe small model has exactly 25% fewer parameters than the large one.\n\n"
+            "## Speed\n\nTraining the small model runs about 30% faster on the same hardware.\n\n"
+            "## Summary\n\n- **25%** fewer parameters than the large model.\n")
+    post = Post(title="Small models", url="file:///s.md", body=body)
+    cards = select_cards(extract(post, nlp), CardOptions(min_cards=10)).cards
+    about_25 = [c for c in cards if "25%" in (c.back + (c.cloze or ""))]
+    assert len(about_25) == 1
+    assert any("30%" in (c.back + (c.cloze or "")) for c in cards)
