@@ -156,10 +156,14 @@ def judge(sent: Span, text: str, block: Block, position: int,
         return claim
 
     score = 0.0
-    if bold:
-        score += 2.0 + (0.5 if text.startswith(bold[0]) else 0.0)
+    terms = [b for b in bold if _is_term(b)]
+    if terms:
+        score += 2.0 + (0.5 if text.startswith(terms[0]) else 0.0)
         reasons.append("bold term")
-        claim.term = bold[0]
+        claim.term = terms[0]
+    elif bold:
+        score += STRESSED_CLAUSE_BONUS
+        reasons.append("stressed in bold")
     kind = "key_point"
     named = _NAMED.search(text)
     named_term = named.group(1).strip("* ") if named else ""
@@ -241,6 +245,17 @@ def judge(sent: Span, text: str, block: Block, position: int,
 IMPERATIVE_PENALTY = 1.5
 
 
+STRESSED_CLAUSE_BONUS = 0.75
+_CLAUSE_START = re.compile(r"^(?:if|when|whenever|why|how|what|unless|because|you|we|i)\b", re.I)
+
+
+def _is_term(bold: str) -> bool:
+    """'dark knowledge' is a term; 'If you cap context at training length' is a stressed clause."""
+    words = bold.split()
+    return (0 < len(words) <= 5 and not _CLAUSE_START.match(bold)
+            and not re.search(r"\b(?:you|your|we|our)\b", bold, re.I))
+
+
 def _people(sent: Span, dated: bool) -> list[str]:
     """Who a sentence credits: 'Hinton', 'Minsky and Papert's', 'Chung et al.'.
 
@@ -262,13 +277,22 @@ def _people(sent: Span, dated: bool) -> list[str]:
 
 
 def is_instruction(sent: Span) -> bool:
-    """'Train the teacher on ...': a step to follow, not a fact to remember."""
+    """'Train the teacher on ...', 'Instead of X, match Y': a step to follow, not a fact."""
     if not sent.doc.has_annotation("DEP"):
         return False
     root = sent.root
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") for c in root.children):
+        return False
     first = next((t for t in sent if not t.is_punct and not t.is_space), None)
-    return (root.tag_ == "VB" and first is not None and root.i - first.i <= 1
-            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux") for c in root.children))
+    if first is None:
+        return False
+    if root.tag_ in ("VB", "VBP"):
+        return all(c.dep_ in _ADVERBIAL for c in root.lefts)
+    # the small model sometimes misses the verb: 'Lower the rate, double-check ...'
+    return first.tag_ == "VB" and first.dep_ in ("advcl", "ccomp") and first.i == sent.start
+
+
+_ADVERBIAL = {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "intj"}
 
 
 def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | None:

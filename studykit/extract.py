@@ -36,6 +36,8 @@ SKIPPED_SECTIONS = re.compile(
 RECAP_SECTIONS = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
                             r"wrap-up|in summary)\b", re.I)
 RECAP_PENALTY = 1.5
+_CREDITED = re.compile(r"\bet al\b|\b(?:19[5-9]\d|20[0-3]\d)\b")
+CREDITED_LEAD_BONUS = 1.0
 
 
 @dataclass
@@ -191,6 +193,13 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) 
             claim.score -= 2.0  # the lead's own bold words are not a second signal
         claim.score += 1.0
         claim.reason += ", under a bold lead"
+        if _CREDITED.search(lead):
+            # "**LongRoPE (Ding et al., 2024).** Pushes context to ...": the lead names a
+            # published method and the sentence says what it does, even as a bare verb.
+            claim.score += CREDITED_LEAD_BONUS
+            if "an instruction" in claim.reason:
+                claim.score += claims_mod.IMPERATIVE_PENALTY
+            claim.reason += " naming a published method"
     elif first:
         claim.score += 0.75
         claim.reason += ", opens its section"

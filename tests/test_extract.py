@@ -189,3 +189,13 @@ def test_a_recap_ranks_below_the_body_sentence_it_repeats(nlp):
     body_claim, recap = [c for c in found if c.sentence.startswith("A gated unit has")]
     assert recap.section == "Summary" and recap.score < body_claim.score
     assert "recap" in recap.reason
+
+
+def test_a_lead_naming_a_published_method_lifts_its_sentences(nlp):
+    body = ("## Fixes\n\n**WideRoPE (Doe et al., 2024).** Pushes useful context to 2 M tokens with "
+            "little fine-tuning.\n\n**A plain idea.** Pushes useful context to 3 M tokens with "
+            "little fine-tuning.\n")
+    found = extract(Post(title="Context", url="file:///c.md", body=body), nlp).claims
+    credited, plain = (next(c for c in found if f"{n} M tokens" in c.sentence) for n in (2, 3))
+    assert credited.context == "WideRoPE (Doe et al., 2024)"
+    assert credited.score > plain.score
