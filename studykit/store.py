@@ -9,6 +9,10 @@ waits for the other (up to the busy timeout) and nothing is lost.
 Review history is never thrown away: cards are never deleted (a card no longer produced is
 retired), and the review log is append-only except for `undo_review`, which removes the
 last grade of a card and puts back the state recorded before it.
+
+What the user typed is never thrown away either: a card whose text was edited
+(`update_card_text`) keeps that text when its post is added again; the generated text is
+kept beside it (`cards.generated`), and `revert_edit` puts it back.
 """
 
 from __future__ import annotations
@@ -129,6 +133,20 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
             value TEXT NOT NULL
         ) STRICT""",
     )),
+    # A card's text edited by the user: `edited_at` says when (NULL: the generated text), and
+    # `generated` holds the latest generated text ({kind, front, back, cloze}) that the edit
+    # replaces, so that re-adding the post never overwrites the edit and it can be reverted.
+    (2, (
+        "ALTER TABLE cards ADD COLUMN edited_at TEXT",
+        "ALTER TABLE cards ADD COLUMN generated TEXT "
+        "CHECK (generated IS NULL OR json_valid(generated))",
+        # Edits made before this migration: every add stamps the post and all its cards with
+        # the same instant, so a card changed after its post was last added was edited (or
+        # restored, which is harmless: its text is then kept until the next add refills
+        # `generated`). Their generated text is unknown until the post is added again.
+        """UPDATE cards SET edited_at = updated_at WHERE retired_at IS NULL
+           AND updated_at > (SELECT p.updated_at FROM posts p WHERE p.id = cards.post)""",
+    )),
 ]
 
 
@@ -172,6 +190,7 @@ class StoredCard:
     retired_at: datetime | None
     added_at: datetime
     updated_at: datetime | None = None  # when its text (or retirement) last changed
+    edited_at: datetime | None = None  # when the user last edited its text (None: generated)
 
     def to_card(self) -> Card:
         return Card(id=self.id, kind=self.kind, front=self.front, back=self.back,  # type: ignore[arg-type]
@@ -185,7 +204,8 @@ class StoredCard:
             state=self.state, due=self.due.isoformat() if self.due else None,
             suspended=self.suspended,
             buried_until=self.buried_until.isoformat() if self.buried_until else None,
-            retired=self.retired_at is not None, post_key=self.post_key,
+            retired=self.retired_at is not None, edited=self.edited_at is not None,
+            post_key=self.post_key,
             stability=(self.fsrs or {}).get("stability"),
             difficulty=(self.fsrs or {}).get("difficulty"),
         )
@@ -203,6 +223,7 @@ class AddReport:
     unchanged: int = 0
     retired: int = 0
     restored: int = 0
+    edits_kept: int = 0  # of the cards above: user-edited ones whose text was not replaced
 
     def __iadd__(self, other: AddReport) -> AddReport:
         for name in self.__dataclass_fields__:
@@ -282,7 +303,7 @@ class CardFilter:
 _CARD_SELECT = """
     SELECT c.id, c.card_id, c.kind, c.front, c.back, c.cloze, c.series, p.title, p.url, p.key,
            c.tags, c.deck, c.source_sentence, s.state, s.due, s.fsrs, s.suspended,
-           s.buried_until, c.retired_at, c.added_at, c.updated_at
+           s.buried_until, c.retired_at, c.added_at, c.updated_at, c.edited_at
     FROM cards c JOIN card_state s ON s.card = c.id JOIN posts p ON p.id = c.post
 """
 
@@ -295,7 +316,7 @@ def _stored(row: sqlite3.Row | tuple) -> StoredCard:
         state=STATE_NAMES[row[13]], due=_dt(row[14]),
         fsrs=json.loads(row[15]) if row[15] else None, suspended=bool(row[16]),
         buried_until=_dt(row[17]), retired_at=_dt(row[18]), added_at=_dt(row[19]),  # type: ignore[arg-type]
-        updated_at=_dt(row[20]),
+        updated_at=_dt(row[20]), edited_at=_dt(row[21]),
     )
 
 
@@ -489,6 +510,9 @@ class Store:
         a close edit of a card of the same post that was not produced this time takes over
         that card (its id becomes an alias); the rest are new. Cards of the post that are no
         longer produced are retired (kept, with their history, hidden from review).
+
+        A card whose text the user edited keeps the user's text: the new generated text is
+        only remembered (for `revert_edit`), and the card counts in `edits_kept`.
         """
         stamp = _iso(now or now_utc())
         by_post: dict[tuple[str, str, str], list[Card]] = {}
@@ -762,24 +786,80 @@ class Store:
 
     def update_card_text(self, rowid: int, *, front: str, back: str,
                          cloze: str | None = None) -> StoredCard:
-        """Change what a card says (its state and review history stay); returns the card."""
+        """Change what a card says (its state and review history stay); returns the card.
+
+        The card is marked as edited by the user, so re-adding its post keeps this text
+        (`revert_edit` puts the generated text back). Saving the text unchanged changes
+        nothing; saving the generated text again clears the mark.
+        """
         if not front.strip() or not back.strip():
             raise StoreError("a card needs both a front and a back")
         with self._write() as c:
-            kind = c.execute("SELECT kind FROM cards WHERE id = ?", (rowid,)).fetchone()
-            if kind is None:
+            row = c.execute("SELECT kind, front, back, cloze, edited_at, generated FROM cards "
+                            "WHERE id = ?", (rowid,)).fetchone()
+            if row is None:
                 raise CardNotFound(f"no card with row id {rowid} in {self.path}")
-            if kind[0] == "cloze" and not re.search(r"\{\{c\d+::", cloze or ""):
+            kind, edited_at, generated = row[0], row[4], row[5]
+            if kind == "cloze" and not re.search(r"\{\{c\d+::", cloze or ""):
                 raise StoreError("a cloze card's text needs a deletion like {{c1::answer}}")
-            c.execute("UPDATE cards SET front = ?, back = ?, cloze = ?, updated_at = ? "
-                      "WHERE id = ?", (front, back, cloze if kind[0] == "cloze" else None,
-                                       _iso(now_utc()), rowid))
+            cloze = cloze if kind == "cloze" else None
+            new = {"front": front, "back": back, "cloze": cloze}
+            current = {"kind": kind, "front": row[1], "back": row[2], "cloze": row[3]}
+            if _same_text(current, new):
+                return self.card(rowid)
+            original = json.loads(generated) if generated else None
+            if edited_at is None:
+                original = current  # the first edit: what it replaces is the generated text
+            if original is not None and original["kind"] == kind and _same_text(original, new):
+                edited_at = original = None  # back to the generated text: no longer an edit
+            else:
+                edited_at = _iso(now_utc())
+            c.execute("UPDATE cards SET front = ?, back = ?, cloze = ?, edited_at = ?, "
+                      "generated = ?, updated_at = ? WHERE id = ?",
+                      (front, back, cloze, edited_at,
+                       json.dumps(original, ensure_ascii=False) if original else None,
+                       _iso(now_utc()), rowid))
         return self.card(rowid)
+
+    def revert_edit(self, rowid: int) -> bool:
+        """Put back the generated text of a card the user edited (state and history stay).
+
+        Returns False when the card's text is not an edit. A card whose edit predates the
+        schema that records edits has no generated text until its post is added again.
+        """
+        with self._write() as c:
+            row = c.execute("SELECT card_id, edited_at, generated FROM cards WHERE id = ?",
+                            (rowid,)).fetchone()
+            if row is None:
+                raise CardNotFound(f"no card with row id {rowid} in {self.path}")
+            if row[1] is None:
+                return False
+            if row[2] is None:
+                raise StoreError(f"card {row[0]}: its generated text is not known yet (it was "
+                                 "edited before studykit kept it); add its post again first")
+            original = json.loads(row[2])
+            c.execute("UPDATE cards SET kind = ?, front = ?, back = ?, cloze = ?, "
+                      "edited_at = NULL, generated = NULL, updated_at = ? WHERE id = ?",
+                      (original["kind"], original["front"], original["back"], original["cloze"],
+                       _iso(now_utc()), rowid))
+            return True
 
 
 # ---- syncing one post (inside its transaction) ---------------------------------------------
 
 _TEXT_FIELDS = ("kind", "front", "back", "cloze", "series", "tags", "deck")
+
+
+def _same_text(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two texts of a card of kind `a["kind"]` say the same (ends stripped; a cloze
+    card by its cloze sentence, from which the review UI makes front and back)."""
+    if a["kind"] == "cloze" and a.get("cloze") and b.get("cloze"):
+        return a["cloze"].strip() == b["cloze"].strip()
+    return a["front"].strip() == b["front"].strip() and a["back"].strip() == b["back"].strip()
+
+
+def _generated_text(card: Card) -> dict[str, Any]:
+    return {"kind": card.kind, "front": card.front, "back": card.back, "cloze": card.cloze}
 
 
 def _card_values(card: Card, position: int) -> dict[str, Any]:
@@ -833,6 +913,15 @@ def _similarity(new: Card, old: dict[str, Any]) -> float:
     return score
 
 
+def _match_score(new: Card, old: dict[str, Any]) -> float:
+    """How similar a produced card is to a stored one: to its text, or (for a card the user
+    edited) to the generated text the edit replaced, whichever is closer."""
+    score = _similarity(new, old)
+    if old["generated"]:
+        score = max(score, _similarity(new, json.loads(old["generated"])))
+    return score
+
+
 def _sync_post(c: sqlite3.Connection, post: Post, cards: list[Card], stamp: str) -> AddReport:
     report = AddReport()
     post_id, created = _upsert_post(c, post, stamp)
@@ -840,7 +929,7 @@ def _sync_post(c: sqlite3.Connection, post: Post, cards: list[Card], stamp: str)
         report.posts_new = 1
     else:
         report.posts_updated = 1
-    cols = ("id", "card_id") + _TEXT_FIELDS + ("retired_at", "keep")
+    cols = ("id", "card_id") + _TEXT_FIELDS + ("retired_at", "keep", "edited_at", "generated")
     old = {r[0]: dict(zip(cols, r, strict=True)) for r in c.execute(
         f"SELECT {', '.join(cols)} FROM cards WHERE post = ?", (post_id,))}
     ids = {o["card_id"]: rowid for rowid, o in old.items()}
@@ -875,7 +964,7 @@ def _sync_post(c: sqlite3.Connection, post: Post, cards: list[Card], stamp: str)
     # Edited cards: an unknown card close to a card of the post that was not produced.
     candidates = [o for rowid, o in old.items() if rowid not in matched]
     pairs = sorted(((s, i, o["id"]) for i, (card, _) in enumerate(unmatched) for o in candidates
-                    if o["kind"] == card.kind and (s := _similarity(card, o)) >= SIMILAR),
+                    if o["kind"] == card.kind and (s := _match_score(card, o)) >= SIMILAR),
                    reverse=True)
     taken_new: set[int] = set()
     for _, i, rowid in pairs:
@@ -889,6 +978,13 @@ def _sync_post(c: sqlite3.Connection, post: Post, cards: list[Card], stamp: str)
         before = old.get(rowid) or dict(zip(cols, c.execute(
             f"SELECT {', '.join(cols)} FROM cards WHERE id = ?", (rowid,)).fetchone(), strict=True))
         values = _card_values(card, position)
+        edit = {"edited_at": None, "generated": None}
+        if before["edited_at"] is not None and not _same_text(before, _generated_text(card)):
+            # The user's text wins; the generated text is kept for `revert_edit`.
+            values.update({f: before[f] for f in ("kind", "front", "back", "cloze")})
+            edit = {"edited_at": before["edited_at"],
+                    "generated": json.dumps(_generated_text(card), ensure_ascii=False)}
+            report.edits_kept += 1
         changed = any(before[f] != values[f] for f in _TEXT_FIELDS)
         if before["retired_at"] is not None:
             report.restored += 1
@@ -899,8 +995,9 @@ def _sync_post(c: sqlite3.Connection, post: Post, cards: list[Card], stamp: str)
         c.execute("UPDATE cards SET post = :post, kind = :kind, front = :front, back = :back, "
                   "cloze = :cloze, series = :series, tags = :tags, deck = :deck, "
                   "source_sentence = :source_sentence, claim_kind = :claim_kind, score = :score, "
-                  "position = :position, retired_at = NULL, updated_at = :stamp WHERE id = :id",
-                  {**values, "post": post_id, "stamp": stamp, "id": rowid})
+                  "position = :position, retired_at = NULL, edited_at = :edited_at, "
+                  "generated = :generated, updated_at = :stamp WHERE id = :id",
+                  {**values, **edit, "post": post_id, "stamp": stamp, "id": rowid})
     for i, (card, position) in enumerate(unmatched):
         if i in taken_new:
             continue

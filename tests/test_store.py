@@ -147,17 +147,18 @@ def test_migration_copies_the_database_first(tmp_path, monkeypatch):
         st.add([post], facts_cards(post))
         st.set_setting("fuzz", "off")
         session.grade(st, facts_cards(post)[0].id, "good", now=NOW)
-    migration = (2, ("ALTER TABLE cards ADD COLUMN note TEXT NOT NULL DEFAULT ''",))
+    latest = store_mod.latest_version()
+    migration = (latest + 1, ("ALTER TABLE cards ADD COLUMN note TEXT NOT NULL DEFAULT ''",))
     monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, migration])
     with open_store(path) as st:
-        assert st.version == 2
+        assert st.version == latest + 1
         assert st.totals() == {"posts": 1, "cards": 5, "reviews": 1}
         assert st._conn.execute("SELECT count(*) FROM cards WHERE note = ''").fetchone()[0] == 5
-    backup = tmp_path / "study.db.bak-1"
+    backup = tmp_path / f"study.db.bak-{latest}"
     assert backup.exists()
     raw = sqlite3.connect(backup)
     try:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == latest
         assert raw.execute("SELECT count(*) FROM review_log").fetchone()[0] == 1  # WAL included
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
@@ -317,6 +318,153 @@ def test_cards_of_an_unknown_post_are_refused(db):
     post = make_post(1)
     with pytest.raises(ValueError, match="not passed"):
         db.add([], facts_cards(post))
+
+
+# ---- the user's edits survive re-adding -------------------------------------------------------
+# Edits go through `Store.update_card_text`, the call the review UI makes (browse calls it
+# directly, the review screen through `Session.edit`; test_session.py covers that path).
+
+def edit_first(st, cards, front="Who invented the Kalman filter? (my words)",
+               back="Rudolf Kálmán, 1960 — see my notes"):
+    return st.update_card_text(st.resolve(cards[0].id), front=front, back=back)
+
+
+def test_a_user_edit_survives_readding_the_same_cards(db):
+    post = make_post(1)
+    cards = facts_cards(post)
+    db.add([post], cards, now=NOW)
+    grade_all(db, cards)
+    before = snapshot(db, [c.id for c in cards])
+    edited = edit_first(db, cards)
+    assert edited.edited_at is not None and edited.to_dict()["edited"] is True
+    # The same generation again, with a new tag: the tag is taken, the text is not.
+    again = [c.model_copy(update={"tags": [*c.tags, "reviewed"]}) for c in cards]
+    report = db.add([post], again, now=NOW + timedelta(days=1))
+    assert (report.new, report.retired, report.edits_kept) == (0, 0, 1)
+    kept = db.card(cards[0].id)
+    assert (kept.front, kept.back) == (edited.front, edited.back)
+    assert "reviewed" in kept.tags and kept.edited_at == edited.edited_at
+    assert snapshot(db, [c.id for c in cards]) == before  # state and review log intact
+    assert [c.front for c in db.cards()][1:] == [c.front for c in cards[1:]]
+    assert db.card(cards[1].id).edited_at is None
+
+
+def test_a_user_edit_survives_a_changed_generated_text_and_reverts_to_the_latest(db):
+    post = make_post(1)
+    cards = facts_cards(post)
+    db.add([post], cards, now=NOW)
+    grade_all(db, cards)
+    before = snapshot(db, [c.id for c in cards])
+    edited = edit_first(db, cards)
+    # Same id, new generated back; then a reworded question (new id) whose text is far from
+    # the user's but close to the generated text the edit replaced.
+    changed = [cards[0].model_copy(update={"back": "Rudolf E. Kálmán"}), *cards[1:]]
+    report = db.add([post], changed, now=NOW + timedelta(days=1))
+    assert (report.new, report.retired, report.edits_kept) == (0, 0, 1)
+    reworded = make_card(post, "Who proposed the Kalman filter, in 1960?", "Rudolf E. Kálmán")
+    report = db.add([post], [reworded, *cards[1:]], now=NOW + timedelta(days=2))
+    assert (report.new, report.retired, report.edits_kept) == (0, 0, 1)
+    assert db.resolve(reworded.id) == edited.rowid  # matched to the edited card: an alias
+    kept = db.card(reworded.id)
+    assert (kept.id, kept.front, kept.back) == (cards[0].id, edited.front, edited.back)
+    assert snapshot(db, [c.id for c in cards]) == before
+    # Revert: the latest generated text comes back, and re-adding updates it again.
+    assert db.revert_edit(edited.rowid) is True
+    reverted = db.card(edited.rowid)
+    assert (reverted.front, reverted.back, reverted.edited_at) == (reworded.front,
+                                                                   reworded.back, None)
+    assert db.revert_edit(edited.rowid) is False  # nothing left to revert
+    report = db.add([post], [reworded.model_copy(update={"back": "R. E. Kálmán"}), *cards[1:]])
+    assert (report.updated, report.edits_kept) == (1, 0)
+    assert db.card(edited.rowid).back == "R. E. Kálmán"
+    assert snapshot(db, [c.id for c in cards]) == before
+
+
+def test_an_edited_card_that_is_not_produced_is_retired_with_its_text(db):
+    post = make_post(1)
+    cards = facts_cards(post)
+    db.add([post], cards, now=NOW)
+    edited = edit_first(db, cards)
+    assert db.add([post], cards[1:]).retired == 1
+    assert (db.card(edited.rowid).front, db.card(edited.rowid).retired_at is not None) == (
+        edited.front, True)
+    report = db.add([post], cards)  # produced again: restored, still with the user's text
+    assert (report.restored, report.edits_kept) == (1, 1)
+    assert db.card(edited.rowid).front == edited.front
+
+
+def test_saving_unchanged_or_generated_text_is_not_an_edit(db):
+    post = make_post(1)
+    cards = facts_cards(post)
+    db.add([post], cards, now=NOW)
+    rowid = db.resolve(cards[0].id)
+    same = db.update_card_text(rowid, front=cards[0].front + "\n", back=" " + cards[0].back)
+    assert same.edited_at is None and same.updated_at == NOW
+    edit_first(db, cards)
+    edit_first(db, cards, back="second thoughts")  # a second edit: still the same original
+    back = db.update_card_text(rowid, front=cards[0].front, back=cards[0].back)
+    assert back.edited_at is None and db.revert_edit(rowid) is False
+    # The generator catching up with the user's text ends the edit too.
+    edit_first(db, cards)
+    ours = cards[0].model_copy(update={"back": "Rudolf Kálmán, 1960 — see my notes",
+                                       "front": "Who invented the Kalman filter? (my words)"})
+    report = db.add([post], [ours, *cards[1:]])
+    assert report.edits_kept == 0 and db.card(rowid).edited_at is None
+
+
+def test_an_edited_cloze_card_keeps_its_sentence(db):
+    post = make_post(1)
+    cloze = make_card(post, "The [...] filter estimates a state.",
+                      "The Kalman filter estimates a state.", kind="cloze").model_copy(
+        update={"cloze": "The {{c1::Kalman}} filter estimates a state."})
+    db.add([post], [cloze], now=NOW)
+    rowid = db.resolve(cloze.id)
+    edited = db.update_card_text(rowid, front="The [...] filter estimates a hidden state.",
+                                 back="The Kalman filter estimates a hidden state.",
+                                 cloze="The {{c1::Kalman}} filter estimates a hidden state.")
+    assert db.add([post], [cloze]).edits_kept == 1
+    assert db.card(rowid).cloze == edited.cloze
+    assert db.revert_edit(rowid) and db.card(rowid).cloze == cloze.cloze
+
+
+def test_migration_from_schema_1_keeps_edits_made_before_it(tmp_path):
+    """A database written before edits were recorded: upgraded (after a backup), and a card
+    edited back then (changed after its post was last added) is recognised as edited."""
+    path = tmp_path / "study.db"
+    post = make_post(1)
+    cards = facts_cards(post)
+    with open_store(path) as st:
+        st.set_setting("fuzz", "off")
+        st.add([post], cards, now=NOW)
+        grade_all(st, cards)
+        before = snapshot(st, [c.id for c in cards])
+    # Back to schema 1, then edit as studykit did at schema 1 (text and updated_at only).
+    raw = sqlite3.connect(path)
+    raw.execute("ALTER TABLE cards DROP COLUMN generated")
+    raw.execute("ALTER TABLE cards DROP COLUMN edited_at")
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute("UPDATE cards SET front = 'My own question?', updated_at = ? WHERE card_id = ?",
+                ((NOW + timedelta(hours=1)).isoformat(timespec="microseconds"), cards[0].id))
+    raw.commit()
+    raw.close()
+    with open_store(path) as st:
+        assert st.version == store_mod.latest_version()
+        assert st.card(cards[0].id).edited_at == NOW + timedelta(hours=1)
+        assert [c.edited_at for c in st.cards()][1:] == [None] * 4
+        with pytest.raises(StoreError, match="add its post again"):
+            st.revert_edit(st.resolve(cards[0].id))
+        report = st.add([post], cards, now=NOW + timedelta(days=1))
+        assert (report.edits_kept, report.new, report.retired) == (1, 0, 0)
+        assert st.card(cards[0].id).front == "My own question?"
+        assert snapshot(st, [c.id for c in cards]) == before
+        assert st.revert_edit(st.resolve(cards[0].id))  # the generated text is known now
+        assert st.card(cards[0].id).front == cards[0].front
+    backup = sqlite3.connect(tmp_path / "study.db.bak-1")
+    try:
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert backup.execute("SELECT count(*) FROM review_log").fetchone()[0] == 5
+    finally:
+        backup.close()
 
 
 # ---- looking up and filtering ----------------------------------------------------------------
