@@ -299,6 +299,28 @@ def test_grading_an_unknown_card_fails_clearly(db):
         session.grade(db, "deadbeefdeadbeef", "good", now=T0)
 
 
+def test_an_edit_made_in_a_session_survives_readding_the_post(db):
+    """The review screen's edit (`Session.edit`) is the user's text: adding the post again,
+    with the same or a changed generated text, keeps it; the review log stays as it was."""
+    cards = add(db)
+    s = Session(db, clock=Clock())
+    s.grade("good")
+    assert s.current.id == cards[1].id
+    s.reveal()
+    s.edit(front="My question about answer 1?", back="answer 1, in my words")
+    s.grade("again")
+    log = list(db.history())
+    p = post(1)
+    for generated in (cards, [c.model_copy(update={"back": c.back + "!"}) for c in cards]):
+        report = db.add([p], generated, now=T0 + timedelta(days=1))
+        assert (report.new, report.retired, report.edits_kept) == (0, 0, 1)
+        kept = db.card(cards[1].id)
+        assert (kept.front, kept.back) == ("My question about answer 1?", "answer 1, in my words")
+        assert db.card(cards[2].id).back == generated[2].back
+        assert list(db.history()) == log
+    assert db.revert_edit(kept.rowid) and db.card(cards[1].id).back == "answer 1!"
+
+
 # ---- replaying the log ---------------------------------------------------------------------
 
 def test_rebuild_from_the_log_gives_the_same_state_with_fuzz_on(db):
