@@ -231,6 +231,9 @@ def add(sources: tuple[str, ...], db: str | None, per_1k: float, max_cards: int 
     click.echo(f"{report.posts_new + report.posts_updated} post(s) ({report.posts_new} new): "
                f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
                f"{report.retired} retired, {report.restored} restored cards in {path}")
+    if report.edits_kept:
+        click.echo(f"{report.edits_kept} card(s) kept the text you edited "
+                   "(`studykit revert CARD_ID` puts the generated text back)")
 
 
 def _filter(series, post, tag, search=None):
@@ -359,7 +362,8 @@ def cards(db: str | None, series: str | None, post: str | None, tag: str | None,
         return
     for c in found:
         flags = "".join(f" [{f}]" for f, on in (("suspended", c.suspended),
-                                                ("retired", c.retired_at is not None)) if on)
+                                                ("retired", c.retired_at is not None),
+                                                ("edited", c.edited_at is not None)) if on)
         due_text = c.due.strftime("%Y-%m-%d %H:%M") if c.due else "-"
         front = " ".join(c.front.split())
         click.echo(f"{c.id}  {c.state:<10} {due_text:<16} [{c.kind}] {c.series} / "
@@ -412,6 +416,14 @@ def bury(card_ids: tuple[str, ...], db: str | None) -> None:
 def restore(card_ids: tuple[str, ...], db: str | None) -> None:
     """Bring retired cards back to review, and keep them even when no longer produced."""
     _each_card(db, card_ids, lambda s, r: s.restore(r), "restored")
+
+
+@main.command()
+@click.argument("card_ids", nargs=-1, required=True)
+@_db_option
+def revert(card_ids: tuple[str, ...], db: str | None) -> None:
+    """Put back the generated text of cards whose text you edited (history is kept)."""
+    _each_card(db, card_ids, lambda s, r: s.revert_edit(r), "reverted to the generated text")
 
 
 @main.command()

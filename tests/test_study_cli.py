@@ -1,6 +1,6 @@
-"""The study commands (add, due, grade, stats, cards, suspend, bury, restore, config, rebuild)
-on real SQLite files, with real generation from the sample Markdown post where `add` is the
-point. Most run in-process through click's CliRunner (the spaCy model loads once); error
+"""The study commands (add, due, grade, stats, cards, suspend, bury, restore, revert, config,
+rebuild) on real SQLite files, with real generation from the sample Markdown post where `add`
+is the point. Most run in-process through click's CliRunner (the spaCy model loads once); error
 output is also checked through the real console entry point in a subprocess."""
 
 from __future__ import annotations
@@ -242,6 +242,27 @@ def test_bury_and_restore(added, tmp_path):
     assert report["retired"] == len(cards)
     assert cli("restore", target, "--db", db).stdout == f"{target} restored\n"
     assert [c["id"] for c in json.loads(cli("cards", "--db", db, "--json").stdout)] == [target]
+
+
+def test_readd_keeps_an_edited_card_and_revert_puts_the_generated_text_back(added, tmp_path):
+    db, cards = added
+    target = cards[0]["id"]
+    with open_store(db) as st:  # the review UI's edit
+        session.grade(st, target, "good", now=T0_DT)
+        st.update_card_text(st.resolve(target), front="My own question?", back="My own answer")
+    post = tmp_path / "post.md"
+    result = cli("add", str(post), "--db", db, "-q")
+    assert ": 0 new, " in result.stdout
+    assert "1 card(s) kept the text you edited (`studykit revert CARD_ID`" in result.stdout
+    assert json.loads(cli("add", str(post), "--db", db, "-q", "--json").stdout)["edits_kept"] == 1
+    listed = cli("cards", "--db", db, "--search", "My own").stdout.splitlines()
+    assert len(listed) == 1 and listed[0].startswith(target) and listed[0].endswith("[edited]")
+    assert cli("revert", target, "--db", db).stdout == f"{target} reverted to the generated text\n"
+    assert cli("revert", target, "--db", db).stdout == f"{target} unchanged\n"
+    with open_store(db) as st:
+        card = st.card(target)
+        assert (card.front, card.back, card.edited_at) == (cards[0]["front"], cards[0]["back"], None)
+        assert len(list(st.history(card.rowid))) == 1
 
 
 # ---- stats, config, rebuild ----------------------------------------------------------------
