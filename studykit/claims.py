@@ -38,7 +38,7 @@ _QUOTED = re.compile(r"[\"“'‘].+[\"”'’][.!?]?")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20[0-3]\d)\b")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
 _NUMBER = re.compile(
-    r"(?<![\w.])[~≈<>≥≤]?\d[\d,.]*(?:\s?(?:%|×|x\b|k\b|M\b|B\b|ms\b|s\b|GB|MB|bits?\b|"
+    r"(?<![\w.])[~≈<>≥≤]?\d[\d,.]*(?:\s?[–-]\s?\d[\d,.]*)?(?:\s?(?:%|×|x\b|k\b|M\b|B\b|ms\b|s\b|GB|MB|bits?\b|"
     r"times|fold|percent|points?|layers?|heads?|dimensions?|parameters?|steps?|epochs?|"
     r"tokens?|samples?|hours?|days?))?")
 _COMPARISON = re.compile(
@@ -352,16 +352,29 @@ def _noun_targets(sent: Span) -> list[str]:
     return [c[-1] for c in sorted(chunks)]
 
 
+def _names_a_thing(sent: Span, phrase: str) -> bool:
+    """A bold 'wants' or 'not' is stress; a bold 'update gate' or '71.4%' names a thing."""
+    if re.search(r"\d", phrase) or not sent.doc.has_annotation("TAG"):
+        return True
+    start = sent.text.find(phrase)
+    if start < 0:
+        return True
+    start += sent.start_char
+    end = start + len(phrase)
+    tokens = [t for t in sent if t.idx >= start and t.idx + len(t.text) <= end]
+    return not tokens or any(t.pos_ in ("NOUN", "PROPN", "NUM", "X") for t in tokens)
+
+
 def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: list[str],
              quantities: list[str], numbers: list[str]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
     out: list[str] = []
-    out += [b for b in bold if len(b) >= 3 and len(b.split()) <= 6]
+    out += [b for b in bold if len(b) >= 3 and len(b.split()) <= 6 and _names_a_thing(sent, b)]
     out += quantities
     for chunk in noun_chunks(sent):
-        if any(t.like_num for t in chunk) and not _YEAR.fullmatch(chunk.text):
+        if any(t.like_num and not _YEAR.fullmatch(t.text) for t in chunk):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
-    out += [n for n in numbers if len(n) >= 3]
+    out += [n for n in numbers if len(n) >= 3 or re.search(r"\d\s?%", n)]
     out += years + people
     out += [e.text for e in sent.ents if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP")]
     seen: set[str] = set()

@@ -199,3 +199,18 @@ def test_a_lead_naming_a_published_method_lifts_its_sentences(nlp):
     credited, plain = (next(c for c in found if f"{n} M tokens" in c.sentence) for n in (2, 3))
     assert credited.context == "WideRoPE (Doe et al., 2024)"
     assert credited.score > plain.score
+
+
+@pytest.mark.parametrize("sentence, first_target", [
+    ("Whenever the model **wants** to remember, the Jacobian is essentially the identity.", "Jacobian"),
+    ("Attention pooling often gives 1–3% RMSE improvement at the cost of one extra layer.", "1–3%"),
+    ("Minsky and Papert's 1969 observation stalled connectionist research for a decade.", "1969"),
+])
+def test_cloze_targets_are_things_not_stress_or_half_a_range(nlp, sentence, first_target):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    block = parse(sentence).blocks[0]
+    text = block.plain
+    claim = judge(next(nlp(text).sents), text, block, 0)
+    assert claim.cloze_targets[0] == first_target
