@@ -107,6 +107,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
             memory.formulas.add(latex_key(formula.latex))
     seen = memory.claims
     facts: list[tuple[set[str], set[str]]] = []
+    asked: set[str] = set()
     for claim in _spread_over_sections(extraction.claims, options.section_spread):
         if claim.dropped:
             continue
@@ -128,6 +129,10 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
         if card is None:
             claim.dropped = "no short answer or cloze target in it"
             continue
+        if card.front in asked:
+            claim.dropped = "asks the same question as a card already made"
+            continue
+        asked.add(card.front)
         seen.append(words)
         facts.append(fact)
         chosen.append((claim.position * 1000, card))

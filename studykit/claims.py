@@ -52,6 +52,8 @@ _DEFINITION = re.compile(
     r"known as|called|termed|dubbed|we call|means that|is the name)\b", re.I)
 _INSIGHT = re.compile(r"^\**(?:key (?:insight|idea|takeaway|point)|insight|takeaway|tl;dr|"
                       r"summary|rule of thumb|bottom line|in a nutshell)\b", re.I)
+_INSIGHT_LABEL = re.compile(r"^\**(?:the )?(?:key (?:insight|idea|takeaway|point)|insight|takeaway|"
+                            r"tl;dr|rule of thumb|bottom line|in a nutshell)\**\s*[:—–]\s*\**", re.I)
 _DEFINITION_VERBS = {"be"}
 _KEY_PHRASE = re.compile(r"\b(?:key (?:insight|idea|point|observation)|core idea|main idea|"
                          r"the trick|crucial(?:ly)?|the heart of|most important|rule of thumb|"
@@ -62,9 +64,15 @@ _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(
 _MATH_NUMBER = re.compile(r"=\s*-?\d")
 
 
+def is_insight_marker(text: str) -> bool:
+    """'Key insight', 'Takeaway', 'TL;DR': a label that says 'this matters', not a topic."""
+    return bool(text) and bool(_INSIGHT_LABEL.fullmatch(text.strip() + ":"))
+
+
 def clean_sentence(text: str, keep_markers: bool = False) -> str:
     """Tidy a sentence for a card: no leading 'So,'; '10--15%' as '10–15%'; one space."""
     text = re.sub(r"\s+", " ", text).strip()
+    text = _INSIGHT_LABEL.sub("", text)  # "Key insight: X" states X
     for _ in range(0 if keep_markers else 2):
         text = _LEADING_MARKERS.sub("", text)
     text = re.sub(r"(?<=\d)\s*--\s*(?=\d)", "–", text)
@@ -135,7 +143,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     math_sources = math_sources or []
     words = len(text.split())
     reasons: list[str] = []
-    bold = [b for b in block.bold if b and b in text]
+    bold = [b for b in block.bold if b and b in text and not _INSIGHT.match(b)]
     # A bullet like "**25%** fewer parameters than LSTM." is a whole fact in few words.
     min_words = 3 if block.kind == "item" and bold else MIN_WORDS
     if words < min_words:

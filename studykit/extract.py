@@ -27,7 +27,7 @@ _QUESTION_HEADING = re.compile(r"^(?:why|how|what|when|where|which|who|is|are|do
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part \d+:?)\s+", re.I)
 # Sections that describe the article rather than the subject.
 SKIPPED_SECTIONS = re.compile(
-    r"^(?:what you will learn|what you'll learn|prerequisites?|references?|further reading|"
+    r"^(?:what you(?: will|'ll|’ll) (?:learn|build|get|need|see)|prerequisites?|references?|further reading|"
     r"bibliography|table of contents|contents|acknowledge?ments?|about the author|"
     r"related (?:posts|articles|reading)|series navigation|next up|what'?s next|"
     r"learning objectives|in this (?:article|post))\b", re.I)
@@ -89,6 +89,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     for block in prose:
         opens = _opens_section(doc, block)
         lead = blocks_mod.bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
+        if claims_mod.is_insight_marker(lead):
+            lead = ""  # "**Key insight:** X" - the marker is no topic
         spacy_doc = next(spacy_docs)  # one doc per prose block, consumed in step
         if lead and SKIPPED_SECTIONS.match(lead):
             continue  # "**Prerequisites:** ..." describes the article, not the subject

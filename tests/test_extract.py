@@ -214,3 +214,25 @@ def test_cloze_targets_are_things_not_stress_or_half_a_range(nlp, sentence, firs
     text = block.plain
     claim = judge(next(nlp(text).sents), text, block, 0)
     assert claim.cloze_targets[0] == first_target
+
+
+def test_a_key_insight_label_is_neither_topic_nor_deletion(nlp):
+    body = ("## Sharpness\n\n**Key insight:** the largest eigenvalue of the Hessian sets the ceiling "
+            "for the step size of gradient descent.\n\n"
+            "## What you will build a feel for\n\n- NeuMF (He et al., 2017) joins two paths.\n")
+    found = extract(Post(title="Curvature", url="file:///c.md", body=body), nlp).claims
+    (claim,) = [c for c in found if "eigenvalue" in c.sentence]
+    assert claim.sentence.startswith("The largest eigenvalue")
+    assert claim.context != "Key insight" and "Key insight" not in claim.cloze_targets
+    assert not any("NeuMF" in c.sentence for c in found)
+
+
+def test_two_claims_asking_the_same_question_make_one_card(nlp):
+    body = ("## State\n\nThe hidden state is a learned summary of the inputs seen so far.\n\n"
+            "## Again\n\nThe hidden state is a vector that the network carries from step to step.\n")
+    post = Post(title="Recurrent nets", url="file:///r.md", body=body)
+    from studykit.cards import CardOptions, select_cards
+
+    cards = select_cards(extract(post, nlp), CardOptions(min_cards=10)).cards
+    fronts = [c.front for c in cards]
+    assert len(fronts) == len(set(fronts)) and any("hidden state" in f for f in fronts)
