@@ -82,9 +82,22 @@ def _explanation(doc: Document, block: Block) -> str:
         return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
     sentences = _sentences(doc.restore(strip_inline(after.text)))
     text = sentences[0]
-    if len(sentences) > 1 and len((text + sentences[1]).split()) <= MAX_EXPLANATION_WORDS:
-        text += " " + sentences[1]  # a short second sentence usually finishes the explanation
-    return "" if len(text.split()) > MAX_EXPLANATION_WORDS or text.endswith(":") else text
+    if len(text.split()) > MAX_EXPLANATION_WORDS or not _complete(text):
+        return ""  # "while for classification we use ...," leads into the next formula
+    second = sentences[1] if len(sentences) > 1 else ""
+    following = doc.blocks[after.index + 1:after.index + 2]
+    leads_formula = bool(following) and following[0].kind == "math"
+    if second and not _complete(second) and (leads_formula or not second.endswith(":")):
+        second = ""
+    if second and len((text + second).split()) <= MAX_EXPLANATION_WORDS:
+        # a short second sentence usually finishes the explanation; one that opens a
+        # list ("... in two stages:") still says who or how, so it ends with a period
+        text += " " + (second[:-1].rstrip() + "." if second.endswith(":") else second)
+    return text
+
+
+def _complete(sentence: str) -> bool:
+    return sentence.rstrip().endswith((".", "!", "?", ")", "\"", "”", "'", "’"))
 
 
 def _sentences(text: str) -> list[str]:

@@ -74,3 +74,18 @@ def test_a_credited_result_outranks_its_setup_and_a_companion_formula():
     assert companion.continues and not credited.continues
     assert formula_weight(credited) > formula_weight(setup)
     assert formula_weight(credited) > formula_weight(companion)
+
+
+def test_an_explanation_never_includes_the_lead_in_of_the_next_formula():
+    doc = blocks.parse(
+        "For regression we use squared error,\n\n$$L = \\tfrac12 (y - t)^2$$\n\n"
+        "while for classification we use cross-entropy,\n\n$$L = -\\sum_c t_c \\log y_c$$\n\n"
+        "Match the student to the teacher:\n\n$$L_h = \\| W F_S - F_T \\|^2,$$\n\n"
+        "where $W$ is a learned projection. Smith et al. trained this in two stages:\n\n"
+        "1. Train the lower layers.\n2. Train the rest.\n\n"
+        "Across many steps this product decays. In the gated cell,\n\n"
+        "$$J = \\operatorname{diag}(1 - z_t) + R$$\n")
+    squared, cross, hint, jacobian = formulas_of(doc)
+    assert squared.explanation == "" and cross.explanation == ""
+    assert hint.explanation == ("where $W$ is a learned projection. "
+                                "Smith et al. trained this in two stages.")
