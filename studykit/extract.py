@@ -121,12 +121,14 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
                 previous = (sent, claim, len(judged))
                 judged.append((claim, salience.content_words(sent)))
     judged = [(_restored(c, doc), w) for c, w in judged]
+    tables = _table_claims(doc, position, post.title)
+    judged += [(c, _row_words(c.sentence)) for c in tables]
     _add_salience(judged, doc, post.title)
     for claim, _ in judged:
         if RECAP_SECTIONS.match(claim.section) and not claim.dropped:
             claim.score = round(claim.score - RECAP_PENALTY, 2)
             claim.reason += ", restates the post in its recap"
-    extraction.claims = [c for c, _ in judged] + _table_claims(doc, position, post.title)
+    extraction.claims = [c for c, _ in judged]
     extraction.claims += enumeration_claims(doc, SKIPPED_SECTIONS, position,
                                             lambda section: section_context(section, post.title))
     return extraction
@@ -233,6 +235,15 @@ def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
         if prev.kind in PROSE_KINDS:
             return False
     return False
+
+
+def _row_words(row: str) -> set[str]:
+    """A table row's content words, comparable with `salience.content_words` of sentences."""
+    words = re.findall(r"[A-Za-z][\w\-]{2,}", re.sub(r"\$[^$]*\$", " ", row))
+    return {w.lower() for w in words if w.lower() not in _STOP}
+
+
+_STOP = frozenset("the and for with from that this are was were has have its not but can".split())
 
 
 def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[Claim]:
