@@ -590,14 +590,15 @@ def _worker_extract(posts: list[Post]) -> list[dict]:
 def dump_extraction(extraction) -> dict:
     return {"formulas": [f.model_dump(mode="json") for f in extraction.formulas],
             "claims": [c.model_dump(mode="json") for c in extraction.claims],
-            "words": extraction.words}
+            "words": extraction.words, "terms": extraction.terms}
 
 
 def load_extraction(post: Post, data: dict):
     from studykit.extract import Extraction
 
     return Extraction(post, [Formula.model_validate(f) for f in data["formulas"]],
-                      [Claim.model_validate(c) for c in data["claims"]], data["words"])
+                      [Claim.model_validate(c) for c in data["claims"]], data["words"],
+                      list(data.get("terms", [])))
 
 
 # ---- cards and outputs ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from studykit import series as series_mod
 from studykit.blocks import mentions
 from studykit.models import Card, Claim, Formula, Post
+from studykit.ranking import rank_claims
 
 if TYPE_CHECKING:  # extraction pulls in spaCy; card options and ids must not
     from studykit.extract import Extraction
@@ -38,6 +39,8 @@ class CardOptions:
     min_score: float = 1.0
     formula_share: float = 0.55
     section_spread: float = 0.75  # score a claim loses for each better claim of its section
+    new_term_gain: float = 0.75  # ... gains for each key term of the post no card names yet
+    covered_term_cost: float = 0.75  # ... and loses for each one a card already names
 
 
 @dataclass
@@ -108,7 +111,9 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     seen = memory.claims
     facts: list[tuple[set[str], set[str]]] = []
     asked: set[str] = set()
-    for claim in _spread_over_sections(extraction.claims, options.section_spread):
+    ranked = rank_claims(extraction.claims, extraction.terms, options.section_spread,
+                         options.new_term_gain, options.covered_term_cost)
+    for claim in ranked:
         if claim.dropped:
             continue
         if len(chosen) >= total:
@@ -170,18 +175,6 @@ def formula_weight(formula: Formula) -> float:
     if _ATTRIBUTED.search(formula.context):
         weight += FORMULA_ATTRIBUTED_BONUS  # "Glorot and Bengio (2010) compromise:" names a result
     return weight
-
-
-def _spread_over_sections(claims: list[Claim], spread: float) -> list[Claim]:
-    """Claims best first, each section's second-best behind other sections' best."""
-    rank: dict[str, int] = {}
-    keyed = []
-    for claim in sorted(claims, key=lambda c: -c.score):
-        r = rank.get(claim.section, 0) if not claim.dropped else 0
-        if not claim.dropped:
-            rank[claim.section] = r + 1
-        keyed.append((claim.score - spread * r, claim))
-    return [c for _, c in sorted(keyed, key=lambda kc: -kc[0])]
 
 
 _QUANTITY = re.compile(r"(\d[\d,.]*)\s?(%|×|x\b|percent\b|[kKMB]\b)")

@@ -48,6 +48,7 @@ class Extraction:
     formulas: list[Formula]
     claims: list[Claim] = field(default_factory=list)
     words: int = 0
+    terms: list[str] = field(default_factory=list)  # what the post names as its key terms
 
 
 def prose_words(body: str) -> int:
@@ -82,7 +83,8 @@ def extract(post: Post, nlp: Language | None = None) -> Extraction:
 
 def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.Block],
                   spacy_docs: Iterator) -> Extraction:
-    extraction = Extraction(post, formulas_of(doc), words=prose_words(post.body))
+    extraction = Extraction(post, formulas_of(doc), words=prose_words(post.body),
+                            terms=key_terms(doc))
     position = 0
     lead = ""
     judged: list[tuple[Claim, set[str]]] = []
@@ -132,6 +134,31 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     extraction.claims += enumeration_claims(doc, SKIPPED_SECTIONS, position,
                                             lambda section: section_context(section, post.title))
     return extraction
+
+
+def key_terms(doc: blocks_mod.Document) -> list[str]:
+    """The terms the author marked: heading topics, short bold terms, bold leads and the
+    first cells of table rows (outside the sections that describe the article)."""
+    found: dict[str, None] = {}
+    for block in doc.blocks:
+        if SKIPPED_SECTIONS.match(block.section):
+            continue
+        candidates = [blocks_mod.bold_lead(block.text)]
+        if block.kind == "heading":
+            candidates.append(section_topic(blocks_mod.strip_inline(block.text)))
+        candidates += [b for b in block.bold if len(b.split()) <= MAX_TERM_WORDS]
+        if block.kind == "table" and block.cells:
+            candidates.append(block.cells[0])
+        for term in candidates:
+            term = _HEADING_NUMBER.sub("", blocks_mod.strip_inline(term)).strip(" .:")
+            term = re.sub(r"^\(\d+\)\s*", "", term)
+            if (len(term) >= 3 and re.search(r"[A-Za-z]{3}", term)
+                    and not latex.PLACEHOLDER_RE.search(term)):
+                found.setdefault(term.lower())
+    return list(found)
+
+
+MAX_TERM_WORDS = 4
 
 
 def sentences(doc) -> list:

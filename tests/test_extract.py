@@ -236,3 +236,13 @@ def test_two_claims_asking_the_same_question_make_one_card(nlp):
     cards = select_cards(extract(post, nlp), CardOptions(min_cards=10)).cards
     fronts = [c.front for c in cards]
     assert len(fronts) == len(set(fronts)) and any("hidden state" in f for f in fronts)
+
+
+def test_key_terms_are_what_the_author_marked():
+    from studykit.blocks import parse
+    from studykit.extract import key_terms
+
+    doc = parse("## 2 Reset gate\n\n**(1) Update gate** — what to keep.\n\n"
+                "The **candidate state** mixes $x_t$ in.\n\n| Model | Gates |\n| --- | --- |\n"
+                "| GRU | 2 |\n\n## What you will learn\n\n- **Secret term** here.\n")
+    assert key_terms(doc) == ["reset gate", "update gate", "candidate state", "gru"]
