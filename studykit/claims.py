@@ -64,6 +64,10 @@ _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(
 _MATH_NUMBER = re.compile(r"=\s*-?\d")
 
 
+def starts_with_pronoun(text: str) -> bool:
+    return bool(_PRONOUN_START.match(text.strip()))
+
+
 def is_insight_marker(text: str) -> bool:
     """'Key insight', 'Takeaway', 'TL;DR': a label that says 'this matters', not a topic."""
     return bool(text) and bool(_INSIGHT_LABEL.fullmatch(text.strip() + ":"))

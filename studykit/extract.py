@@ -307,11 +307,26 @@ def _claim(sent, block, position: int, previous_subject: str,
     resolved = claims_mod.resolve_pronoun(text, previous_subject, sent)
     if resolved is not None:
         text = resolved
+    elif (tail := _after_colon(sent)) is not None:
+        sent, text = tail, claims_mod.clean_sentence(tail.text)
     inline_math = [doc.math[int(i)].latex for i in latex.PLACEHOLDER_RE.findall(text)
                    if int(i) < len(doc.math)]
     claim = claims_mod.judge(sent, text, block, position, inline_math)
     claim.context = section_context(block.section, title)
     return claim
+
+
+def _after_colon(sent):
+    """'That's what "no sense of order" means: the function is equivariant ...' -> the
+    statement after the colon, when the words before it lean on the previous sentence."""
+    colon = next((t for t in sent if t.text == ":"), None)
+    if colon is None or colon.i + 1 >= sent.end:
+        return None
+    tail = sent.doc[colon.i + 1:sent.end]
+    text = tail.text.strip()
+    if len(text.split()) < claims_mod.MIN_WORDS or claims_mod.starts_with_pronoun(text):
+        return None
+    return tail
 
 
 _CONTRAST_START = re.compile(r"^(?:others|the others?|in contrast|by contrast|conversely|"

@@ -246,3 +246,12 @@ def test_key_terms_are_what_the_author_marked():
                 "The **candidate state** mixes $x_t$ in.\n\n| Model | Gates |\n| --- | --- |\n"
                 "| GRU | 2 |\n\n## What you will learn\n\n- **Secret term** here.\n")
     assert key_terms(doc) == ["reset gate", "update gate", "candidate state", "gru"]
+
+
+def test_a_pronoun_led_opener_before_a_colon_leaves_the_statement_after_it(nlp):
+    body = ("## Order\n\nAttention treats every token alike. That's what \"no sense of order\" "
+            "means precisely: the function is equivariant to permutations of the input.\n")
+    found = extract(Post(title="Attention", url="file:///a.md", body=body), nlp).claims
+    (claim,) = [c for c in found if "equivariant" in c.sentence]
+    assert claim.sentence == "The function is equivariant to permutations of the input."
+    assert not claim.dropped
