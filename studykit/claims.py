@@ -60,8 +60,11 @@ _KEY_PHRASE = re.compile(r"\b(?:key (?:insight|idea|point|observation)|core idea
                          r"the bottom line|in a nutshell|non-negotiable|always|never|surprising(?:ly)?|"
                          r"remarkabl[ey]|counter-?intuitive(?:ly)?|the catch)\b", re.I)
 _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(?: this| it)?)"
-                    r" (?:the |an? )?[\"“'*]*([\w\-’' ]{3,40}?)[\"”'*]*(?=[,.;:)]|$)")
+                    r" (?:the |an? )?[\"“'*]*([\w\-’' ]{3,40}?)[\"”'*]*(?=[,.;:)]|$|\s(?:by|in|for|from|with|on|at|because|and|which|that|when)\b)")
 _MATH_NUMBER = re.compile(r"=\s*-?\d")
+# "is called before optimizer.step()" invokes; it names nothing
+_FUNCTION_WORD = re.compile(r"^(?:before|after|by|on|in|at|with|from|to|for|when|once|each|every|"
+                            r"twice|again|only|inside|within|during|per|as|the same)\b", re.I)
 
 
 def starts_with_pronoun(text: str) -> bool:
@@ -179,7 +182,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     kind = "key_point"
     named = _NAMED.search(text)
     named_term = named.group(1).strip("* ") if named else ""
-    if named_term and not _PRONOUN_START.match(named_term):
+    if named_term and not _PRONOUN_START.match(named_term) and not _FUNCTION_WORD.match(named_term):
         score += 2.0
         kind = "definition"
         claim.term = named_term

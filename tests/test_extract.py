@@ -255,3 +255,14 @@ def test_a_pronoun_led_opener_before_a_colon_leaves_the_statement_after_it(nlp):
     (claim,) = [c for c in found if "equivariant" in c.sentence]
     assert claim.sentence == "The function is equivariant to permutations of the input."
     assert not claim.dropped
+
+
+def test_a_function_being_called_names_no_term(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    for text, named in [("Check that clipping is actually being called before optimizer.step() runs.", False),
+                        ("The trick is called label smoothing in most papers.", True)]:
+        claim = judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
+        assert ("names a term" in claim.reason) is named
+        assert not named or claim.term == "label smoothing"
