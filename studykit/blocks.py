@@ -81,6 +81,19 @@ def bold_lead(text: str) -> str:
     return re.sub(r"^\(?\d+[.)]\s*", "", label.strip()).rstrip(".:")
 
 
+_EXAMPLE_INTRO = re.compile(r"^(?:take|consider|suppose|imagine|say|for (?:example|instance)|e\.g\.|"
+                            r"as an example|here is an example|an example)\b", re.I)
+
+
+def is_example_table(doc: "Document", row: Block) -> bool:
+    """True for a table the text before it offers as an example ('Take a teacher ...:')."""
+    for prev in reversed(doc.blocks[:row.index]):
+        if prev.kind in ("table", "table_header"):
+            continue
+        return prev.kind == "paragraph" and bool(_EXAMPLE_INTRO.match(strip_inline(prev.text)))
+    return False
+
+
 def mentions(text: str, heading: str) -> bool:
     """True when `text` names most of the content words of `heading`."""
     words = [w for w in re.findall(r"[A-Za-z][\w\-]{3,}|\b[A-Z][A-Z0-9]{1,5}\b", heading)

@@ -146,7 +146,8 @@ def _small_tables(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
             rows.append(block)
             continue
         if (2 <= len(rows) <= MAX_TABLE_ROWS and len(rows[0].header) == 2
-                and all(len(r.cells) == 2 and all(r.cells) for r in rows)):
+                and all(len(r.cells) == 2 and all(r.cells) for r in rows)
+                and not blocks_mod.is_example_table(doc, rows[0])):
             tables.append(rows)
         rows = []
     return tables

@@ -277,7 +277,8 @@ def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[C
     """Table rows with a number or a bold cell become claims: 'Row — Column: value'."""
     found = []
     for block in doc.blocks:
-        if block.kind != "table" or not block.header or SKIPPED_SECTIONS.match(block.section):
+        if (block.kind != "table" or not block.header or SKIPPED_SECTIONS.match(block.section)
+                or blocks_mod.is_example_table(doc, block)):
             continue
         cells = block.cells
         pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]

@@ -71,3 +71,12 @@ def test_a_heading_is_mentioned_by_its_acronym_not_by_a_filler_word():
     assert not blocks.mentions("Their result made the problem look hopeless for a decade.", heading)
     assert blocks.mentions("XOR is not linearly separable.", heading)
     assert blocks.mentions("A GRU has two gates.", "GRU gates")
+
+
+def test_a_table_offered_as_an_example_is_told_apart():
+    doc = blocks.parse("Take a classifier looking at a cat:\n\n| Class | Score |\n| --- | --- |\n"
+                       "| Cat | 0.6 |\n\n## Results\n\nOn the test set:\n\n| Model | Acc |\n"
+                       "| --- | --- |\n| Small | 91% |\n")
+    cat, small = [b for b in doc.blocks if b.kind == "table"]
+    assert blocks.is_example_table(doc, cat)
+    assert not blocks.is_example_table(doc, small)
