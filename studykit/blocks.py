@@ -139,7 +139,7 @@ def parse(body: str) -> Document:
             continue
         if heading := _HEADING.match(stripped):
             flush()
-            section = strip_inline(heading.group(2)).strip()
+            section = latex.restore(strip_inline(heading.group(2)).strip(), spans)
             _add(blocks, "heading", heading.group(2), section, spans, level=len(heading.group(1)))
             continue
         if _is_display(stripped, spans):

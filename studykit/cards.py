@@ -304,9 +304,13 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
                  source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
 
 
+MAX_DELETION_WORDS = 8  # a longer deletion asks to recite a sentence
+
+
 def _deletable(sentence: str, target: str) -> bool:
     words = re.findall(r"\w+", target.lower())
     return (len(target.strip()) > 2 and target.strip() != sentence.strip()
+            and (target.startswith("$") or len(target.split()) <= MAX_DELETION_WORDS)
             and not all(w in _stop_words() for w in words)
             and _outside_math_index(sentence, target) >= 0)
 
@@ -339,7 +343,13 @@ def _outside_math_index(text: str, target: str) -> int:
 
 
 def _boundary(text: str, i: int) -> bool:
-    return i < 0 or i >= len(text) or not (text[i].isalnum() or text[i] in "._")
+    """A word ends at `i`: '.grad' and 'optimizer.step' hold no word 'grad' or 'optimizer',
+    while a sentence's full stop ends one."""
+    if i < 0 or i >= len(text):
+        return True
+    if text[i] == ".":
+        return not (i + 1 < len(text) and text[i + 1].isalnum())
+    return not (text[i].isalnum() or text[i] == "_")
 
 
 def _replace_outside_math(text: str, target: str, replacement: str) -> str:

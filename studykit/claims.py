@@ -34,6 +34,8 @@ _META = re.compile(
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
     r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
     r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.)\b", re.I)
+_UNFINISHED = re.compile(r"(?:,|\b(?:then|and|or|but|to|of|with|by|where|is|are|the|a|an|as|"
+                         r"for|in|on|at|from|that|which|so))\s*$", re.I)
 _QUOTED = re.compile(r"[\"“'‘].+[\"”'’][.!?]?")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20[0-3]\d)\b")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
@@ -159,6 +161,8 @@ def judge(sent: Span, text: str, block: Block, position: int,
         claim.dropped = f"too long ({words} words)"
     elif text.rstrip().endswith("?") or (text.rstrip().endswith(":") and words < 8):
         claim.dropped = "a lead-in or a question, not a statement"
+    elif _UNFINISHED.search(text):
+        claim.dropped = "unfinished: it stops mid-sentence"
     elif _META.search(text):
         claim.dropped = "talks about the article, not the subject"
     elif _QUOTED.fullmatch(text.strip()):
@@ -332,6 +336,8 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
     if head.left_edge.lower_ not in ("a", "an", "one") and term not in bold:
         return None
     definiens = sent.doc[head.left_edge.i:sent.end].text.rstrip(" .:;")
+    if ":" in latex.PLACEHOLDER_RE.sub("", definiens):
+        return None  # "X is a free lever: prefer top-p ..." gives advice, not what X is
     return term, definiens
 
 

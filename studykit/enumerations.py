@@ -105,7 +105,7 @@ def _intro(doc: blocks_mod.Document, first: blocks_mod.Block) -> str:
 def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: int,
                context_of) -> Claim | None:
     names = [doc.restore(item_name(b)) for b in run]
-    if len({n.lower() for n in names}) < len(names):
+    if len({n.lower() for n in names}) < len(names) or not _names_things(names):
         return None
     first = run[0]
     intro = _intro(doc, first)
@@ -126,6 +126,18 @@ def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: 
         position=position + first.index, context=context_of(first.section), score=score,
         reason=f"a list of {n} named items" + (", announced" if intro else ""),
         question=ask, answer=answer, term=names[0])
+
+
+_FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|does|do|can|will|closes|makes|gives)\b", re.I)
+
+
+def _names_things(names: list[str]) -> bool:
+    """'Update gate; Reset gate' names things; 'Embeddings are shared infrastructure' states
+    something, and 'Exercise 11; Exercise 12' only numbers them."""
+    if any(_FINITE_VERB.search(n) for n in names):
+        return False
+    stems = {re.sub(r"\s*\d+[a-z]?$", "", n).lower() for n in names}
+    return not (len(stems) == 1 and len(names) > 1)
 
 
 def _is_ordered(doc: blocks_mod.Document, run: list[blocks_mod.Block]) -> bool:

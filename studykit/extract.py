@@ -30,12 +30,16 @@ SKIPPED_SECTIONS = re.compile(
     r"^(?:what you(?: will|'ll|’ll) (?:learn|build|get|need|see)|prerequisites?|references?|further reading|"
     r"bibliography|table of contents|contents|acknowledge?ments?|about the author|"
     r"related (?:posts|articles|reading)|series navigation|next up|what'?s next|"
-    r"learning objectives|in this (?:article|post))\b", re.I)
+    r"learning objectives|in this (?:article|post)|exercises?|quiz(?:zes)?|homework|"
+    r"proofs? of the exercises)\b", re.I)
 
 # A recap restates points the body made with more context; the body's sentence is the card.
 RECAP_SECTIONS = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
                             r"wrap-up|in summary)\b", re.I)
 RECAP_PENALTY = 1.5
+# "**Reference:** Defazio & Mishchenko (2023)" points to a source; it states nothing
+_SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|further reading|code|"
+                          r"link|slides|video)s?$", re.I)
 _CREDITED = re.compile(r"\bet al\b|\b(?:19[5-9]\d|20[0-3]\d)\b")
 CREDITED_LEAD_BONUS = 1.0
 
@@ -94,7 +98,7 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
         if claims_mod.is_insight_marker(lead):
             lead = ""  # "**Key insight:** X" - the marker is no topic
         spacy_doc = next(spacy_docs)  # one doc per prose block, consumed in step
-        if lead and SKIPPED_SECTIONS.match(lead):
+        if lead and (SKIPPED_SECTIONS.match(lead) or _SOURCE_LEAD.match(lead)):
             continue  # "**Prerequisites:** ..." describes the article, not the subject
         topical = opens or lead or _follows_math(doc, block)
         previous_subject = section_topic(lead or block.section) if topical else ""

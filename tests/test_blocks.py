@@ -80,3 +80,8 @@ def test_a_table_offered_as_an_example_is_told_apart():
     cat, small = [b for b in doc.blocks if b.kind == "table"]
     assert blocks.is_example_table(doc, cat)
     assert not blocks.is_example_table(doc, small)
+
+
+def test_a_heading_keeps_its_math():
+    doc = blocks.parse("## $L$-smoothness and the bound $\\eta < 2/L$\n\nText here.\n")
+    assert doc.blocks[1].section == "$L$-smoothness and the bound $\\eta < 2/L$"

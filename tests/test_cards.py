@@ -137,3 +137,12 @@ def test_one_number_stated_twice_makes_one_card(nlp):
     about_25 = [c for c in cards if "25%" in (c.back + (c.cloze or ""))]
     assert len(about_25) == 1
     assert any("30%" in (c.back + (c.cloze or "")) for c in cards)
+
+
+def test_a_deletion_is_a_phrase_not_a_whole_clause():
+    post = Post(title="Forecasting", url="file:///f.md", body="x")
+    long_target = "Train separate heads to predict each future step of the horizon directly"
+    claim = Claim(sentence=f"Direct — How: {long_target}.; Trade-off: more parameters.", kind="number",
+                  cloze_targets=[long_target, "more parameters"])
+    card = claim_card(post, claim, frozenset({"cloze"}))
+    assert card is not None and "{{c1::more parameters}}" in card.cloze

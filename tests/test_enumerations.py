@@ -115,3 +115,11 @@ def test_an_enumeration_becomes_a_qa_card_that_does_not_leak_its_answer():
     assert card.back == claim.answer
     for name in re.split(r"; \d\. |^\d\. ", card.back):
         assert not name or name.lower() not in card.front.lower()
+
+
+def test_statements_and_numbered_exercises_are_not_names_to_learn():
+    statements = ("## Pipeline\n\n- **Embeddings are shared.** Reused.\n"
+                  "- **Feedback closes the loop.** Online.\n- **Features matter.** Always.\n")
+    exercises = ("## Practice\n\n- **Exercise 1.** Prove it.\n- **Exercise 2.** Prove more.\n"
+                 "- **Exercise 3.** Prove all.\n")
+    assert claims_of(statements) == [] and claims_of(exercises) == []

@@ -266,3 +266,24 @@ def test_a_function_being_called_names_no_term(nlp):
         claim = judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
         assert ("names a term" in claim.reason) is named
         assert not named or claim.term == "label smoothing"
+
+
+def test_exercises_references_and_unfinished_sentences_make_no_claims(nlp):
+    body = ("## Schedules\n\n**Reference:** Learning-rate-free learning by adaptation (Doe, 2023).\n\n"
+            "**Schedule:** linear warm-up over the first 5-10% of the training steps, then\n\n"
+            "$$\\eta_t = \\eta_0 \\cos t$$\n\n"
+            "Warm-up keeps the early updates of Adam small while its moment estimates settle.\n\n"
+            "## Exercises\n\n**Exercise 1.** Show that the cosine schedule ends at zero rate.\n")
+    found = extract(Post(title="Schedules", url="file:///s.md", body=body), nlp).claims
+    live = [c.sentence for c in found if not c.dropped]
+    assert any(s.startswith("Warm-up keeps") for s in live)
+    assert not any("Doe" in s or "cosine schedule ends" in s or s.endswith("then") for s in live)
+
+
+def test_advice_after_a_colon_is_no_definition(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    text = "Decoding strategy is a free lever: prefer nucleus sampling for chat and beam for translation."
+    claim = judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
+    assert claim.kind != "definition" and not claim.answer
