@@ -149,6 +149,9 @@ def _intro_says_steps(doc: blocks_mod.Document, first: blocks_mod.Block) -> bool
     return bool(re.search(r"\b(?:steps?|stages?|phases?)\b", _intro(doc, first), re.I))
 
 
+_MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(?:\s*\([^)]*\))?")
+
+
 def _small_tables(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
     """Tables of two columns and 2-8 rows (rows in document order)."""
     tables: list[list[blocks_mod.Block]] = []
@@ -172,6 +175,8 @@ def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], positio
         return None
     keys = [doc.restore(r.cells[0]) for r in rows]
     values = [doc.restore(r.cells[1]) for r in rows]
+    if sum(bool(_MEASURE.fullmatch(v.strip())) for v in values) * 2 > len(values):
+        return None  # a results table: its best row, as a claim of its own, is the card
     ask = f"{key} → {value}: what goes with each of {', '.join(keys)}?"
     answer = "; ".join(f"{k}: {v}" for k, v in zip(keys, values))
     if len(ask) > 300 or len(answer) > 300:

@@ -123,3 +123,8 @@ def test_statements_and_numbered_exercises_are_not_names_to_learn():
     exercises = ("## Practice\n\n- **Exercise 1.** Prove it.\n- **Exercise 2.** Prove more.\n"
                  "- **Exercise 3.** Prove all.\n")
     assert claims_of(statements) == [] and claims_of(exercises) == []
+
+
+def test_a_results_table_is_left_to_its_rows():
+    results = "## Results\n\n| Setup | Top-1 |\n| --- | --- |\n| Teacher | 73.3% |\n| Student | 71.4% (+1.6) |\n"
+    assert claims_of(results) == []
