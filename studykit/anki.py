@@ -344,19 +344,29 @@ def _displayable(body: str) -> str:
 
 def _stash_deletions(text: str) -> str:
     """Mark each `{{cN::...}}` as `\\x01N\\x02...\\x03`. A deletion ends at the first `}}`
-    outside math: Anki ends it at the first `}}` at all, so `mathjax` splits those in math."""
+    outside math: Anki ends it at the first `}}` at all, so `mathjax` splits those in math.
+    A deletion that opens inside a formula (a formula's term) ends at the first `}}` of it."""
     math = [(s.start, s.end) for s in latex.find_math(text)]
 
     def in_math(i: int) -> bool:
         return any(a <= i < b for a, b in math)
 
+    def span_end(i: int) -> int | None:
+        return next((b for a, b in math if a <= i < b), None)
+
     out: list[str] = []
     pos = 0
     while m := _OPEN_DELETION.search(text, pos):
         close = _CLOSE_DELETION.search(text, m.end())
-        while close and in_math(close.start()):
-            close = _CLOSE_DELETION.search(text, close.start() + 1)
-        if in_math(m.start()) or not close:
+        inside = span_end(m.start())
+        if inside is not None:
+            # a deletion of a formula's term ("$$a + {{c1::b}}$$") ends in its formula
+            if close and close.end() > inside:
+                close = None
+        else:
+            while close and in_math(close.start()):
+                close = _CLOSE_DELETION.search(text, close.start() + 1)
+        if not close:
             out.append(text[pos:m.end()])
             pos = m.end()
             continue

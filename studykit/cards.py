@@ -19,6 +19,7 @@ from studykit import series as series_mod
 from studykit.blocks import mentions
 from studykit.models import Card, Claim, Formula, Post
 from studykit.ranking import rank_claims
+from studykit.subterms import key_subterm
 
 if TYPE_CHECKING:  # extraction pulls in spaCy; card options and ids must not
     from studykit.extract import Extraction
@@ -38,6 +39,7 @@ class CardOptions:
     kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
     min_score: float = 1.0
     formula_share: float = 0.55
+    formula_clozes: int = 1  # long formulas that also get a cloze on their key sub-term
     section_spread: float = 0.75  # score a claim loses for each better claim of its section
     new_term_gain: float = 0.75  # ... gains for each key term of the post no card names yet
     covered_term_cost: float = 0.75  # ... and loses for each one a card already names
@@ -108,6 +110,9 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
                 card.front += f" (formula {n} after these words)"
             chosen.append((formula.position, card))
             memory.formulas.add(latex_key(formula.latex))
+        drills = [(f, c) for f in ranked[:limit] if (c := formula_cloze_card(post, f)) is not None]
+        for formula, card in drills[:options.formula_clozes]:
+            chosen.append((formula.position, card))
     seen = memory.claims
     facts: list[tuple[set[str], set[str]]] = []
     asked: set[str] = set()
@@ -239,6 +244,22 @@ def formula_card(post: Post, formula: Formula) -> Card:
         back += f"\n{formula.explanation}"
     return _card(post, "formula", formula.latex, front, back,
                  source_sentence=formula.context, claim_kind="formula")
+
+
+def formula_cloze_card(post: Post, formula: Formula) -> Card | None:
+    """A cloze on the key sub-term of a long display formula (see `subterms`), or None."""
+    split = key_subterm(formula.latex)
+    if split is None:
+        return None
+    before, term, after = split
+    where = formula.label or formula.section
+    front = (f"{short_title(post)}{f' — {where}' if where else ''}: complete the formula\n"
+             f"$${before}\\boxed{{?}}{after}$$")
+    deletion = _cloze_safe(term) + (" " if term.endswith("}") else "")
+    card = _card(post, "cloze", "subterm|" + formula.latex, front, f"$${formula.latex}$$",
+                 cloze=f"$${before}{{{{c1::{deletion}}}}}{after}$$",
+                 source_sentence=formula.context, claim_kind="formula")
+    return card
 
 
 _RELATION = re.compile(r"=|\\approx(?![a-z])|\\propto(?![a-z])|\\equiv(?![a-z])|\\le(?:q)?(?![a-z])|\\ge(?:q)?(?![a-z])")

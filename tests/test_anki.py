@@ -262,3 +262,16 @@ def test_refuses_a_missing_folder_and_never_leaves_a_half_file(tmp_path):
         _atomic_write(target, crash)
     assert target.read_bytes() == b"previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cards.apkg"]
+
+
+def test_a_cloze_inside_a_display_formula_hides_only_its_term_in_anki(tmp_path, col):
+    drill = card("fz1", "cloze", front="GRU: complete the formula\n$$h_t = (1 - z_t)\\odot h_{t-1} + \\boxed{?}$$",
+                 back="$$h_t = (1 - z_t)\\odot h_{t-1} + z_t \\odot \\tilde{h}_{t} $$",
+                 cloze="$$h_t = (1 - z_t)\\odot h_{t-1} + {{c1::z_t \\odot \\tilde{h}_{t} }}$$")
+    import_apkg(col, export_apkg([drill], tmp_path / "drill.apkg", updated_at={"fz1": T0}).path)
+    (note,) = notes_by_guid(col).values()
+    assert note["Text"].startswith("\\[h_t = (1 - z_t)\\odot h_{t-1} + {{c1::")
+    (anki_card,) = note.cards()
+    question, answer = anki_card.question(), anki_card.answer()
+    assert "[...]" in question and "\\tilde{h}" not in question
+    assert "\\tilde{h}" in answer and "(1 - z_t)" in answer

@@ -146,3 +146,30 @@ def test_a_deletion_is_a_phrase_not_a_whole_clause():
                   cloze_targets=[long_target, "more parameters"])
     card = claim_card(post, claim, frozenset({"cloze"}))
     assert card is not None and "{{c1::more parameters}}" in card.cloze
+
+
+def test_a_long_formula_also_gets_a_cloze_on_its_key_term():
+    from studykit.cards import formula_cloze_card
+
+    post = Post(title="GRU — Gates", url="file:///gru.md", body="x", series="Time Series")
+    formula = Formula(latex=r"h_t = (1 - z_t)\odot h_{t-1} \;+\; z_t \odot \tilde h_t", display=True,
+                      label="Linear interpolation")
+    card = formula_cloze_card(post, formula)
+    assert card.kind == "cloze" and card.claim_kind == "formula"
+    assert card.front == ("GRU — Linear interpolation: complete the formula\n"
+                          r"$$h_t = (1 - z_t)\odot h_{t-1} \;+\; \boxed{?}$$")
+    assert card.cloze == r"$$h_t = (1 - z_t)\odot h_{t-1} \;+\; {{c1::z_t \odot \tilde h_t}}$$"
+    assert card.back == f"$${formula.latex}$$"
+    assert card.id != formula_card(post, formula).id
+    assert formula_cloze_card(post, Formula(latex="x = a + b", display=True)) is None
+
+
+def test_one_formula_cloze_per_post_within_the_budget(nlp):
+    post = read_markdown_file(FIXTURES / "articles" / "heat-equation.md")
+    extraction = extract(post, nlp)
+    cards = select_cards(extraction, CardOptions(min_cards=10)).cards
+    drills = [c for c in cards if c.kind == "cloze" and c.claim_kind == "formula"]
+    assert len(drills) == 1 and "{{c1::" in drills[0].cloze and drills[0].cloze.startswith("$$")
+    assert len(cards) <= budget(extraction.words, CardOptions(min_cards=10))
+    none = select_cards(extract(post, nlp), CardOptions(min_cards=10, formula_clozes=0)).cards
+    assert not any(c.kind == "cloze" and c.claim_kind == "formula" for c in none)

@@ -224,3 +224,14 @@ def test_export_target(tmp_path):
 
 def test_unused_sample_posts_are_what_the_tests_expect():
     assert len(CARDS[SIGNALS_2.title][1]) == 3 and len(CARDS[OPTIM.title][1]) == 2
+
+
+def test_a_formula_cloze_asks_with_a_box_and_answers_with_the_whole_formula():
+    from types import SimpleNamespace
+
+    card = SimpleNamespace(kind="cloze", front="GRU: complete the formula\n$$h_t = (1 - z_t) h + \\boxed{?}$$",
+                           back="$$h_t = (1 - z_t) h + z_t \\tilde h$$",
+                           cloze="$$h_t = (1 - z_t) h + {{c1::z_t \\tilde h}}$$")
+    assert render.front(card).plain.strip().endswith("hₜ = (1 - zₜ) h + ?")
+    back = render.back(card).plain.strip()
+    assert "$" not in back and "{{" not in back and back.endswith("+ zₜ h̃"), back

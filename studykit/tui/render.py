@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 
-from studykit import schedule
+from studykit import latex, schedule
 from studykit.schedule import Settings
 from studykit.store import StoredCard
 from studykit.terminal_text import card_text, clean
@@ -53,10 +53,19 @@ def cloze_filled(cloze: str) -> Text:
 
 
 def back(card: StoredCard) -> Text:
-    """The answer side: a cloze card's sentence filled in, else the back as written."""
+    """The answer side: a cloze card's sentence filled in, else the back as written.
+
+    A deletion inside a formula cannot be highlighted without cutting the formula apart,
+    so such a card shows its back: the whole formula.
+    """
     if card.kind == "cloze" and card.cloze and CLOZE.search(card.cloze):
-        return cloze_filled(card.cloze)
+        if not any(_inside_math(card.cloze, m.start()) for m in CLOZE.finditer(card.cloze)):
+            return cloze_filled(card.cloze)
     return card_text(card.back)
+
+
+def _inside_math(text: str, i: int) -> bool:
+    return any(span.start < i < span.end for span in latex.find_math(text))
 
 
 def cloze_sides(cloze: str) -> tuple[str, str]:

@@ -1,0 +1,29 @@
+"""The key sub-term of a long display formula: the last top-level additive term of its right side."""
+
+import pytest
+
+from studykit.subterms import key_subterm
+
+
+@pytest.mark.parametrize("latex, term", [
+    (r"\mathcal{L} \;=\; \alpha \cdot \tau^2 \cdot \mathcal{L}_{\text{KD}} \;+\; (1 - \alpha) \cdot \mathcal{L}_{\text{hard}}.",
+     r"(1 - \alpha) \cdot \mathcal{L}_{\text{hard}}"),
+    (r"\text{score}(i, j) = \frac{q_i^\top k_j}{\sqrt{d_k}} - m_h \cdot |i - j|", r"m_h \cdot |i - j|"),
+    (r"\mathcal{L}_{\text{hint}} = \| W_r F_S - F_T \|_F^2 + \lambda \|W\|^2,", r"\lambda \|W\|^2"),
+    (r"\delta = \bigl(W^{T}\delta^{(l+1)}\bigr) \odot \sigma'(z^{(l)}) + c \tag{5}",
+     r"\bigl(W^{T}\delta^{(l+1)}\bigr) \odot \sigma'(z^{(l)})"),
+])
+def test_the_key_term_and_the_rest_rebuild_the_formula(latex, term):
+    before, found, after = key_subterm(latex)
+    assert found == term
+    assert before + found + after == latex
+
+
+@pytest.mark.parametrize("latex", [
+    r"x = a + b",  # short: asked whole
+    r"\mathcal{L}_{\text{KD}} \;=\; -\sum_c \sigma(z_c^T / \tau) \, \log \sigma(z_c^S / \tau).",  # one term
+    r"a = \frac{1}{2} \sum_{i=1}^{n} (x_i + y_i)^2 = \frac{1}{2} \sum_{i=1}^{n} x_i^2 + y_i^2",  # a chain
+    "\\begin{aligned} a &= b + c \\\\ d &= e + f + g + h + i + j + k \\end{aligned}",
+])
+def test_short_single_term_chained_and_multiline_formulas_have_none(latex):
+    assert key_subterm(latex) is None
