@@ -89,6 +89,24 @@ def _bold_runs(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
     return runs
 
 
+MAX_QUALIFIER_WORDS = 5
+_QUALIFIER_START = re.compile(r"^\s+(?:\(|(?:of|in|on|for|with|at|from|over|per|via|inside|between)\b)")
+
+
+def _qualifier(doc: blocks_mod.Document, block: blocks_mod.Block) -> str:
+    """The few words that finish an item's name: '**Orthogonal init** of `weight_hh` — ...'
+    -> ' of weight_hh'; '**Gradient clipping** (`max_norm=1.0`) — ...' -> ' (max_norm=1.0)'."""
+    rest = block.text[_LEADING_BOLD.match(block.text).end():]
+    words = re.split(r"\s[—–-]\s|[:;.!?]\s|[:;.!?]$|,\s", blocks_mod.strip_inline(rest), maxsplit=1)[0]
+    words = words.rstrip()
+    if (not words or not words[:1].isspace() or len(words.split()) > MAX_QUALIFIER_WORDS
+            or not _QUALIFIER_START.match(words)):
+        return ""  # "**Dropout** drops units" goes on to say something: no qualifier
+    if words.count("(") != words.count(")"):
+        return ""
+    return " " + doc.restore(words.strip())
+
+
 def _intro(doc: blocks_mod.Document, first: blocks_mod.Block) -> str:
     """The sentence that announces a list ('GRU computes h_t in four steps.'), if any."""
     if first.index == 0:
@@ -107,6 +125,7 @@ def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: 
     names = [doc.restore(item_name(b)) for b in run]
     if len({n.lower() for n in names}) < len(names) or not _names_things(names):
         return None
+    names = [name + _qualifier(doc, b) for name, b in zip(names, run)]
     first = run[0]
     intro = _intro(doc, first)
     ordered = "in order" if _is_ordered(doc, run) else ""

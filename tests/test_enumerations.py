@@ -128,3 +128,13 @@ def test_statements_and_numbered_exercises_are_not_names_to_learn():
 def test_a_results_table_is_left_to_its_rows():
     results = "## Results\n\n| Setup | Top-1 |\n| --- | --- |\n| Teacher | 73.3% |\n| Student | 71.4% (+1.6) |\n"
     assert claims_of(results) == []
+
+
+def test_the_few_words_that_finish_a_name_stay_with_it():
+    md = ("## Loop\n\nThe four essentials:\n\n1. **Gradient clipping** (`max_norm=1.0`) — catches spikes.\n"
+          "2. **Orthogonal init** of `weight_hh` — keeps the spectral radius near 1.\n"
+          "3. **Layer norm** in the head — decouples the scale.\n"
+          "4. **Dropout between layers** (PyTorch applies it between stacked layers, not across time).\n")
+    (claim,) = claims_of(md)
+    assert claim.answer == ("Gradient clipping (max_norm=1.0); Orthogonal init of weight_hh; "
+                            "Layer norm in the head; Dropout between layers")
