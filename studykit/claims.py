@@ -243,6 +243,12 @@ def judge(sent: Span, text: str, block: Block, position: int,
     if is_instruction(sent):
         score -= IMPERATIVE_PENALTY
         reasons.append("an instruction")
+    elif _READER.search(_QUOTED_PART.sub("", text)):
+        score -= ADVICE_PENALTY
+        reasons.append("advice to the reader")
+    if _HEDGE.search(text):
+        score -= HEDGE_PENALTY
+        reasons.append("hedged")
     if text.rstrip().endswith(":"):
         claim.sentence = text.rstrip()[:-1].rstrip() + "."
         score -= 0.5
@@ -262,6 +268,11 @@ def judge(sent: Span, text: str, block: Block, position: int,
 
 
 IMPERATIVE_PENALTY = 1.5
+ADVICE_PENALTY = 1.0
+HEDGE_PENALTY = 0.5
+_READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
+_QUOTED_PART = re.compile(r"[\"“][^\"”]*[\"”]")
+_HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)
 
 
 STRESSED_CLAUSE_BONUS = 0.75

@@ -287,3 +287,17 @@ def test_advice_after_a_colon_is_no_definition(nlp):
     text = "Decoding strategy is a free lever: prefer nucleus sampling for chat and beam for translation."
     claim = judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
     assert claim.kind != "definition" and not claim.answer
+
+
+def test_advice_to_the_reader_and_hedged_claims_rank_below_plain_facts(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    def claim(text):
+        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
+
+    plain = claim("Layer normalisation keeps the scale of the activations stable across training.")
+    advice = claim("To go longer, you must keep the scale of the activations stable across training.")
+    hedged = claim("Layer normalisation might keep the scale of the activations stable across training.")
+    assert "advice to the reader" in advice.reason and advice.score < plain.score
+    assert "hedged" in hedged.reason and hedged.score < plain.score
