@@ -181,10 +181,17 @@ def _small_tables(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
             continue
         if (2 <= len(rows) <= MAX_TABLE_ROWS and len(rows[0].header) == 2
                 and all(len(r.cells) == 2 and all(r.cells) for r in rows)
-                and not blocks_mod.is_example_table(doc, rows[0])):
+                and not blocks_mod.is_example_table(doc, rows[0])
+                and not _explains_formula(doc, rows[0])):
             tables.append(rows)
         rows = []
     return tables
+
+
+def _explains_formula(doc: blocks_mod.Document, row: blocks_mod.Block) -> bool:
+    """A table right under a display formula is that formula card's explanation."""
+    before = [b for b in doc.blocks[:row.index] if b.kind != "table_header"]
+    return bool(before) and before[-1].kind == "math"
 
 
 def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], position: int,

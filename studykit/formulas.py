@@ -69,6 +69,9 @@ def _last_sentence(text: str) -> str:
 def _explanation(doc: Document, block: Block) -> str:
     """What the text right after a formula says about it: its first sentence, or the
     "where" list of its symbols ("- $\\alpha$: how much you trust the teacher")."""
+    table = _table_after(doc, block)
+    if table:
+        return table
     after = _next_prose(doc, block)
     if after is None:
         return ""
@@ -106,6 +109,29 @@ def _sentences(text: str) -> list[str]:
 
 def _first_sentence(text: str) -> str:
     return _sentences(text)[0]
+
+
+MAX_TABLE_ROWS = 6
+
+
+def _table_after(doc: Document, block: Block) -> str:
+    """A small two-column table right after a formula says how it behaves
+    ("Temperature | Effect": "$\\tau \\to 0$: One-hot; ..."): that table, as one line."""
+    rows = []
+    for b in doc.blocks[block.index + 1:]:
+        if b.kind == "table_header" and not rows:
+            continue
+        if b.kind != "table":
+            break
+        rows.append(b)
+    if not rows or len(rows) > MAX_TABLE_ROWS or len(rows[0].header) != 2:
+        return ""
+    if any(len(r.cells) != 2 or not all(r.cells) for r in rows):
+        return ""
+    key, value = rows[0].header
+    pairs = "; ".join(f"{doc.restore(k)}: {doc.restore(v)}" for k, v in (r.cells for r in rows))
+    text = f"{doc.restore(key)} → {doc.restore(value)}: {pairs}"
+    return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else ""
 
 
 def _next_prose(doc: Document, block: Block) -> Block | None:

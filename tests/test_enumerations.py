@@ -138,3 +138,9 @@ def test_the_few_words_that_finish_a_name_stay_with_it():
     (claim,) = claims_of(md)
     assert claim.answer == ("Gradient clipping (max_norm=1.0); Orthogonal init of weight_hh; "
                             "Layer norm in the head; Dropout between layers")
+
+
+def test_a_table_under_a_formula_is_left_to_the_formula_card():
+    md = ("## Temperature\n\n$$p_i = \\frac{e^{z_i / T}}{\\sum_j e^{z_j / T}}$$\n\n"
+          "| Temperature | Effect |\n| --- | --- |\n| low | one-hot |\n| high | uniform |\n")
+    assert claims_of(md) == []

@@ -89,3 +89,12 @@ def test_an_explanation_never_includes_the_lead_in_of_the_next_formula():
     assert squared.explanation == "" and cross.explanation == ""
     assert hint.explanation == ("where $W$ is a learned projection. "
                                 "Smith et al. trained this in two stages.")
+
+
+def test_a_small_table_right_after_a_formula_is_its_explanation():
+    doc = blocks.parse("A temperature $T$ flattens the distribution:\n\n"
+                       "$$p_i = \\frac{e^{z_i / T}}{\\sum_j e^{z_j / T}}$$\n\n"
+                       "| Temperature | Effect |\n| --- | --- |\n| $T \\to 0$ | One-hot |\n"
+                       "| $T \\to \\infty$ | Uniform |\n")
+    (formula,) = formulas_of(doc)
+    assert formula.explanation == "Temperature → Effect: $T \\to 0$: One-hot; $T \\to \\infty$: Uniform"
