@@ -37,6 +37,7 @@ SKIPPED_SECTIONS = re.compile(
 RECAP_SECTIONS = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
                             r"wrap-up|in summary)\b", re.I)
 RECAP_PENALTY = 1.5
+MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one explains
 # "**Reference:** Defazio & Mishchenko (2023)" points to a source; it states nothing
 _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|further reading|code|"
                           r"link|slides|video)s?$", re.I)
@@ -288,8 +289,11 @@ def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[C
         pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]
         if not cells[0] or not pairs:
             continue
-        targets = [b for b in block.bold if b != cells[0]] or [
-            v for _, v in pairs if re.search(r"\d", v)]
+        short = [v for _, v in pairs if len(v.split()) <= MAX_CELL_TARGET_WORDS]
+        words = {v: latex.PLACEHOLDER_RE.sub("", v) for v in short}
+        targets = ([b for b in block.bold if b != cells[0]]
+                   or [v for v in short if re.search(r"\d", words[v])]
+                   or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])])
         if not targets:
             continue
         sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))

@@ -301,3 +301,13 @@ def test_advice_to_the_reader_and_hedged_claims_rank_below_plain_facts(nlp):
     hedged = claim("Layer normalisation might keep the scale of the activations stable across training.")
     assert "advice to the reader" in advice.reason and advice.score < plain.score
     assert "hedged" in hedged.reason and hedged.score < plain.score
+
+
+def test_a_table_row_deletes_a_short_cell_that_names_something(nlp):
+    body = ("## Fixes\n\n| Problem | Solution | How it helps |\n| --- | --- | --- |\n"
+            "| Exploding | Gradient clipping | Rescale $g$ when $\\|g\\| > c$. |\n"
+            "| Vanishing | Residual connections | The gradient has an identity path around each block. |\n")
+    found = extract(Post(title="Gradients", url="file:///g.md", body=body), nlp).claims
+    rows = {c.sentence.split(" — ")[0]: c for c in found if c.reason.startswith("table row")}
+    assert rows["Exploding"].cloze_targets == ["Gradient clipping"]
+    assert rows["Vanishing"].cloze_targets == ["Residual connections"]
