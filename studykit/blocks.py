@@ -152,6 +152,9 @@ def parse(body: str) -> Document:
             if not stripped:
                 flush()
                 continue
+        if kind == "paragraph" and para_kind == "item" and paragraph:
+            paragraph.append(stripped)  # a list item's continuation line (indented or lazy)
+            continue
         if kind in ("item", "table") or kind != para_kind:
             flush()
         if kind == "item":

@@ -33,9 +33,11 @@ _META = re.compile(
     r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned|"
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
     r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
-    r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.)\b", re.I)
+    r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.|below is|here is|here's|"
+    r"above is|the following)\b", re.I)
 _UNFINISHED = re.compile(r"(?:,|\b(?:then|and|or|but|to|of|with|by|where|is|are|the|a|an|as|"
                          r"for|in|on|at|from|that|which|so))\s*$", re.I)
+_CITATION = re.compile(r"\([^()]*\b(?:1[6-9]\d\d|20[0-3]\d)[a-z]?\)")
 _QUOTED = re.compile(r"[\"“'‘].+[\"”'’][.!?]?")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20[0-3]\d)\b")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
@@ -246,6 +248,9 @@ def judge(sent: Span, text: str, block: Block, position: int,
     elif _READER.search(_QUOTED_PART.sub("", text)):
         score -= ADVICE_PENALTY
         reasons.append("advice to the reader")
+    if text[:1] in "\"“'‘":
+        score -= QUOTED_EXAMPLE_PENALTY
+        reasons.append("opens with a quoted example")
     if _HEDGE.search(text):
         score -= HEDGE_PENALTY
         reasons.append("hedged")
@@ -264,12 +269,17 @@ def judge(sent: Span, text: str, block: Block, position: int,
         claim.cloze_targets.insert(0, named_term)
     claim.cloze_targets += [f"${m}$" for m in math_numbers]
     claim.cloze_targets += _noun_targets(sent)
+    cited = {y for c in _CITATION.findall(text) for y in _YEAR.findall(c)}
+    if cited:  # "(Dauphin et al., 2014)" backs the claim; its year is the last thing to ask
+        claim.cloze_targets = ([t for t in claim.cloze_targets if t not in cited]
+                               + [t for t in claim.cloze_targets if t in cited])
     return claim
 
 
 IMPERATIVE_PENALTY = 1.5
 ADVICE_PENALTY = 1.0
 HEDGE_PENALTY = 0.5
+QUOTED_EXAMPLE_PENALTY = 1.5
 _READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
 _QUOTED_PART = re.compile(r"[\"“][^\"”]*[\"”]")
 _HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)

@@ -80,7 +80,12 @@ def _explanation(doc: Document, block: Block) -> str:
         for b in doc.blocks[after.index:after.index + MAX_EXPLANATION_ITEMS]:
             if b.kind != "item":
                 break
-            items.append(_first_sentence(doc.restore(strip_inline(b.text))).rstrip(". "))
+            first = _first_sentence(doc.restore(strip_inline(b.text)))
+            if first.rstrip().endswith(":"):
+                break  # "Pass to the previous layer:" leads into the next formula
+            items.append(first.rstrip(". "))
+        if not items:
+            return ""
         text = "; ".join(items)
         return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
     sentences = _sentences(doc.restore(strip_inline(after.text)))

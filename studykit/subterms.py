@@ -13,6 +13,7 @@ import re
 MIN_FORMULA_CHARS = 40  # shorter formulas are asked whole
 MIN_TERM_CHARS = 4
 _OPEN, _CLOSE = "{([", "})]"
+_COMMAND_BRACKET = re.compile(r"\\(l|r)(?:Vert|vert|floor|ceil)(?![A-Za-z])|\\(langle|rangle)(?![A-Za-z])")
 _HEAD = re.compile(r"^(?:\s|\\[,;:!]|\\q?quad)+")
 _TAIL = re.compile(r"(?:\s|\\[,;:!]|\\q?quad|[.,])+$")
 _TAG = re.compile(r"\\tag\{[^{}]*\}")
@@ -60,6 +61,11 @@ def _top_level(text: str, chars: str) -> list[int]:
     while i < len(text):
         ch = text[i]
         if ch == "\\":
+            pair = _COMMAND_BRACKET.match(text, i)
+            if pair:
+                depth += 1 if (pair.group(1) or pair.group(2)) in ("l", "langle") else -1
+                i = pair.end()
+                continue
             if text.startswith("\\|", i):
                 depth += -1 if "‖" in bars else 1
                 bars ^= {"‖"}

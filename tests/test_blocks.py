@@ -85,3 +85,13 @@ def test_a_table_offered_as_an_example_is_told_apart():
 def test_a_heading_keeps_its_math():
     doc = blocks.parse("## $L$-smoothness and the bound $\\eta < 2/L$\n\nText here.\n")
     assert doc.blocks[1].section == "$L$-smoothness and the bound $\\eta < 2/L$"
+
+
+def test_a_list_item_runs_on_over_its_continuation_lines():
+    doc = blocks.parse("1. **Linear attention** (Performer): replace\n   the softmax with a kernel,\n"
+                       "so attention becomes $O(n)$.\n2. **Patching** groups steps.\n\nA paragraph.\n")
+    items = [b for b in doc.blocks if b.kind == "item"]
+    assert [b.plain for b in items] == [
+        "Linear attention (Performer): replace the softmax with a kernel, so attention becomes MATHSPAN0000Z.",
+        "Patching groups steps."]
+    assert doc.blocks[-1].kind == "paragraph" and doc.blocks[-1].plain == "A paragraph."

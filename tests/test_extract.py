@@ -311,3 +311,24 @@ def test_a_table_row_deletes_a_short_cell_that_names_something(nlp):
     rows = {c.sentence.split(" — ")[0]: c for c in found if c.reason.startswith("table row")}
     assert rows["Exploding"].cloze_targets == ["Gradient clipping"]
     assert rows["Vanishing"].cloze_targets == ["Residual connections"]
+
+
+def test_cloze_targets_skip_a_citation_year_and_the_bold_lead(nlp):
+    body = ("## Landscape\n\nWide networks find flat basins of comparable depth (Choromanska et al., 2015).\n\n"
+            "**Debugging dead training**: if the update gate is stuck near zero, the bias was badly initialised.\n")
+    found = extract(Post(title="Landscape", url="file:///l.md", body=body), nlp).claims
+    basins = next(c for c in found if "flat basins" in c.sentence)
+    assert basins.cloze_targets[0] != "2015" and basins.cloze_targets[-1] == "2015"
+    tip = next(c for c in found if "stuck near zero" in c.sentence)
+    assert tip.context == "Debugging dead training" and "Debugging dead training" not in tip.cloze_targets
+
+
+def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
+    body = ("## Code\n\nBelow is a clean, complete implementation of the whole model.\n\n"
+            "\"He said the food was not good\" shows why a reader needs the words after the verb.\n\n"
+            "A bidirectional reader sees the words on both sides of every token at once.\n")
+    found = extract(Post(title="Readers", url="file:///r.md", body=body), nlp).claims
+    below = next(c for c in found if c.sentence.startswith("Below is"))
+    quoted = next(c for c in found if "food" in c.sentence)
+    plain = next(c for c in found if c.sentence.startswith("A bidirectional"))
+    assert below.dropped and "quoted example" in quoted.reason and quoted.score < plain.score

@@ -27,3 +27,11 @@ def test_the_key_term_and_the_rest_rebuild_the_formula(latex, term):
 ])
 def test_short_single_term_chained_and_multiline_formulas_have_none(latex):
     assert key_subterm(latex) is None
+
+
+def test_norm_and_angle_delimiters_keep_a_term_whole():
+    latex = (r"\mathrm{MMD} \;=\; \big\lVert \mathbb{E}[\phi(X_S)] - \mathbb{E}[\phi(X_T)] \big\rVert_{\mathcal{H}}"
+             r" + \lambda \langle a - b, c \rangle")
+    before, term, after = key_subterm(latex)
+    assert term == r"\lambda \langle a - b, c \rangle"
+    assert key_subterm(r"\mathrm{MMD} \;=\; \big\lVert \mathbb{E}[\phi(X_S)] - \mathbb{E}[\phi(X_T)] \big\rVert_{\mathcal{H}}.") is None
