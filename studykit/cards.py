@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # extraction pulls in spaCy; card options and ids must not
 BLANK = "[...]"
 MAX_ANSWER_WORDS = 30
 MAX_FRONT_CHARS = 380  # a longer card is a wall of text nobody reviews
+SUBTERM_KEY = "subterm|"  # a formula cloze's id is its formula's, told apart by this prefix
 
 
 @dataclass
@@ -256,7 +257,7 @@ def formula_cloze_card(post: Post, formula: Formula) -> Card | None:
     front = (f"{short_title(post)}{f' — {where}' if where else ''}: complete the formula\n"
              f"$${before}\\boxed{{?}}{after}$$")
     deletion = _cloze_safe(term) + (" " if term.endswith("}") else "")
-    card = _card(post, "cloze", "subterm|" + formula.latex, front, f"$${formula.latex}$$",
+    card = _card(post, "cloze", SUBTERM_KEY + formula.latex, front, f"$${formula.latex}$$",
                  cloze=f"$${before}{{{{c1::{deletion}}}}}{after}$$",
                  source_sentence=formula.context, claim_kind="formula")
     return card

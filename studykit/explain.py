@@ -6,7 +6,7 @@ reasons for the score, and for each either the card it became or why it did not.
 
 from __future__ import annotations
 
-from studykit.cards import Selection, card_id, post_key
+from studykit.cards import SUBTERM_KEY, Selection, card_id, post_key
 from studykit.extract import Extraction
 from studykit.generate import GenerateResult
 
@@ -27,9 +27,11 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict:
     formulas = []
     for f in extraction.formulas:
         card = card_for(("formula",), f.latex)
+        drill = card_for(("cloze",), SUBTERM_KEY + f.latex)
         formulas.append({
             "latex": f.latex, "label": f.label, "section": f.section,
             "card": card.id if card else None,
+            "subterm_cloze": drill.id if drill else None,
             "why_not": "" if card else "over the formula share of the budget, or already carded in the series",
         })
     claims = []
@@ -58,7 +60,8 @@ def render(posts: list[dict], show_dropped: bool = True) -> str:
         for f in p["formulas"]:
             mark = "CARD" if f["card"] else "skip"
             label = f["label"] or f["section"] or "(no label)"
-            out.append(f"   {mark} formula  {label}: {_short(f['latex'], 70)}")
+            drill = "  (+ cloze on its key term)" if f.get("subterm_cloze") else ""
+            out.append(f"   {mark} formula  {label}: {_short(f['latex'], 70)}{drill}")
         for c in p["claims"]:
             if not c["card"] and not show_dropped:
                 continue

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from studykit.cli import main
 
 try:
-    from tests.conftest import DATA
+    from tests.conftest import DATA, FIXTURES
 except ImportError:  # tests/ is not a package: pytest put it on sys.path instead
-    from conftest import DATA
+    from conftest import DATA, FIXTURES
 
 FEED = DATA / "feed.xml"
 SOFTMAX = DATA / "posts" / "standalone" / "softmax-temperature.md"
@@ -271,4 +271,13 @@ def test_inspect_shows_claims_their_fate_and_reasons():
     made = [c for c in post["claims"] if c["card"]]
     skipped = [c for c in post["claims"] if not c["card"]]
     assert made and skipped and all(c["why_not"] for c in skipped)
-    assert post["cards"] == len(made) + sum(1 for f in post["formulas"] if f["card"])
+    assert post["cards"] == len(made) + sum(bool(f["card"]) + bool(f["subterm_cloze"]) for f in post["formulas"])
+
+
+def test_inspect_names_the_formula_that_also_got_a_cloze_on_its_key_term():
+    heat = FIXTURES / "articles" / "heat-equation.md"
+    result = cli("inspect", str(heat))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("(+ cloze on its key term)") == 1
+    (post,) = json.loads(cli("inspect", str(heat), "--json").stdout)
+    assert sum(bool(f["subterm_cloze"]) for f in post["formulas"]) == 1
