@@ -329,13 +329,18 @@ def edit_first(st, cards, front="Who invented the Kalman filter? (my words)",
     return st.update_card_text(st.resolve(cards[0].id), front=front, back=back)
 
 
-def test_a_user_edit_survives_readding_the_same_cards(db):
+def added_graded_and_edited(db):
+    """A post added and graded, then its first card edited: (post, cards, snapshot, edited)."""
     post = make_post(1)
     cards = facts_cards(post)
     db.add([post], cards, now=NOW)
     grade_all(db, cards)
     before = snapshot(db, [c.id for c in cards])
-    edited = edit_first(db, cards)
+    return post, cards, before, edit_first(db, cards)
+
+
+def test_a_user_edit_survives_readding_the_same_cards(db):
+    post, cards, before, edited = added_graded_and_edited(db)
     assert edited.edited_at is not None and edited.to_dict()["edited"] is True
     # The same generation again, with a new tag: the tag is taken, the text is not.
     again = [c.model_copy(update={"tags": [*c.tags, "reviewed"]}) for c in cards]
@@ -350,12 +355,7 @@ def test_a_user_edit_survives_readding_the_same_cards(db):
 
 
 def test_a_user_edit_survives_a_changed_generated_text_and_reverts_to_the_latest(db):
-    post = make_post(1)
-    cards = facts_cards(post)
-    db.add([post], cards, now=NOW)
-    grade_all(db, cards)
-    before = snapshot(db, [c.id for c in cards])
-    edited = edit_first(db, cards)
+    post, cards, before, edited = added_graded_and_edited(db)
     # Same id, new generated back; then a reworded question (new id) whose text is far from
     # the user's but close to the generated text the edit replaced.
     changed = [cards[0].model_copy(update={"back": "Rudolf E. Kálmán"}), *cards[1:]]
