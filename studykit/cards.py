@@ -300,7 +300,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
     if ("qa" in kinds and claim.kind == "definition" and claim.term and claim.answer
             and len(claim.answer.split()) <= MAX_ANSWER_WORDS
             and claim.term.lower() not in claim.answer.lower()):
-        front = f"{short_title(post)}: what is {_lower_first(claim.term)}?"
+        front = _with_context(claim, f"{short_title(post)}: what is {_lower_first(claim.term)}?")
         return _card(post, "qa", claim.sentence, front, claim.answer,
                      source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
     if "cloze" not in kinds:

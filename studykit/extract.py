@@ -149,7 +149,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
         if SKIPPED_SECTIONS.match(block.section):
             continue
         candidates = [blocks_mod.bold_lead(block.text)]
-        if block.kind == "heading":
+        if block.kind == "heading" and not RECAP_SECTIONS.match(block.section):
             candidates.append(section_topic(blocks_mod.strip_inline(block.text)))
         candidates += [b for b in block.bold if len(b.split()) <= MAX_TERM_WORDS]
         if block.kind == "table" and block.cells:
@@ -254,9 +254,12 @@ def section_topic(heading: str) -> str:
 
 
 def section_context(heading: str, title: str = "") -> str:
-    """The heading as card context: numbering removed; none when it repeats the title."""
+    """The heading as card context: numbering removed; none when it repeats the title or
+    only says where in the post it is ("Summary", "Key takeaways")."""
     heading = _HEADING_NUMBER.sub("", heading).strip()
     if title and heading and (heading.lower() in title.lower() or title.lower() in heading.lower()):
+        return ""
+    if RECAP_SECTIONS.fullmatch(heading.rstrip(" :")):
         return ""
     return heading
 

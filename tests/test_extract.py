@@ -332,3 +332,12 @@ def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
     quoted = next(c for c in found if "food" in c.sentence)
     plain = next(c for c in found if c.sentence.startswith("A bidirectional"))
     assert below.dropped and "quoted example" in quoted.reason and quoted.score < plain.score
+
+
+def test_a_recap_heading_is_no_card_context_and_no_key_term():
+    from studykit.blocks import parse
+    from studykit.extract import key_terms, section_context
+
+    assert section_context("Summary") == "" and section_context("Key takeaways:") == ""
+    assert section_context("Summary statistics of the data") == "Summary statistics of the data"
+    assert "summary" not in key_terms(parse("## Summary\n\nText.\n\n## Gates\n\nText.\n"))
