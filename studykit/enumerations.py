@@ -117,6 +117,12 @@ def _intro(doc: blocks_mod.Document, first: blocks_mod.Block) -> str:
     last = re.split(r"(?<=[.!?])\s+(?=[A-Z$])", prev.plain.strip())[-1]
     if len(last.split()) > 30 or not (last.endswith(":") or _COUNT_WORDS.search(last)):
         return ""
+    if re.match(r"(?i)(?:it|they|we|you)\b", last):
+        return ""
+    # "This single design choice gives ..." -> "The single design choice gives ..."
+    last = re.sub(r"^(?:This|That|These|Those)\s+(?!is\b|are\b|was\b|were\b|gives\b|means\b)", "The ", last)
+    if re.match(r"(?i)(?:this|that|these|those)\b", last):
+        return ""
     return doc.restore(last)
 
 

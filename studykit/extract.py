@@ -37,6 +37,8 @@ SKIPPED_SECTIONS = re.compile(
 RECAP_SECTIONS = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
                             r"wrap-up|in summary)\b", re.I)
 RECAP_PENALTY = 1.5
+_BARE_CELLS = frozenset({"yes", "no", "true", "false", "none", "n/a", "both", "neither", "all",
+                         "baseline", "same", "high", "low", "medium"})
 MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one explains
 # "**Reference:** Defazio & Mishchenko (2023)" points to a source; it states nothing
 _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|further reading|code|"
@@ -299,7 +301,8 @@ def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[C
         words = {v: latex.PLACEHOLDER_RE.sub("", v) for v in short}
         targets = ([b for b in block.bold if b != cells[0]]
                    or [v for v in short if re.search(r"\d", words[v])]
-                   or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])])
+                   or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])
+                       and v.strip().lower() not in _BARE_CELLS])
         if not targets:
             continue
         sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))

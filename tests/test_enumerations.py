@@ -144,3 +144,13 @@ def test_a_table_under_a_formula_is_left_to_the_formula_card():
     md = ("## Temperature\n\n$$p_i = \\frac{e^{z_i / T}}{\\sum_j e^{z_j / T}}$$\n\n"
           "| Temperature | Effect |\n| --- | --- |\n| low | one-hot |\n| high | uniform |\n")
     assert claims_of(md) == []
+
+
+def test_an_intro_that_leans_on_the_sentence_before_is_mended_or_left_out():
+    md = ("## Recurrence\n\nThis single design choice gives RNNs three features:\n\n"
+          "- **Any length** of input.\n- **Shared weights** across steps.\n- **Memory** of the past.\n")
+    (claim,) = claims_of(md)
+    assert claim.question.startswith("The single design choice gives RNNs three features — name all 3")
+    md = md.replace("This single design choice gives", "This gives")
+    (claim,) = claims_of(md)
+    assert claim.question == "Name the 3 listed under “Recurrence”."

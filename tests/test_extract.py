@@ -341,3 +341,12 @@ def test_a_recap_heading_is_no_card_context_and_no_key_term():
     assert section_context("Summary") == "" and section_context("Key takeaways:") == ""
     assert section_context("Summary statistics of the data") == "Summary statistics of the data"
     assert "summary" not in key_terms(parse("## Summary\n\nText.\n\n## Gates\n\nText.\n"))
+
+
+def test_a_yes_no_cell_is_never_the_deletion(nlp):
+    body = ("## Compare\n\n| Feature | LSTM | GRU |\n| --- | --- | --- |\n"
+            "| Separate cell state | Yes | No |\n| Gates | 3 | 2 |\n")
+    found = extract(Post(title="Compare", url="file:///c.md", body=body), nlp).claims
+    rows = [c for c in found if c.reason.startswith("table row")]
+    assert all(t.lower() not in ("yes", "no") for c in rows for t in c.cloze_targets)
+    assert any(c.cloze_targets == ["3"] for c in rows)
