@@ -268,7 +268,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     if named_term:
         claim.cloze_targets.insert(0, named_term)
     claim.cloze_targets += [f"${m}$" for m in math_numbers]
-    claim.cloze_targets += _noun_targets(sent)
+    claim.cloze_targets = _clean_targets(claim.cloze_targets + _noun_targets(sent), text)
     cited = {y for c in _CITATION.findall(text) for y in _YEAR.findall(c)}
     if cited:  # "(Dauphin et al., 2014)" backs the claim; its year is the last thing to ask
         claim.cloze_targets = ([t for t in claim.cloze_targets if t not in cited]
@@ -359,6 +359,8 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
     definiens = sent.doc[head.left_edge.i:sent.end].text.rstrip(" .:;")
     if ":" in latex.PLACEHOLDER_RE.sub("", definiens):
         return None  # "X is a free lever: prefer top-p ..." gives advice, not what X is
+    if head.lemma_.lower() in _GENERIC_HEADS and len(definiens.split()) <= 4:
+        return None  # "MMD is the standard choice" says nothing of what MMD is
     return term, definiens
 
 
@@ -419,13 +421,31 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
     out += [n for n in numbers if len(n) >= 3 or re.search(r"\d\s?%", n)]
     out += years + people
     out += [e.text for e in sent.ents if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP")]
+    return _clean_targets(out, text)
+
+
+_CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
+
+
+def _clean_targets(targets: list[str], text: str) -> list[str]:
+    """Deletions trimmed of stray brackets and punctuation ("(ICLR" -> "ICLR"; "Chen et al."
+    keeps its full stop), each once, only phrases that stand in the sentence."""
     seen: set[str] = set()
     result = []
-    for t in out:
-        t = t.strip(" ,.;:()")
-        key = t.lower()
-        if len(t) < 3 or key in seen or t not in text or latex.PLACEHOLDER_RE.fullmatch(t):
+    for t in targets:
+        if t.startswith("$") and t.endswith("$"):
+            cleaned = t
+        else:
+            cleaned = t.strip(" ,;:")
+            if cleaned.count("(") != cleaned.count(")"):
+                cleaned = cleaned.strip("()")
+            cleaned = cleaned if cleaned.endswith("al.") else cleaned.rstrip(".")
+        key = cleaned.lower().rstrip(".")
+        math = cleaned.startswith("$")  # restored later: the text still holds its placeholder
+        if (len(cleaned) < 3 or key in seen or (cleaned not in text and not math)
+                or _CLAUSE_WORD.match(cleaned)
+                or latex.PLACEHOLDER_RE.fullmatch(cleaned)):
             continue
         seen.add(key)
-        result.append(t)
+        result.append(cleaned)
     return result

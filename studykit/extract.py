@@ -37,6 +37,8 @@ SKIPPED_SECTIONS = re.compile(
 RECAP_SECTIONS = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
                             r"wrap-up|in summary)\b", re.I)
 RECAP_PENALTY = 1.5
+_LABEL_LEADS = frozenset({"yes", "no", "note", "tip", "warning", "caution", "aside", "answer",
+                          "short answer", "update", "edit", "example", "remember", "hint"})
 _BARE_CELLS = frozenset({"yes", "no", "true", "false", "none", "n/a", "both", "neither", "all",
                          "baseline", "same", "high", "low", "medium"})
 MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one explains
@@ -98,8 +100,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     for block in prose:
         opens = _opens_section(doc, block)
         lead = blocks_mod.bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
-        if claims_mod.is_insight_marker(lead):
-            lead = ""  # "**Key insight:** X" - the marker is no topic
+        if claims_mod.is_insight_marker(lead) or lead.lower() in _LABEL_LEADS:
+            lead = ""  # "**Key insight:** X", "**Yes** — ...": the marker is no topic
         spacy_doc = next(spacy_docs)  # one doc per prose block, consumed in step
         if lead and (SKIPPED_SECTIONS.match(lead) or _SOURCE_LEAD.match(lead)):
             continue  # "**Prerequisites:** ..." describes the article, not the subject
@@ -169,13 +171,14 @@ MAX_TERM_WORDS = 4
 
 
 def sentences(doc) -> list:
-    """spaCy's sentences, with a wrong split mended: a 'sentence' that starts in lower
-    case after one that did not end in . ! ? or : continues it."""
+    """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case
+    after one that did not end in . ! ? or :, or that follows an 'et al.', continues it."""
     merged: list = []
     for sent in doc.sents:
         text = sent.text.strip()
-        if (merged and text[:1].islower()
-                and not merged[-1].text.rstrip().endswith((".", "!", "?", ":"))):
+        previous = merged[-1].text.rstrip() if merged else ""
+        if merged and ((text[:1].islower() and not previous.endswith((".", "!", "?", ":")))
+                       or re.search(r"\bet al\.$", previous)):
             merged[-1] = doc[merged[-1].start:sent.end]
         else:
             merged.append(sent)
@@ -302,7 +305,8 @@ def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[C
         targets = ([b for b in block.bold if b != cells[0]]
                    or [v for v in short if re.search(r"\d", words[v])]
                    or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])
-                       and v.strip().lower() not in _BARE_CELLS])
+                       and v.strip().lower() not in _BARE_CELLS
+                       and not claims_mod.starts_with_pronoun(v)])
         if not targets:
             continue
         sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))

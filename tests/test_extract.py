@@ -350,3 +350,24 @@ def test_a_yes_no_cell_is_never_the_deletion(nlp):
     rows = [c for c in found if c.reason.startswith("table row")]
     assert all(t.lower() not in ("yes", "no") for c in rows for t in c.cloze_targets)
     assert any(c.cloze_targets == ["3"] for c in rows)
+
+
+def test_a_split_after_et_al_is_mended_and_the_name_keeps_its_full_stop(nlp):
+    body = ("## Baselines\n\nChen et al. (ICLR 2019) used a plain baseline to argue that episodic "
+            "training matters less than people thought.\n\n**Yes** — bag-of-words models still power "
+            "search indexing at scale.\n")
+    found = extract(Post(title="Few-shot", url="file:///f.md", body=body), nlp).claims
+    chen = next(c for c in found if "episodic" in c.sentence)
+    assert chen.sentence.startswith("Chen et al. (ICLR 2019) used")
+    assert "Chen et al." in chen.cloze_targets or "2019" in chen.cloze_targets
+    assert all(t not in ("Chen et al", "(ICLR") for t in chen.cloze_targets)
+    yes = next(c for c in found if "bag-of-words" in c.sentence)
+    assert yes.context != "Yes"
+
+
+def test_a_definition_with_a_generic_answer_is_no_definition(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    text = "Maximum Mean Discrepancy is the standard choice."
+    assert judge(next(nlp(text).sents), text, parse(text).blocks[0], 0).kind != "definition"
