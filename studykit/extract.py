@@ -149,6 +149,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
     """The terms the author marked: heading topics, short bold terms, bold leads and the
     first cells of table rows (outside the sections that describe the article)."""
     found: dict[str, None] = {}
+    row_names = _row_names(doc)
     for block in doc.blocks:
         if SKIPPED_SECTIONS.match(block.section):
             continue
@@ -157,7 +158,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
             candidates.append(section_topic(blocks_mod.strip_inline(block.text)))
         candidates += [b for b in block.bold if len(b.split()) <= MAX_TERM_WORDS]
         if block.kind == "table" and block.cells:
-            candidates.append(block.cells[0])
+            candidates.append(row_names.get(block.index, block.cells[0]))
         for term in candidates:
             term = _HEADING_NUMBER.sub("", blocks_mod.strip_inline(term)).strip(" .:")
             term = re.sub(r"^\(\d+\)\s*", "", term)
@@ -168,6 +169,23 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
 
 
 MAX_TERM_WORDS = 4
+
+
+def _row_names(doc: blocks_mod.Document) -> dict[int, str]:
+    """Each table row's name: its first cell, or its second when the first repeats down the
+    table ("Vanishing | Residual connections", "Vanishing | ReLU activation")."""
+    names: dict[int, str] = {}
+    table: list[blocks_mod.Block] = []
+    for block in doc.blocks + [blocks_mod.Block("end", "")]:
+        if block.kind == "table" and block.cells:
+            table.append(block)
+            continue
+        firsts = [r.cells[0] for r in table]
+        for row in table:
+            repeats = firsts.count(row.cells[0]) > 1 and len(row.cells) > 1
+            names[row.index] = row.cells[1] if repeats else row.cells[0]
+        table = []
+    return names
 
 
 def sentences(doc) -> list:

@@ -371,3 +371,14 @@ def test_a_definition_with_a_generic_answer_is_no_definition(nlp):
 
     text = "Maximum Mean Discrepancy is the standard choice."
     assert judge(next(nlp(text).sents), text, parse(text).blocks[0], 0).kind != "definition"
+
+
+def test_a_row_is_named_by_its_second_cell_when_the_first_repeats():
+    from studykit.blocks import parse
+    from studykit.extract import key_terms
+
+    doc = parse("## Fixes\n\n| Problem | Solution |\n| --- | --- |\n| Vanishing | ReLU activation |\n"
+                "| Vanishing | Residual connections |\n| Exploding | Gradient clipping |\n")
+    terms = key_terms(doc)
+    assert {"relu activation", "residual connections", "exploding"} <= set(terms)
+    assert "vanishing" not in terms
