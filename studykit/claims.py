@@ -413,7 +413,7 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
              quantities: list[str], numbers: list[str]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
     out: list[str] = []
-    out += [b for b in bold if len(b) >= 3 and len(b.split()) <= 6 and _names_a_thing(sent, b)]
+    out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b)]
     out += quantities
     for chunk in noun_chunks(sent):
         if any(t.like_num and not _YEAR.fullmatch(t.text) for t in chunk):

@@ -382,3 +382,13 @@ def test_a_row_is_named_by_its_second_cell_when_the_first_repeats():
     terms = key_terms(doc)
     assert {"relu activation", "residual connections", "exploding"} <= set(terms)
     assert "vanishing" not in terms
+
+
+def test_a_bold_clause_is_stress_not_a_deletion(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    text = "**Adam's second moment decay implies a long warmup** because the estimate starts at zero."
+    block = parse(text).blocks[0]
+    claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
+    assert "Adam's second moment decay implies a long warmup" not in claim.cloze_targets
