@@ -13,9 +13,7 @@ import re
 MIN_FORMULA_CHARS = 40  # shorter formulas are asked whole
 MIN_TERM_CHARS = 4
 _OPEN, _CLOSE = "{([", "})]"
-_COMMAND_BRACKET = re.compile(r"\\(l|r)(?:Vert|vert|floor|ceil)(?![A-Za-z])|\\(langle|rangle)(?![A-Za-z])")
-_HEAD = re.compile(r"^(?:\s|\\[,;:!]|\\q?quad)+")
-_TAIL = re.compile(r"(?:\s|\\[,;:!]|\\q?quad|[.,])+$")
+_SPACING = ("\\qquad", "\\quad", "\\,", "\\;", "\\:", "\\!")
 _TAG = re.compile(r"\\tag\{[^{}]*\}")
 
 
@@ -36,8 +34,8 @@ def key_subterm(latex: str) -> tuple[str, str, str] | None:
     terms = []
     for a, b in zip(bounds, ends):
         text = body[a:b]
-        lead = len(text) - len(_HEAD.sub("", text))
-        core = _TAIL.sub("", _HEAD.sub("", text))
+        lead = len(text) - len(_strip_head(text))
+        core = _strip_tail(_strip_head(text))
         if core:
             terms.append((a + lead, a + lead + len(core)))
     if len(terms) < 2:
@@ -54,40 +52,93 @@ def key_subterm(latex: str) -> tuple[str, str, str] | None:
 
 
 def _top_level(text: str, chars: str) -> list[int]:
-    """Positions of `chars` outside any brackets (commands and escaped characters skipped)."""
-    depth, found = 0, []
-    bars: set[str] = set()  # |x| and \|x\| open and close with the same sign
+    """Positions of `chars` outside any brackets. Brackets are kept on a stack: `( [ {`,
+    `\\{`, `\\left<x>`/`\\right<x>` (`\\left.` too), `\\langle`, `\\lVert`; a bar (`|`, `\\|`,
+    `\\Vert`) closes the same bar on top of the stack and otherwise opens one."""
+    stack: list[str] = []
+    found = []
     i = 0
     while i < len(text):
         ch = text[i]
         if ch == "\\":
-            pair = _COMMAND_BRACKET.match(text, i)
-            if pair:
-                depth += 1 if (pair.group(1) or pair.group(2)) in ("l", "langle") else -1
-                i = pair.end()
-                continue
-            if text.startswith("\\|", i):
-                depth += -1 if "‖" in bars else 1
-                bars ^= {"‖"}
-                i += 2
-                continue
-            i += 1
-            if i < len(text) and not text[i].isalpha():
-                i += 1  # "\{", "\,"
-            while i < len(text) and text[i].isalpha():
-                i += 1
+            m = _COMMAND.match(text, i)
+            word = m.group(1) if m else ""
+            end = m.end() if m else i + 2
+            if word in ("left", "bigl", "Bigl", "biggl", "Biggl"):
+                stack.append("(")
+                end = _skip_delimiter(text, end)
+            elif word in ("right", "bigr", "Bigr", "biggr", "Biggr"):
+                _close(stack)
+                end = _skip_delimiter(text, end)
+            elif word in ("langle", "lVert", "lvert", "lfloor", "lceil") or text.startswith("\\{", i):
+                stack.append("(")
+            elif word in ("rangle", "rVert", "rvert", "rfloor", "rceil") or text.startswith("\\}", i):
+                _close(stack)
+            elif word in ("Vert", "vert") or text.startswith("\\|", i):
+                _bar(stack, "‖")
+            i = end
             continue
         if ch == "|":
-            depth += -1 if "|" in bars else 1
-            bars ^= {"|"}
+            _bar(stack, "|")
         elif ch in _OPEN:
-            depth += 1
+            stack.append(ch)
         elif ch in _CLOSE:
-            depth -= 1
-        elif depth == 0 and ch in chars:
+            _close(stack)
+        elif not stack and ch in chars:
             found.append(i)
         i += 1
     return found
+
+
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+
+
+def _skip_delimiter(text: str, i: int) -> int:
+    """Past the delimiter after `\\left`/`\\right`: `(`, `.`, `|`, `\\{`, `\\langle`, ..."""
+    while i < len(text) and text[i] == " ":
+        i += 1
+    if i < len(text) and text[i] == "\\":
+        m = _COMMAND.match(text, i)
+        return m.end() if m else i + 1
+    return i + 1 if i < len(text) else i
+
+
+def _close(stack: list[str]) -> None:
+    """A closing bracket also closes bars opened inside it ("p(y|x)" is a conditional)."""
+    while stack and stack[-1] in ("|", "‖"):
+        stack.pop()
+    if stack:
+        stack.pop()
+
+
+def _bar(stack: list[str], bar: str) -> None:
+    if stack and stack[-1] == bar:
+        stack.pop()
+    else:
+        stack.append(bar)
+
+
+def _strip_head(text: str) -> str:
+    """Leading spaces and spacing commands off (a loop: a regex ending in `+` is quadratic)."""
+    while True:
+        text = text.lstrip()
+        spacing = next((s for s in _SPACING if text.startswith(s)), None)
+        if spacing is None:
+            return text
+        text = text[len(spacing):]
+
+
+def _strip_tail(text: str) -> str:
+    """Trailing spaces, spacing commands and sentence punctuation off."""
+    while True:
+        text = text.rstrip()
+        spacing = next((s for s in _SPACING if text.endswith(s) and not text.endswith("\\" + s)), None)
+        if spacing is not None:
+            text = text[:-len(spacing)]
+        elif text.endswith((".", ",")) and not text.endswith(("\\.", "\\,")):
+            text = text[:-1]
+        else:
+            return text
 
 
 def _size(latex: str) -> int:
@@ -101,8 +152,13 @@ def _is_binary(text: str, i: int, start: int) -> bool:
 
 
 def _unbalanced(term: str) -> bool:
+    """True when the term opens or closes a bracket it does not also close or open."""
+    return bool(_top_level("(" + term + ")x", "x") != [len(term) + 2]) or _depth_dips(term)
+
+
+def _depth_dips(term: str) -> bool:
     depth = 0
-    for ch in re.sub(r"\\[{}]", "", term):
+    for ch in re.sub(r"\\[{}|]", "", term):
         depth += (ch in _OPEN) - (ch in _CLOSE)
         if depth < 0:
             return True

@@ -35,3 +35,19 @@ def test_norm_and_angle_delimiters_keep_a_term_whole():
     before, term, after = key_subterm(latex)
     assert term == r"\lambda \langle a - b, c \rangle"
     assert key_subterm(r"\mathrm{MMD} \;=\; \big\lVert \mathbb{E}[\phi(X_S)] - \mathbb{E}[\phi(X_T)] \big\rVert_{\mathcal{H}}.") is None
+
+
+@pytest.mark.parametrize("latex, term", [
+    (r"\mathcal{L}(w) = \max\{0,\; 1 - y_i \cdot f(x_i)\} + c_1 + \lambda w", r"\lambda w"),
+    (r"J(\theta) = \|\theta\|^2 + \lambda \Vert \theta_1 - \theta_0 \Vert", r"\lambda \Vert \theta_1 - \theta_0 \Vert"),
+    (r"f(x) = a_{0} + a_{1}x + \left. \frac{\partial g}{\partial y} \right|_{y=x} + b + c",
+     r"\left. \frac{\partial g}{\partial y} \right|_{y=x}"),
+    (r"\mathcal{L}(\theta) = a(y|x) + b_{k} + c(y|x) \cdot h_{long}", r"c(y|x) \cdot h_{long}"),
+])
+def test_braces_bars_and_left_right_pairs_keep_a_term_whole(latex, term):
+    assert key_subterm(latex)[1] == term
+
+
+def test_a_long_run_of_spacing_around_a_term_is_stripped():
+    before, term, after = key_subterm("a = b_{1} + c_{22}" + " \\," * 20000 + ".")
+    assert term == "c_{22}" and after == " \\," * 20000 + "."
