@@ -112,41 +112,42 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
             chosen.append((formula.position, card))
             memory.formulas.add(latex_key(formula.latex))
         drills = [(f, c) for f in ranked[:limit] if (c := formula_cloze_card(post, f)) is not None]
-        for formula, card in drills[:options.formula_clozes]:
+        for formula, card in drills[:options.formula_clozes if "cloze" in options.kinds else 0]:
             chosen.append((formula.position, card))
     seen = memory.claims
     facts: list[tuple[set[str], set[str]]] = []
     asked: set[str] = set()
-    ranked = rank_claims(extraction.claims, extraction.terms, options.section_spread,
-                         options.new_term_gain, options.covered_term_cost)
-    for claim in ranked:
-        if claim.dropped:
-            continue
+    def offer(claim: Claim) -> bool:
+        """Make the claim's card if it fits and adds something; say whether it did."""
         if len(chosen) >= total:
             claim.dropped = f"over the budget of {total} cards"
-            continue
+            return False
         if claim.score < options.min_score:
             claim.dropped = f"score {claim.score} below {options.min_score}"
-            continue
+            return False
         words = _word_set(claim.sentence)
         if any(_jaccard(words, s) > 0.6 for s in seen):
             claim.dropped = "near-duplicate of a claim already on a card (this post or its series)"
-            continue
+            return False
         fact = _quantity_fact(claim.sentence)
-        if fact and any(_same_quantity_fact(fact, f) for f in facts):
+        if fact[0] and any(_same_quantity_fact(fact, f) for f in facts):
             claim.dropped = "states a number already on a card ('25% fewer parameters' twice)"
-            continue
+            return False
         card = claim_card(post, claim, options.kinds)
         if card is None:
             claim.dropped = "no short answer or cloze target in it"
-            continue
+            return False
         if card.front in asked:
             claim.dropped = "asks the same question as a card already made"
-            continue
+            return False
         asked.add(card.front)
         seen.append(words)
         facts.append(fact)
         chosen.append((claim.position * 1000, card))
+        return True
+
+    rank_claims(extraction.claims, extraction.terms, options.section_spread,
+                options.new_term_gain, options.covered_term_cost, accept=offer)
     chosen.sort(key=lambda pc: pc[0])
     return Selection([c for _, c in chosen], extraction.claims, total)
 
@@ -156,7 +157,8 @@ _DERIVATION = re.compile(r"^(?:so|thus|hence|then|therefore|which gives|substitu
 
 
 _SETUP = re.compile(r"^(?:consider|suppose|assume|if|let|for a single|for one)\b", re.I)
-_ATTRIBUTED = re.compile(r"\b(?:1[89]\d\d|20[0-3]\d)\b|\bet al\b|\b[A-Z][a-z]+(?:'s|’s)\s")
+_ATTRIBUTED = re.compile(r"\b(?:1[89]\d\d|20[0-3]\d)\b|\bet al\b"
+                         r"|\b(?!(?:It|That|Here|There|What|Let|He|She|Who|This)\b)[A-Z][a-z]+(?:'s|’s)\s")
 FORMULA_SETUP_PENALTY = 1.0
 FORMULA_CONTINUES_PENALTY = 1.0
 FORMULA_ATTRIBUTED_BONUS = 1.0
@@ -183,7 +185,7 @@ def formula_weight(formula: Formula) -> float:
     return weight
 
 
-_QUANTITY = re.compile(r"(\d[\d,.]*)\s?(%|×|x\b|percent\b|[kKMB]\b)")
+_QUANTITY = re.compile(r"(?<![\d,.])(\d[\d,.]*)\s?(%|×|x\b|percent\b|[kKMB]\b)")
 
 
 def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
@@ -381,7 +383,7 @@ def _replace_outside_math(text: str, target: str, replacement: str) -> str:
 
 def _cloze_safe(text: str) -> str:
     """A `}}` inside a deletion would end the cloze early in Anki."""
-    return text.replace("}}", "} }")
+    return re.sub(r"\}(?=\})", "} ", text)  # "}}}" too: every brace pair split
 
 
 def _lower_first(text: str) -> str:

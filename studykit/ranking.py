@@ -2,14 +2,19 @@
 
 Each claim brings its own score. Picking by score alone fills a deck with five cards about
 the post's favourite topic, so the order is built greedily, one claim at a time: a claim
-loses `section_spread` for every claim of its section already picked, gains for key terms
-of the post (headings, bold terms, bold leads, table rows) that no earlier pick named, and
-loses for terms the deck already covers. Maximal marginal relevance, in summarisation terms.
+loses `section_spread` for every card its section already has, gains for key terms of the
+post (headings, bold terms, bold leads, table rows) that no card named yet, and loses for
+terms the deck already covers. Maximal marginal relevance, in summarisation terms.
+
+A claim's gain can only fall as cards are made, so the greedy pick is lazy: a claim is
+re-scored only when it reaches the top of the heap (n log n, not n^2, on long pages).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+import re
+from collections.abc import Callable, Iterable
 
 from studykit.models import Claim
 
@@ -17,31 +22,42 @@ MAX_COUNTED_TERMS = 2  # a claim naming many terms is not worth many claims
 
 
 def rank_claims(claims: list[Claim], terms: Iterable[str], section_spread: float,
-                new_term_gain: float, covered_term_cost: float) -> list[Claim]:
-    """Live claims best first (in the greedy order), then the dropped ones."""
-    key_terms = [t.lower() for t in terms]
-    live = [c for c in claims if not c.dropped]
-    named = {id(c): _terms_in(c, key_terms) for c in live}
-    covered: set[str] = set()
-    picked_in: dict[str, int] = {}
-    order: list[Claim] = []
+                new_term_gain: float, covered_term_cost: float,
+                accept: Callable[[Claim], bool] | None = None) -> list[Claim]:
+    """Live claims in the greedy order, then the dropped ones.
 
-    def gain(claim: Claim) -> float:
-        own = named[id(claim)]
+    `accept(claim)` is asked in that order whether the claim became a card; only a claim
+    that did counts against its section and covers its terms. Without it every claim does.
+    """
+    patterns = [re.compile(rf"(?<!\w){re.escape(t.lower())}(?!\w)") for t in terms if t.strip()]
+    live = [c for c in claims if not c.dropped]
+    named = [_terms_in(c, patterns) for c in live]
+    covered: set[int] = set()
+    cards_in: dict[str, int] = {}
+
+    def gain(i: int) -> float:
+        claim, own = live[i], named[i]
         new = min(len(own - covered), MAX_COUNTED_TERMS)
         old = min(len(own & covered), MAX_COUNTED_TERMS)
-        return (claim.score - section_spread * picked_in.get(claim.section, 0)
+        return (claim.score - section_spread * cards_in.get(claim.section, 0)
                 + new_term_gain * new - covered_term_cost * old)
 
-    while live:
-        best = max(live, key=gain)
-        live.remove(best)
-        order.append(best)
-        covered |= named[id(best)]
-        picked_in[best.section] = picked_in.get(best.section, 0) + 1
+    heap = [(-gain(i), i) for i in range(len(live))]
+    heapq.heapify(heap)
+    order: list[Claim] = []
+    while heap:
+        _, i = heapq.heappop(heap)
+        fresh = gain(i)
+        if heap and fresh < -heap[0][0]:
+            heapq.heappush(heap, (-fresh, i))  # fell behind since it was scored: look again
+            continue
+        order.append(live[i])
+        if accept is None or accept(live[i]):
+            covered.update(named[i])
+            cards_in[live[i].section] = cards_in.get(live[i].section, 0) + 1
     return order + [c for c in claims if c.dropped]
 
 
-def _terms_in(claim: Claim, terms: list[str]) -> set[str]:
+def _terms_in(claim: Claim, patterns: list[re.Pattern[str]]) -> set[int]:
     text = f"{claim.sentence} {claim.context}".lower()
-    return {t for t in terms if t in text}
+    return {i for i, p in enumerate(patterns) if p.search(text)}
