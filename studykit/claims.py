@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
 from studykit import latex
@@ -281,12 +282,17 @@ ADVICE_PENALTY = 1.0
 HEDGE_PENALTY = 0.5
 QUOTED_EXAMPLE_PENALTY = 1.5
 _READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
-_QUOTED_PART = re.compile(r"[\"“][^\"”]*[\"”]")
+_QUOTED_PART = re.compile(r"[\"“][^\"“”]*[\"”]")
 _HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)
 
 
 STRESSED_CLAUSE_BONUS = 0.75
 _CLAUSE_START = re.compile(r"^(?:if|when|whenever|why|how|what|unless|because|you|we|i)\b", re.I)
+
+
+def is_term_like(bold: str) -> bool:
+    """A bold span that names something (not a stressed clause or a stop word)."""
+    return _is_term(bold) and bold.strip().lower() not in STOP_WORDS
 
 
 def _is_term(bold: str) -> bool:

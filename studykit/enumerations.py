@@ -100,14 +100,18 @@ def _qualifier(doc: blocks_mod.Document, block: blocks_mod.Block) -> str:
     words = re.split(r"\s[—–-]\s|[:;.!?]\s|[:;.!?]$|,\s", blocks_mod.strip_inline(rest), maxsplit=1)[0]
     words = words.rstrip()
     if (not words or not words[:1].isspace() or len(words.split()) > MAX_QUALIFIER_WORDS
-            or not _QUALIFIER_START.match(words)):
+            or not _QUALIFIER_START.match(words) or re.search(r"\bby\b|\b(?:19|20)\d\d\b", words)):
         return ""  # "**Dropout** drops units" goes on to say something: no qualifier
     if words.count("(") != words.count(")"):
         return ""
     return " " + doc.restore(words.strip())
 
 
-def _intro(doc: blocks_mod.Document, first: blocks_mod.Block) -> str:
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 **{str(i): i for i in range(2, 9)}}
+
+
+def _intro(doc: blocks_mod.Document, first: blocks_mod.Block, n: int) -> str:
     """The sentence that announces a list ('GRU computes h_t in four steps.'), if any."""
     if first.index == 0:
         return ""
@@ -117,6 +121,9 @@ def _intro(doc: blocks_mod.Document, first: blocks_mod.Block) -> str:
     last = re.split(r"(?<=[.!?])\s+(?=[A-Z$])", prev.plain.strip())[-1]
     if len(last.split()) > 30 or not (last.endswith(":") or _COUNT_WORDS.search(last)):
         return ""
+    said = _NUMBER_WORDS.get((m := _COUNT_WORDS.search(last)) and m.group(0).split()[0].lower(), n)
+    if said != n:
+        return ""  # "Four steps:" above three items: the list is not what the sentence counts
     if re.match(r"(?i)(?:it|they|we|you)\b", last):
         return ""
     # "This single design choice gives ..." -> "The single design choice gives ..."
@@ -133,9 +140,9 @@ def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: 
         return None
     names = [name + _qualifier(doc, b) for name, b in zip(names, run)]
     first = run[0]
-    intro = _intro(doc, first)
-    ordered = "in order" if _is_ordered(doc, run) else ""
     n = len(names)
+    intro = _intro(doc, first, n)
+    ordered = "in order" if _is_ordered(run, intro) else ""
     if intro:
         ask = intro.rstrip(" :.") + f" — name all {n}{' ' + ordered if ordered else ''}."
     else:
@@ -165,13 +172,10 @@ def _names_things(names: list[str]) -> bool:
     return not (len(stems) == 1 and len(names) > 1)
 
 
-def _is_ordered(doc: blocks_mod.Document, run: list[blocks_mod.Block]) -> bool:
+def _is_ordered(run: list[blocks_mod.Block], intro: str) -> bool:
+    """Numbered names ('(1) Update gate') or an intro that announces steps."""
     return all(re.match(r"^\(?\d+[.)]", blocks_mod.strip_inline(_LEADING_BOLD.match(b.text).group(1)))
-               for b in run) or _intro_says_steps(doc, run[0])
-
-
-def _intro_says_steps(doc: blocks_mod.Document, first: blocks_mod.Block) -> bool:
-    return bool(re.search(r"\b(?:steps?|stages?|phases?)\b", _intro(doc, first), re.I))
+               for b in run) or bool(re.search(r"\b(?:steps?|stages?|phases?)\b", intro, re.I))
 
 
 _MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(?:\s*\([^)]*\))?")
@@ -207,6 +211,8 @@ def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], positio
         return None
     keys = [doc.restore(r.cells[0]) for r in rows]
     values = [doc.restore(r.cells[1]) for r in rows]
+    if len({k.lower() for k in keys}) < len(keys):
+        return None  # "what goes with Low, High, Low?" has no answer
     if sum(bool(_MEASURE.fullmatch(v.strip())) for v in values) * 2 > len(values):
         return None  # a results table: its best row, as a claim of its own, is the card
     ask = f"{key} → {value}: what goes with each of {', '.join(keys)}?"

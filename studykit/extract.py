@@ -156,13 +156,16 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
         candidates = [blocks_mod.bold_lead(block.text)]
         if block.kind == "heading" and not RECAP_SECTIONS.match(block.section):
             candidates.append(section_topic(blocks_mod.strip_inline(block.text)))
-        candidates += [b for b in block.bold if len(b.split()) <= MAX_TERM_WORDS]
+        candidates += [b for b in block.bold
+                       if len(b.split()) <= MAX_TERM_WORDS and claims_mod.is_term_like(b)]
         if block.kind == "table" and block.cells:
             candidates.append(row_names.get(block.index, block.cells[0]))
         for term in candidates:
             term = _HEADING_NUMBER.sub("", blocks_mod.strip_inline(term)).strip(" .:")
             term = re.sub(r"^\(\d+\)\s*", "", term)
-            if (len(term) >= 3 and re.search(r"[A-Za-z]{3}", term)
+            short = len(term) < 4 and not term.isupper()  # "not", "all"; "KD", "GRU" stay
+            if (len(term) >= 2 and re.search(r"[A-Za-z]{2}", term) and not short
+                    and term.lower() not in claims_mod.STOP_WORDS
                     and not latex.PLACEHOLDER_RE.search(term)):
                 found.setdefault(term.lower())
     return list(found)

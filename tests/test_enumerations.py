@@ -154,3 +154,16 @@ def test_an_intro_that_leans_on_the_sentence_before_is_mended_or_left_out():
     md = md.replace("This single design choice gives", "This gives")
     (claim,) = claims_of(md)
     assert claim.question == "Name the 3 listed under “Recurrence”."
+
+
+def test_a_wrong_count_repeated_keys_and_credits_do_not_reach_a_list_card():
+    miscounted = ("## Steps\n\nTraining takes four steps:\n\n- **Warm up** first.\n- **Train** next.\n"
+                  "- **Cool down** last.\n")
+    (claim,) = claims_of(miscounted)
+    assert claim.question == "Name the 3 listed under “Steps”."
+    repeated = "## T\n\n| Level | Effect |\n| --- | --- |\n| Low | sharp |\n| High | flat |\n| Low | peaky |\n"
+    assert claims_of(repeated) == []
+    credited = ("## Tricks\n\n- **Forget bias** in 2014 by Jozefowicz — helps.\n- **Clipping** of norms — helps.\n"
+                "- **Dropout** between layers — helps.\n")
+    (claim,) = claims_of(credited)
+    assert claim.answer == "Forget bias; Clipping of norms; Dropout between layers"
