@@ -262,14 +262,15 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.kind = kind  # type: ignore[assignment]
     claim.score = round(score, 2)
     claim.reason = ", ".join(reasons) or "plain statement"
-    claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers)
+    chunks = noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
+    claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers, chunks)
     claim.people, claim.years = people, years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
     if named_term:
         claim.cloze_targets.insert(0, named_term)
     claim.cloze_targets += [f"${m}$" for m in math_numbers]
-    claim.cloze_targets = _clean_targets(claim.cloze_targets + _noun_targets(sent), text)
+    claim.cloze_targets = _clean_targets(claim.cloze_targets + _noun_targets(sent, chunks), text)
     cited = {y for c in _CITATION.findall(text) for y in _YEAR.findall(c)}
     if cited:  # "(Dauphin et al., 2014)" backs the claim; its year is the last thing to ask
         claim.cloze_targets = ([t for t in claim.cloze_targets if t not in cited]
@@ -386,10 +387,10 @@ def noun_chunks(sent: Span) -> list[Span]:
     return list(sent.noun_chunks) if sent.doc.has_annotation("DEP") else []
 
 
-def _noun_targets(sent: Span) -> list[str]:
+def _noun_targets(sent: Span, chunks: list[Span]) -> list[str]:
     """Fallback deletions: names and compound noun phrases, most specific first."""
-    chunks = []
-    for chunk in noun_chunks(sent):
+    ranked = []
+    for chunk in chunks:
         toks = [t for t in chunk if t.pos_ not in ("DET", "PRON") and t.lower_ not in ("such", "which")]
         if not toks or any(latex.PLACEHOLDER_RE.fullmatch(t.text) for t in toks):
             continue
@@ -398,8 +399,8 @@ def _noun_targets(sent: Span) -> list[str]:
             continue
         proper = any(t.pos_ == "PROPN" or t.text.isupper() for t in toks)
         is_subject = chunk.root.dep_ in ("nsubj", "nsubjpass")
-        chunks.append((not proper, is_subject, -len(toks), text))
-    return [c[-1] for c in sorted(chunks)]
+        ranked.append((not proper, is_subject, -len(toks), text))
+    return [c[-1] for c in sorted(ranked)]
 
 
 def _names_a_thing(sent: Span, phrase: str) -> bool:
@@ -416,12 +417,12 @@ def _names_a_thing(sent: Span, phrase: str) -> bool:
 
 
 def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: list[str],
-             quantities: list[str], numbers: list[str]) -> list[str]:
+             quantities: list[str], numbers: list[str], chunks: list[Span]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
     out: list[str] = []
     out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b)]
     out += quantities
-    for chunk in noun_chunks(sent):
+    for chunk in chunks:
         if any(t.like_num and not _YEAR.fullmatch(t.text) for t in chunk):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
     out += [n for n in numbers if len(n) >= 3 or re.search(r"\d\s?%", n)]
