@@ -173,3 +173,20 @@ def test_one_formula_cloze_per_post_within_the_budget(nlp):
     assert len(cards) <= budget(extraction.words, CardOptions(min_cards=10))
     none = select_cards(extract(post, nlp), CardOptions(min_cards=10, formula_clozes=0)).cards
     assert not any(c.kind == "cloze" and c.claim_kind == "formula" for c in none)
+
+
+def test_formula_cloze_cards_need_the_cloze_kind(nlp):
+    post = read_markdown_file(FIXTURES / "articles" / "heat-equation.md")
+    cards = select_cards(extract(post, nlp), CardOptions(min_cards=10, kinds=frozenset({"qa", "formula"}))).cards
+    assert cards and {c.kind for c in cards} <= {"qa", "formula"}
+
+
+def test_a_contraction_is_no_credit_for_a_formula():
+    from studykit.cards import formula_weight
+
+    def weight(context):
+        return formula_weight(Formula(latex=r"\mathcal{L} = \sum_i (y_i - \hat y_i)^2", display=True,
+                                      context=context))
+
+    assert weight("It's easy to show that the loss is:") == weight("It is easy to show that the loss is:")
+    assert weight("Glorot's compromise is:") > weight("The compromise is:")
