@@ -94,6 +94,43 @@ def is_example_table(doc: "Document", row: Block) -> bool:
     return False
 
 
+# Headings of a recap: it restates points the body made with more context.
+RECAP_HEADING = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
+                           r"wrap-up|in summary)\b", re.I)
+
+
+def tables(doc: "Document") -> list[list[Block]]:
+    """Each table of the document as its rows in order (the header row is on `Block.header`)."""
+    found: list[list[Block]] = []
+    rows: list[Block] = []
+    for block in doc.blocks:
+        if block.kind == "table":
+            rows.append(block)
+        elif rows:
+            found.append(rows)
+            rows = []
+    if rows:
+        found.append(rows)
+    return found
+
+
+def is_two_column(rows: list[Block]) -> bool:
+    """A 'key | value' table: two header cells and two non-empty cells in every row."""
+    return (bool(rows) and len(rows[0].header) == 2
+            and all(len(r.cells) == 2 and all(r.cells) for r in rows))
+
+
+def mapping_text(doc: "Document", rows: list[Block]) -> tuple[str, str, list[tuple[str, str]]]:
+    """A two-column table as (key heading, value heading, [(key, value), ...]), math restored."""
+    key, value = (doc.restore(h) for h in rows[0].header)
+    return key, value, [(doc.restore(r.cells[0]), doc.restore(r.cells[1])) for r in rows]
+
+
+def mapping_answer(pairs: list[tuple[str, str]]) -> str:
+    """'low: one-hot; high: uniform'."""
+    return "; ".join(f"{k}: {v}" for k, v in pairs)
+
+
 def mentions(text: str, heading: str) -> bool:
     """True when `text` names most of the content words of `heading`."""
     words = [w for w in re.findall(r"[A-Za-z][\w\-]{3,}|\b[A-Z][A-Z0-9]{1,5}\b", heading)

@@ -28,8 +28,6 @@ _COUNT_WORDS = re.compile(r"\b(?:two|three|four|five|six|seven|eight|[2-8])\s+(?
                           r"components?|ingredients?|reasons?|rules?|phases?|pieces?|"
                           r"properties|pillars?|things|ideas?|tricks?|essentials?|modes?|"
                           r"categories|classes|levels?|layers?|variants?|options?)\b", re.I)
-# A recap list repeats the post's own points by their bare names.
-_RECAP = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap)\b", re.I)
 
 
 def enumeration_claims(doc: blocks_mod.Document, skip: re.Pattern[str] | None, position: int,
@@ -49,7 +47,7 @@ def enumeration_claims(doc: blocks_mod.Document, skip: re.Pattern[str] | None, p
         if claim is not None:
             found.append(claim)
     return [c for c in found if not (skip and skip.match(c.section))
-            and not _RECAP.match(c.section)]
+            and not blocks_mod.RECAP_HEADING.match(c.section)]  # a recap lists bare names
 
 
 def item_name(block: blocks_mod.Block) -> str:
@@ -183,19 +181,9 @@ _MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(
 
 def _small_tables(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
     """Tables of two columns and 2-8 rows (rows in document order)."""
-    tables: list[list[blocks_mod.Block]] = []
-    rows: list[blocks_mod.Block] = []
-    for block in doc.blocks + [blocks_mod.Block("end", "")]:
-        if block.kind == "table":
-            rows.append(block)
-            continue
-        if (2 <= len(rows) <= MAX_TABLE_ROWS and len(rows[0].header) == 2
-                and all(len(r.cells) == 2 and all(r.cells) for r in rows)
-                and not blocks_mod.is_example_table(doc, rows[0])
-                and not _explains_formula(doc, rows[0])):
-            tables.append(rows)
-        rows = []
-    return tables
+    return [rows for rows in blocks_mod.tables(doc)
+            if 2 <= len(rows) <= MAX_TABLE_ROWS and blocks_mod.is_two_column(rows)
+            and not blocks_mod.is_example_table(doc, rows[0]) and not _explains_formula(doc, rows[0])]
 
 
 def _explains_formula(doc: blocks_mod.Document, row: blocks_mod.Block) -> bool:
@@ -206,17 +194,17 @@ def _explains_formula(doc: blocks_mod.Document, row: blocks_mod.Block) -> bool:
 
 def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], position: int,
                  context_of) -> Claim | None:
-    key, value = (doc.restore(h) for h in rows[0].header)
+    key, value, pairs = blocks_mod.mapping_text(doc, rows)
     if not key or not value:
         return None
-    keys = [doc.restore(r.cells[0]) for r in rows]
-    values = [doc.restore(r.cells[1]) for r in rows]
+    keys = [k for k, _ in pairs]
+    values = [v for _, v in pairs]
     if len({k.lower() for k in keys}) < len(keys):
         return None  # "what goes with Low, High, Low?" has no answer
     if sum(bool(_MEASURE.fullmatch(v.strip())) for v in values) * 2 > len(values):
         return None  # a results table: its best row, as a claim of its own, is the card
     ask = f"{key} → {value}: what goes with each of {', '.join(keys)}?"
-    answer = "; ".join(f"{k}: {v}" for k, v in zip(keys, values))
+    answer = blocks_mod.mapping_answer(pairs)
     if len(ask) > 300 or len(answer) > 300:
         return None
     first = rows[0]

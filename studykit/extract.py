@@ -33,9 +33,7 @@ SKIPPED_SECTIONS = re.compile(
     r"learning objectives|in this (?:article|post)|exercises?|quiz(?:zes)?|homework|"
     r"proofs? of the exercises)\b", re.I)
 
-# A recap restates points the body made with more context; the body's sentence is the card.
-RECAP_SECTIONS = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
-                            r"wrap-up|in summary)\b", re.I)
+RECAP_SECTIONS = blocks_mod.RECAP_HEADING  # the body's sentence, not the recap's, is the card
 RECAP_PENALTY = 1.5
 _LABEL_LEADS = frozenset({"yes", "no", "note", "tip", "warning", "caution", "aside", "answer",
                           "short answer", "update", "edit", "example", "remember", "hint"})
@@ -178,16 +176,11 @@ def _row_names(doc: blocks_mod.Document) -> dict[int, str]:
     """Each table row's name: its first cell, or its second when the first repeats down the
     table ("Vanishing | Residual connections", "Vanishing | ReLU activation")."""
     names: dict[int, str] = {}
-    table: list[blocks_mod.Block] = []
-    for block in doc.blocks + [blocks_mod.Block("end", "")]:
-        if block.kind == "table" and block.cells:
-            table.append(block)
-            continue
+    for table in blocks_mod.tables(doc):
         firsts = [r.cells[0] for r in table]
         for row in table:
             repeats = firsts.count(row.cells[0]) > 1 and len(row.cells) > 1
             names[row.index] = row.cells[1] if repeats else row.cells[0]
-        table = []
     return names
 
 

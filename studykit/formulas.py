@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from studykit import latex
-from studykit.blocks import Block, Document, bold_lead, strip_inline
+from studykit.blocks import Block, Document, bold_lead, is_two_column, mapping_answer, mapping_text, strip_inline
 from studykit.models import Formula
 
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+[a-z]?[.)]|step\s*\d+[:.]?|\(\w\))\s*", re.I)
@@ -129,13 +129,10 @@ def _table_after(doc: Document, block: Block) -> str:
         if b.kind != "table":
             break
         rows.append(b)
-    if not rows or len(rows) > MAX_TABLE_ROWS or len(rows[0].header) != 2:
+    if len(rows) > MAX_TABLE_ROWS or not is_two_column(rows):
         return ""
-    if any(len(r.cells) != 2 or not all(r.cells) for r in rows):
-        return ""
-    key, value = rows[0].header
-    pairs = "; ".join(f"{doc.restore(k)}: {doc.restore(v)}" for k, v in (r.cells for r in rows))
-    text = f"{doc.restore(key)} → {doc.restore(value)}: {pairs}"
+    key, value, pairs = mapping_text(doc, rows)
+    text = f"{key} → {value}: {mapping_answer(pairs)}"
     return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else ""
 
 
