@@ -348,10 +348,8 @@ def _stash_deletions(text: str) -> str:
     A deletion that opens inside a formula (a formula's term) ends at the first `}}` of it."""
     math = [(s.start, s.end) for s in latex.find_math(text)]
 
-    def in_math(i: int) -> bool:
-        return any(a <= i < b for a, b in math)
-
     def span_end(i: int) -> int | None:
+        """Where the formula holding position `i` ends, or None outside math."""
         return next((b for a, b in math if a <= i < b), None)
 
     out: list[str] = []
@@ -364,7 +362,7 @@ def _stash_deletions(text: str) -> str:
             if close and close.end() > inside:
                 close = None
         else:
-            while close and in_math(close.start()):
+            while close and span_end(close.start()) is not None:
                 close = _CLOSE_DELETION.search(text, close.start() + 1)
         if not close:
             out.append(text[pos:m.end()])
