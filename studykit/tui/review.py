@@ -9,6 +9,7 @@ closed terminal never loses one. Keys pressed while a worker runs are ignored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -121,17 +122,26 @@ class ReviewScreen(Screen):
 
     # ---- workers: every database call happens here ----
 
-    @work(thread=True, exclusive=True, group="review")
-    def start_session(self) -> None:
+    def _apply(self, change: Callable[[], None], on_error: Callable[[], None]) -> bool:
+        """In a worker: make `change`, read the next view and show it; on a database error,
+        report it and call `on_error` instead. True when the change was made."""
         try:
-            self.session = Session(self.app.store, where=self.where, clock=self.app.now)
-            self.stats = SessionStats(started=self.app.now())
+            change()
             view = self._read_view()
         except StudykitError as exc:
             self.app.db_error(exc)
-            self.app.call_from_thread(self._failed)
-            return
+            self.app.call_from_thread(on_error)
+            return False
         self.app.call_from_thread(self.show, view)
+        return True
+
+    @work(thread=True, exclusive=True, group="review")
+    def start_session(self) -> None:
+        def start() -> None:
+            self.session = Session(self.app.store, where=self.where, clock=self.app.now)
+            self.stats = SessionStats(started=self.app.now())
+
+        self._apply(start, self._failed)
 
     def _read_view(self) -> View:
         """The card to show next and its previews; what is left when there is none."""
@@ -155,50 +165,40 @@ class ReviewScreen(Screen):
     @work(thread=True, exclusive=True, group="review")
     def run_action(self, kind: str, rating: int = 0) -> None:
         """Grade, undo, suspend or bury, then read the next card."""
+        self._apply(lambda: self._act(kind, rating), self._ready)
+
+    def _act(self, kind: str, rating: int) -> None:
+        """One review action on the session, counted in the session's stats."""
         session, stats = self.session, self.stats
         assert session is not None and stats is not None
-        try:
-            if kind == "grade":
-                stats.grades.append(session.grade(rating))
-                self.actions.append("grade")
-            elif kind == "undo":
-                undone = self.actions.pop() if self.actions else None
-                if session.undo() is None:
-                    self.app.notify("Nothing to undo in this session.", markup=False)
-                elif undone == "grade":
-                    stats.grades.pop()
-                elif undone == "suspend":
-                    stats.suspended -= 1
-                elif undone == "bury":
-                    stats.buried -= 1
-            elif kind == "suspend":
-                session.suspend()
-                stats.suspended += 1
-                self.actions.append("suspend")
-            elif kind == "bury":
-                session.bury()
-                stats.buried += 1
-                self.actions.append("bury")
-            view = self._read_view()
-        except StudykitError as exc:
-            self.app.db_error(exc)
-            self.app.call_from_thread(self._ready)
-            return
-        self.app.call_from_thread(self.show, view)
+        if kind == "grade":
+            stats.grades.append(session.grade(rating))
+            self.actions.append("grade")
+        elif kind == "undo":
+            undone = self.actions.pop() if self.actions else None
+            if session.undo() is None:
+                self.app.notify("Nothing to undo in this session.", markup=False)
+            elif undone == "grade":
+                stats.grades.pop()
+            elif undone == "suspend":
+                stats.suspended -= 1
+            elif undone == "bury":
+                stats.buried -= 1
+        elif kind == "suspend":
+            session.suspend()
+            stats.suspended += 1
+            self.actions.append("suspend")
+        elif kind == "bury":
+            session.bury()
+            stats.buried += 1
+            self.actions.append("bury")
 
     @work(thread=True, exclusive=True, group="review")
     def save_edit(self, front: str, back: str, cloze: str | None) -> None:
         session = self.session
         assert session is not None
-        try:
-            session.edit(front=front, back=back, cloze=cloze)
-            view = self._read_view()
-        except StudykitError as exc:
-            self.app.db_error(exc)
-            self.app.call_from_thread(self._ready)
-            return
-        self.app.call_from_thread(self.show, view)
-        self.app.notify("Card text saved.", markup=False)
+        if self._apply(lambda: session.edit(front=front, back=back, cloze=cloze), self._ready):
+            self.app.notify("Card text saved.", markup=False)
 
     def _ready(self) -> None:
         self.busy = False
