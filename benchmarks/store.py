@@ -87,7 +87,7 @@ def build(path: Path, n_cards: int, n_reviews: int, seed: int = 7) -> None:
                       f"Card {i}: the answer to question {i} is [...].",
                       f"Card {i}: the answer to question {i} is {i * 7}.", None, series, tags,
                       series, f"The answer to question {i} is {i * 7}.", "number", 1.0, None, 0,
-                      stamp, stamp))
+                      stamp, stamp, None, None))  # not edited by the user, no generated text kept
         if i < reviewed:
             learning = rng.random() < 0.002  # a few hundred cards in their learning steps
             state = 1 if learning else 2
@@ -102,7 +102,7 @@ def build(path: Path, n_cards: int, n_reviews: int, seed: int = 7) -> None:
             states.append((i + 1, state, iso(due), json.dumps(fsrs), "6.3.2", 0, None, stamp))
         else:
             states.append((i + 1, 0, None, None, None, 0, None, stamp))
-    conn.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+    conn.executemany(f"INSERT INTO cards VALUES ({','.join('?' * len(cards[0]))})", cards)
     conn.executemany("INSERT INTO card_state VALUES (?,?,?,?,?,?,?,?)", states)
     # The log is generated inside SQLite (a recursive CTE): a year of grades that ends
     # yesterday, so today's limits are untouched; ~10% Again, as in real collections.
