@@ -33,17 +33,13 @@ import asyncio
 import fcntl
 import importlib.util
 import os
-import platform
 import pty
 import re
 import select
-import shutil
-import sqlite3
 import statistics
 import struct
 import subprocess
 import sys
-import tempfile
 import termios
 import time
 from pathlib import Path
@@ -58,12 +54,13 @@ from studykit.tui.home import HomeScreen  # noqa: E402
 FIRST_CARD = re.compile(r"first card shown (\d+) ms")
 
 
-def load_builder():
-    """`build` from benchmarks/store.py (a script, so loaded from its file)."""
+def load_store_bench():
+    """benchmarks/store.py (a script, so loaded from its file): its database builder and
+    scratch-folder helpers."""
     spec = importlib.util.spec_from_file_location("bench_store", HERE / "store.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module.build
+    return module
 
 
 def show(label: str, ms: list[float], target: str = "-") -> None:
@@ -171,22 +168,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--keep", type=Path, help="Build the database in this folder and keep it.")
     args = ap.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="studykit-review-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        run(folder, args)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(folder, ignore_errors=True)
+    load_store_bench().run_in_scratch_folder(args, "studykit-review-bench-", run)
 
 
 def run(folder: Path, args: argparse.Namespace) -> None:
     path = folder / "bench.db"
-    print(f"python {platform.python_version()}, sqlite {sqlite3.sqlite_version}, "
-          f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}")
+    bench = load_store_bench()
+    print(bench.machine_line())
     if not path.exists():
         t0 = time.perf_counter()
-        load_builder()(path, args.cards, args.reviews)
+        bench.build(path, args.cards, args.reviews)
         print(f"built {args.cards:,} cards and {args.reviews:,} review-log rows in "
               f"{time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
     n = args.repeat

@@ -150,7 +150,12 @@ def main() -> None:
     ap.add_argument("--reviews", type=int, default=1_000_000)
     ap.add_argument("--keep", type=Path, help="Build the database in this folder and keep it.")
     args = ap.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="studykit-bench-"))
+    run_in_scratch_folder(args, "studykit-bench-", run)
+
+
+def run_in_scratch_folder(args: argparse.Namespace, prefix: str, run) -> None:
+    """`run(folder, args)` in `args.keep` (kept) or in a temporary folder (removed after)."""
+    folder = args.keep or Path(tempfile.mkdtemp(prefix=prefix))
     folder.mkdir(parents=True, exist_ok=True)
     try:
         run(folder, args)
@@ -159,13 +164,17 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def machine_line() -> str:
+    return (f"python {platform.python_version()}, sqlite {sqlite3.sqlite_version}, "
+            f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}")
+
+
 def run(folder: Path, args: argparse.Namespace) -> None:
     path = folder / "bench.db"
     if path.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    print(f"python {platform.python_version()}, sqlite {sqlite3.sqlite_version}, "
-          f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}")
+    print(machine_line())
     t0 = time.perf_counter()
     build(path, args.cards, args.reviews)
     print(f"built {args.cards:,} cards and {args.reviews:,} review-log rows in "
