@@ -187,12 +187,17 @@ def test_add_counts_new_then_unchanged(db):
     assert [c.id for c in db.cards()] == [c.id for c in cards]  # order added = reading order
 
 
-def test_readd_same_id_with_changed_text_keeps_the_state(db):
+def added_and_graded(db, **add):
+    """One post added and each of its cards graded once: (post, cards, snapshot of state and log)."""
     post = make_post(1)
     cards = facts_cards(post)
-    db.add([post], cards)
+    db.add([post], cards, **add)
     grade_all(db, cards)
-    before = snapshot(db, [c.id for c in cards])
+    return post, cards, snapshot(db, [c.id for c in cards])
+
+
+def test_readd_same_id_with_changed_text_keeps_the_state(db):
+    post, cards, before = added_and_graded(db)
     edited = [c.model_copy(update={"back": c.back + " (see part 2)"}) if i == 1 else c
               for i, c in enumerate(cards)]
     report = db.add([post], edited)
@@ -202,11 +207,7 @@ def test_readd_same_id_with_changed_text_keeps_the_state(db):
 
 
 def test_readd_edited_card_takes_over_the_old_one(db):
-    post = make_post(1)
-    cards = facts_cards(post)
-    db.add([post], cards)
-    grade_all(db, cards)
-    before = snapshot(db, [c.id for c in cards])
+    post, cards, before = added_and_graded(db)
     # A reworded question hashes to a new id; it is still the same fact.
     reworded = make_card(post, "Who proposed the Kalman filter, in 1960?", "Rudolf E. Kálmán")
     report = db.add([post], [reworded] + cards[1:])
@@ -235,11 +236,7 @@ def test_readd_same_answer_with_reworded_question_is_an_edit(db):
 
 
 def test_a_card_no_longer_produced_is_retired_then_restored(db):
-    post = make_post(1)
-    cards = facts_cards(post)
-    db.add([post], cards)
-    grade_all(db, cards)
-    before = snapshot(db, [c.id for c in cards])
+    post, cards, before = added_and_graded(db)
     report = db.add([post], cards[:3], now=NOW + timedelta(hours=1))
     assert (report.retired, report.unchanged, report.new) == (2, 3, 0)
     retired = db.card(cards[4].id)
@@ -331,11 +328,7 @@ def edit_first(st, cards, front="Who invented the Kalman filter? (my words)",
 
 def added_graded_and_edited(db):
     """A post added and graded, then its first card edited: (post, cards, snapshot, edited)."""
-    post = make_post(1)
-    cards = facts_cards(post)
-    db.add([post], cards, now=NOW)
-    grade_all(db, cards)
-    before = snapshot(db, [c.id for c in cards])
+    post, cards, before = added_and_graded(db, now=NOW)
     return post, cards, before, edit_first(db, cards)
 
 
