@@ -38,9 +38,10 @@ _META = re.compile(
     r"above is|the following)\b", re.I)
 _UNFINISHED = re.compile(r"(?:,|\b(?:then|and|or|but|to|of|with|by|where|is|are|the|a|an|as|"
                          r"for|in|on|at|from|that|which|so))\s*$", re.I)
-_CITATION = re.compile(r"\([^()]*\b(?:1[6-9]\d\d|20[0-3]\d)[a-z]?\)")
+_YEAR_DIGITS = r"(?:1[6-9]\d\d|20[0-3]\d)"  # 1600-2039: a year, not a count
+_CITATION = re.compile(rf"\([^()]*\b{_YEAR_DIGITS}[a-z]?\)")
 _QUOTED = re.compile(r"[\"“'‘].+[\"”'’][.!?]?")
-_YEAR = re.compile(r"\b(1[6-9]\d\d|20[0-3]\d)\b")
+_YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
 _NUMBER = re.compile(
     r"(?<![\w.])[~≈<>≥≤]?\d[\d,.]*(?:\s?[–-]\s?\d[\d,.]*)?(?:\s?(?:%|×|x\b|k\b|M\b|B\b|ms\b|s\b|GB|MB|bits?\b|"
