@@ -42,6 +42,7 @@ class Block:
     index: int = 0
     bold: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)  # table rows: the table's header cells
+    path: tuple[str, ...] = ()  # the headings it sits under, outermost first ('Exercises', 'Computation')
 
     @property
     def cells(self) -> list[str]:
@@ -159,13 +160,14 @@ def parse(body: str) -> Document:
     protected, spans = latex.protect(remove_non_prose(body))
     blocks: list[Block] = []
     section = ""
+    path: list[tuple[int, str]] = []  # (level, heading) from the outermost in
     paragraph: list[str] = []
     para_kind = "paragraph"
 
     def flush() -> None:
         nonlocal paragraph
         if paragraph:
-            _add(blocks, para_kind, " ".join(paragraph), section, spans)
+            _add(blocks, para_kind, " ".join(paragraph), section, spans, path=path)
         paragraph = []
 
     for raw in protected.split("\n"):
@@ -177,11 +179,13 @@ def parse(body: str) -> Document:
         if heading := _HEADING.match(stripped):
             flush()
             section = latex.restore(strip_inline(heading.group(2)).strip(), spans)
-            _add(blocks, "heading", heading.group(2), section, spans, level=len(heading.group(1)))
+            level = len(heading.group(1))
+            path = [(lv, h) for lv, h in path if lv < level] + [(level, section)]
+            _add(blocks, "heading", heading.group(2), section, spans, level=level, path=path)
             continue
         if _is_display(stripped, spans):
             flush()
-            _add(blocks, "math", stripped, section, spans)
+            _add(blocks, "math", stripped, section, spans, path=path)
             continue
         kind = _line_kind(stripped)
         if kind == "quote":
@@ -230,7 +234,7 @@ def _line_kind(line: str) -> BlockKind:
 
 
 def _add(blocks: list[Block], kind: str, text: str, section: str,
-         spans: list[latex.MathSpan], level: int = 0) -> None:
+         spans: list[latex.MathSpan], level: int = 0, path: list[tuple[int, str]] = ()) -> None:
     text = text.strip()
     if not text:
         return
@@ -242,7 +246,7 @@ def _add(blocks: list[Block], kind: str, text: str, section: str,
         text, kind = caption.group(1), "caption"
     bold = [strip_inline(b or u) for b, u in _BOLD.findall(text)]
     if text:
-        blocks.append(Block(kind, text, section, level, bold=bold))
+        blocks.append(Block(kind, text, section, level, bold=bold, path=tuple(h for _, h in path)))
 
 
 def _is_display(line: str, spans: list[latex.MathSpan]) -> bool:

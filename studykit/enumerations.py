@@ -10,6 +10,7 @@ sentence does: how many there are, and which.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from studykit import blocks as blocks_mod
 from studykit.models import Claim
@@ -30,11 +31,11 @@ _COUNT_WORDS = re.compile(r"\b(?:two|three|four|five|six|seven|eight|[2-8])\s+(?
                           r"categories|classes|levels?|layers?|variants?|options?)\b", re.I)
 
 
-def enumeration_claims(doc: blocks_mod.Document, skip: re.Pattern[str] | None, position: int,
-                       context_of) -> list[Claim]:
+def enumeration_claims(doc: blocks_mod.Document, skip: Callable[[blocks_mod.Block], bool] | None,
+                       position: int, context_of) -> list[Claim]:
     """One claim for each run of bold-named items and each small two-column table.
 
-    `skip` matches sections that describe the article (no cards from them);
+    `skip` tells the blocks of sections that describe the article (no cards from them);
     `context_of(section)` gives the card context for a section heading.
     """
     found = []
@@ -46,7 +47,7 @@ def enumeration_claims(doc: blocks_mod.Document, skip: re.Pattern[str] | None, p
         claim = _table_claim(doc, table, position, context_of)
         if claim is not None:
             found.append(claim)
-    return [c for c in found if not (skip and skip.match(c.section))
+    return [c for c in found if not (skip and skip(doc.blocks[c.position - position]))
             and not blocks_mod.RECAP_HEADING.match(c.section)]  # a recap lists bare names
 
 

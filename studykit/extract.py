@@ -58,6 +58,12 @@ class Extraction:
     terms: list[str] = field(default_factory=list)  # what the post names as its key terms
 
 
+def describes_article(block: blocks_mod.Block) -> bool:
+    """True for a block under a heading that describes the article (or sets exercises),
+    at any depth: '### Computation' under '## Exercises' is skipped too."""
+    return any(SKIPPED_SECTIONS.match(_HEADING_NUMBER.sub("", h)) for h in block.path or (block.section,))
+
+
 def prose_words(body: str) -> int:
     """Words of prose (code removed), as the density measure counts them."""
     return len(re.sub(r"```.*?```", "", body, flags=re.S).split())
@@ -71,8 +77,7 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
     texts: list[str] = []
     for post in posts:
         doc = blocks_mod.parse(post.body)
-        prose = [b for b in doc.blocks
-                 if b.kind in PROSE_KINDS and not SKIPPED_SECTIONS.match(b.section)]
+        prose = [b for b in doc.blocks if b.kind in PROSE_KINDS and not describes_article(b)]
         prepared.append((post, doc, prose))
         texts.extend(b.plain for b in prose)
     spacy_docs = iter(nlp.pipe(texts, batch_size=batch_size))
@@ -90,8 +95,9 @@ def extract(post: Post, nlp: Language | None = None) -> Extraction:
 
 def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.Block],
                   spacy_docs: Iterator) -> Extraction:
-    extraction = Extraction(post, formulas_of(doc), words=prose_words(post.body),
-                            terms=key_terms(doc))
+    formulas = [f for f in formulas_of(doc) if not describes_article(doc.blocks[f.position])
+                and not SKIPPED_SECTIONS.match(f.label)]  # "**Exercise 5.** ... $$...$$"
+    extraction = Extraction(post, formulas, words=prose_words(post.body), terms=key_terms(doc))
     position = 0
     lead = ""
     judged: list[tuple[Claim, set[str]]] = []
@@ -138,7 +144,7 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
             claim.score = round(claim.score - RECAP_PENALTY, 2)
             claim.reason += ", restates the post in its recap"
     extraction.claims = [c for c, _ in judged]
-    extraction.claims += enumeration_claims(doc, SKIPPED_SECTIONS, position,
+    extraction.claims += enumeration_claims(doc, describes_article, position,
                                             lambda section: section_context(section, post.title))
     return extraction
 
@@ -149,7 +155,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
     found: dict[str, None] = {}
     row_names = _row_names(doc)
     for block in doc.blocks:
-        if SKIPPED_SECTIONS.match(block.section):
+        if describes_article(block):
             continue
         candidates = [blocks_mod.bold_lead(block.text)]
         if block.kind == "heading" and not RECAP_SECTIONS.match(block.section):
@@ -307,7 +313,7 @@ def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[C
     """Table rows with a number or a bold cell become claims: 'Row — Column: value'."""
     found = []
     for block in doc.blocks:
-        if (block.kind != "table" or not block.header or SKIPPED_SECTIONS.match(block.section)
+        if (block.kind != "table" or not block.header or describes_article(block)
                 or blocks_mod.is_example_table(doc, block)):
             continue
         cells = block.cells

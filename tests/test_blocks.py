@@ -95,3 +95,11 @@ def test_a_list_item_runs_on_over_its_continuation_lines():
         "Linear attention (Performer): replace the softmax with a kernel, so attention becomes MATHSPAN0000Z.",
         "Patching groups steps."]
     assert doc.blocks[-1].kind == "paragraph" and doc.blocks[-1].plain == "A paragraph."
+
+
+def test_each_block_knows_the_headings_it_sits_under():
+    from studykit.blocks import parse
+
+    doc = parse("# Title\n\n## Exercises\n\n### Computation\n\nSolve it.\n\n## Next\n\nBody text.\n")
+    paths = {b.text: b.path for b in doc.blocks if b.kind == "paragraph"}
+    assert paths == {"Solve it.": ("Title", "Exercises", "Computation"), "Body text.": ("Title", "Next")}

@@ -5,7 +5,7 @@ import re
 from studykit import blocks
 from studykit.cards import claim_card
 from studykit.enumerations import enumeration_claims, item_name
-from studykit.extract import SKIPPED_SECTIONS
+from studykit.extract import describes_article
 from studykit.models import Post
 
 GATES = """
@@ -64,7 +64,7 @@ WHAT_YOU_LEARN = """
 
 def claims_of(markdown: str):
     doc = blocks.parse(markdown)
-    return enumeration_claims(doc, SKIPPED_SECTIONS, 0, lambda section: section)
+    return enumeration_claims(doc, describes_article, 0, lambda section: section)
 
 
 def test_announced_steps_become_one_ordered_question():

@@ -392,3 +392,14 @@ def test_a_bold_clause_is_stress_not_a_deletion(nlp):
     block = parse(text).blocks[0]
     claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
     assert "Adam's second moment decay implies a long warmup" not in claim.cloze_targets
+
+
+def test_nothing_is_carded_from_exercises_at_any_depth(nlp):
+    body = ("## Gradient descent\n\nGradient descent moves the **parameters** against the gradient at each step.\n"
+            "The update rule of gradient descent is given by\n$$\\theta_{t+1} = \\theta_t - \\eta \\nabla L(\\theta_t)$$\n\n"
+            "## Exercises\n\n### Computation\n\n"
+            "**Exercise 5.** Consider the quadratic loss of a single weight with\n$$L(w) = 3 w^2 - 2 w + 7$$\n\n"
+            "Newton's method always converges in exactly 1 step on this quadratic loss from 1990.\n")
+    extraction = extract(Post(title="GD", url="file:///gd.md", body=body), nlp)
+    assert [f.latex for f in extraction.formulas] == ["\\theta_{t+1} = \\theta_t - \\eta \\nabla L(\\theta_t)"]
+    assert not any("Newton" in c.sentence for c in extraction.claims)
