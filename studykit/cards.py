@@ -104,17 +104,19 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
         fresh = [f for f in extraction.formulas if latex_key(f.latex) not in memory.formulas]
         ranked = sorted(fresh, key=lambda f: (-formula_weight(f), f.position))
         fronts: dict[str, int] = {}
-        for formula in sorted(ranked[:limit], key=lambda f: f.position):
-            card = formula_card(post, formula)
+        for group in _companions(sorted(ranked[:limit], key=lambda f: f.position), fresh):
+            formula = group[0]
+            card = formula_card(post, formula) if len(group) == 1 else formula_pair_card(post, *group)
             n = fronts[card.front] = fronts.get(card.front, 0) + 1
             if n > 1:  # two formulas after the same words: say which one is asked for
                 card.front += f" (formula {n} after these words)"
             chosen.append((formula.position, card))
-            memory.formulas.add(latex_key(formula.latex))
+            memory.formulas.update(latex_key(f.latex) for f in group)
         drills = [(f, c) for f in ranked[:limit] if (c := formula_cloze_card(post, f)) is not None]
         for formula, card in drills[:options.formula_clozes if "cloze" in options.kinds else 0]:
             chosen.append((formula.position, card))
     seen = memory.claims
+    backs = " ".join(c.back for _, c in chosen if c.kind == "formula")
     facts: list[tuple[set[str], set[str]]] = []
     asked: set[str] = set()
     def offer(claim: Claim) -> bool:
@@ -124,6 +126,9 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
             return False
         if claim.score < options.min_score:
             claim.dropped = f"score {claim.score} below {options.min_score}"
+            return False
+        if claim.sentence in backs:
+            claim.dropped = "already on the back of a formula card"
             return False
         words = _word_set(claim.sentence)
         if any(_jaccard(words, s) > 0.6 for s in seen):
@@ -247,6 +252,56 @@ def formula_card(post: Post, formula: Formula) -> Card:
         back += f"\n{formula.explanation}"
     return _card(post, "formula", formula.latex, front, back,
                  source_sentence=formula.context, claim_kind="formula")
+
+
+def _companions(chosen: list[Formula], every: list[Formula]) -> list[list[Formula]]:
+    """Chosen formulas in reading order, each grouped with the one before it when the two
+    are a pair: written one right under the other, or the same left-hand side given twice
+    in one section, each after its own words (a loss for regression, then for
+    classification; a vanilla RNN's Jacobian, then GRU's)."""
+    following = {id(a): b for a, b in zip(every, every[1:])}
+    groups: list[list[Formula]] = []
+    for formula in chosen:
+        last = groups[-1] if groups else None
+        if last and len(last) == 1 and following.get(id(last[0])) is formula and _pair(last[0], formula):
+            last.append(formula)
+        else:
+            groups.append([formula])
+    return groups
+
+
+def _pair(first: Formula, second: Formula) -> bool:
+    if first.section != second.section:
+        return False
+    if second.continues:
+        return True
+    side = _left_side(first.latex)
+    return bool(side and side == _left_side(second.latex) and first.context and second.context
+                and second.context != first.context)
+
+
+def formula_pair_card(post: Post, first: Formula, second: Formula) -> Card:
+    """One card for two companion formulas: asked together, each shown with what the
+    text says about it."""
+    sides = [_left_side(first.latex), _left_side(second.latex)]
+    if sides[0] and sides[0] == sides[1]:
+        ask = f"what are the two formulas for ${sides[0]}$?"
+    elif all(sides):
+        ask = f"what are ${sides[0]}$ and ${sides[1]}$?"
+    else:
+        ask = "which two formulas come next?"
+    where = first.label or first.section
+    head = f"{short_title(post)}{f' — {where}' if where else ''}: {ask}"
+    contexts = [first.context] if second.continues else [first.context, second.context]
+    front = head
+    for words in (35, 20, 10):
+        quoted = " … ".join(f"“{_trim(c, words)}”" for c in contexts if c)
+        front = f"{head}\n{quoted}" if quoted else head
+        if len(front) <= MAX_FRONT_CHARS:
+            break
+    back = "\n".join(part for f in (first, second) for part in (f"$${f.latex}$$", f.explanation) if part)
+    return _card(post, "formula", f"{first.latex}\n{second.latex}", front, back,
+                 source_sentence=first.context, claim_kind="formula")
 
 
 def formula_cloze_card(post: Post, formula: Formula) -> Card | None:

@@ -190,3 +190,48 @@ def test_a_contraction_is_no_credit_for_a_formula():
 
     assert weight("It's easy to show that the loss is:") == weight("It is easy to show that the loss is:")
     assert weight("Glorot's compromise is:") > weight("The compromise is:")
+
+
+def _formula_cards(nlp, body):
+    post = Post(title="Losses", url="file:///losses.md", body=body)
+    return [c for c in select_cards(extract(post, nlp), CardOptions(formula_share=1.0)).cards
+            if c.kind == "formula"]
+
+
+def test_two_formulas_written_together_make_one_card(nlp):
+    body = ("## Gradients\n\nOnce the error signals are known, the parameter gradients of every layer follow:\n"
+            "$$\\frac{\\partial \\mathcal{L}}{\\partial \\mathbf{W}^{(l)}} = \\delta^{(l)} h^{(l-1)T}$$\n"
+            "$$\\frac{\\partial \\mathcal{L}}{\\partial \\mathbf{b}^{(l)}} = \\delta^{(l)}$$\n"
+            "Each weight gradient is an outer product of two cached vectors.\n")
+    cards = _formula_cards(nlp, body)
+    assert len(cards) == 1
+    back = cards[0].back
+    assert back.index("\\mathbf{W}^{(l)}") < back.index("\\mathbf{b}^{(l)}") < back.index("outer product")
+    assert "two formulas" in cards[0].front and "parameter gradients" in cards[0].front
+
+
+def test_one_left_side_given_twice_in_a_section_is_asked_as_a_pair(nlp):
+    body = ("## Loss functions\n\nFor regression problems we typically use the mean-squared error,\n"
+            "$$\\mathcal{L} = \\tfrac{1}{2}\\|\\hat y - y\\|^2,$$\n"
+            "while for classification problems we use the cross-entropy on top of a softmax,\n"
+            "$$\\mathcal{L} = -\\sum_c y_c \\log \\hat y_c.$$\n\n"
+            "## Another section\n\nThe regularised objective adds a weight penalty to the data term,\n"
+            "$$\\mathcal{L} = \\mathcal{L}_0 + \\lambda \\|w\\|^2.$$\n")
+    cards = _formula_cards(nlp, body)
+    assert len(cards) == 2  # the pair, and the same left side in another section on its own
+    pair = next(c for c in cards if "two formulas for $\\mathcal{L}$" in c.front)
+    assert "mean-squared error" in pair.front and "cross-entropy" in pair.front
+    assert pair.back.count("$$") == 4 and "\\lambda" not in pair.back
+
+
+def test_a_claim_already_on_a_formula_card_is_not_carded_again(nlp):
+    body = ("## Temperature\n\nA temperature $\\tau$ flattens the teacher distribution over classes:\n"
+            "$$\\sigma(z_i; \\tau) = \\frac{\\exp(z_i / \\tau)}{\\sum_j \\exp(z_j / \\tau)}$$\n"
+            "The **temperature** controls how much inter-class structure the student gets to see.\n")
+    post = Post(title="Distillation", url="file:///kd.md", body=body)
+    selection = select_cards(extract(post, nlp), CardOptions(min_cards=10))
+    formula = next(c for c in selection.cards if c.kind == "formula")
+    assert "inter-class structure" in formula.back
+    assert not any("inter-class" in c.front for c in selection.cards if c.kind != "formula")
+    claim = next(c for c in selection.claims if "inter-class" in c.sentence)
+    assert claim.dropped == "already on the back of a formula card"
