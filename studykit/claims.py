@@ -31,11 +31,15 @@ _META = re.compile(
     r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial|brief)|in this part|"
     r"we will|we'll|let's|let us|you will|you'll|below we|as shown (?:above|below)|"
     r"the next (?:section|part|article|post)|previous (?:section|part|article|post)|"
-    r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned|"
+    r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned|come back to|"
+    r"in (?:section|part|chapter|§) ?\d|"
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
     r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
     r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.|below is|here is|here's|"
     r"above is|the following)\b", re.I)
+# 'In that regime, pick GRU': the regime is named in the sentence before
+_DEMONSTRATIVE_OPENER = re.compile(r"^(?:in|at|for|under|with|by|from|on|after|before|given|despite)\s+"
+                                   r"(?:this|that|these|those|such)\s+\w+", re.I)
 _UNFINISHED = re.compile(r"(?:,|\b(?:then|and|or|but|to|of|with|by|where|is|are|the|a|an|as|"
                          r"for|in|on|at|from|that|which|so))\s*$", re.I)
 _YEAR_DIGITS = r"(?:1[6-9]\d\d|20[0-3]\d)"  # 1600-2039: a year, not a count
@@ -171,7 +175,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
         claim.dropped = "talks about the article, not the subject"
     elif _QUOTED.fullmatch(text.strip()):
         claim.dropped = "a quoted statement (often a myth the author debunks), not the author's claim"
-    elif _PRONOUN_START.match(text):
+    elif _PRONOUN_START.match(text) or _DEMONSTRATIVE_OPENER.match(text):
         claim.dropped = "starts with a pronoun that cannot be resolved"
     elif len(math_sources) * 3 > words:
         claim.dropped = "mostly math"
@@ -424,7 +428,8 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
     out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b)]
     out += quantities
     for chunk in chunks:
-        if any(t.like_num and not _YEAR.fullmatch(t.text) for t in chunk):
+        # 'one quantity', 'one thing': a vague noun, not a count worth asking for
+        if any(t.like_num and not _YEAR.fullmatch(t.text) and t.lower_ != "one" for t in chunk):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
     out += [n for n in numbers if len(n) >= 3 or re.search(r"\d\s?%", n)]
     out += years + people

@@ -205,6 +205,7 @@ def test_a_lead_naming_a_published_method_lifts_its_sentences(nlp):
     ("Whenever the model **wants** to remember, the Jacobian is essentially the identity.", "Jacobian"),
     ("Attention pooling often gives 1–3% RMSE improvement at the cost of one extra layer.", "1–3%"),
     ("Minsky and Papert's 1969 observation stalled connectionist research for a decade.", "1969"),
+    ("Every issue with depth reduces to one quantity: the singular values of the Jacobian.", "Jacobian"),
 ])
 def test_cloze_targets_are_things_not_stress_or_half_a_range(nlp, sentence, first_target):
     from studykit.blocks import parse
@@ -403,3 +404,23 @@ def test_nothing_is_carded_from_exercises_at_any_depth(nlp):
     extraction = extract(Post(title="GD", url="file:///gd.md", body=body), nlp)
     assert [f.latex for f in extraction.formulas] == ["\\theta_{t+1} = \\theta_t - \\eta \\nabla L(\\theta_t)"]
     assert not any("Newton" in c.sentence for c in extraction.claims)
+
+
+def test_a_lead_that_is_the_only_target_is_not_deleted(nlp):
+    body = "## Evaluation\n\n**Offline:** chronological train/validation/test split (never shuffled!).\n"
+    found = extract(Post(title="CTR", url="file:///ctr.md", body=body), nlp).claims
+    claim = next(c for c in found if "chronological" in c.sentence)
+    assert claim.context == "Offline" and "Offline" not in claim.cloze_targets
+
+
+def test_a_sentence_leaning_on_the_one_before_is_merged_and_section_pointers_are_meta(nlp):
+    body = ("## Choice\n\nIn about half of forecasting problems both architectures land within noise of each other. "
+            "In that regime, pick the smaller recurrent model for its faster iteration speed.\n\n"
+            "## Patching\n\nPatching shortens the input sequence by grouping consecutive steps into patches. "
+            "We come back to this idea in Section 7 of the series.\n")
+    found = extract(Post(title="Models", url="file:///m.md", body=body), nlp).claims
+    regime = next(c for c in found if "In that regime" in c.sentence and not c.dropped)
+    assert regime.sentence.startswith("In about half")
+    patching = next(c for c in found if c.sentence.startswith("Patching") and not c.dropped)
+    assert "Section 7" not in patching.sentence
+    assert next(c for c in found if "Section 7" in c.sentence).dropped
