@@ -122,8 +122,8 @@ def is_two_column(rows: list[Block]) -> bool:
 
 
 def mapping_text(doc: "Document", rows: list[Block]) -> tuple[str, str, list[tuple[str, str]]]:
-    """A two-column table as (key heading, value heading, [(key, value), ...]), math restored."""
-    key, value = (doc.restore(h) for h in rows[0].header)
+    """A table's first two columns as (key heading, value heading, [(key, value), ...]), math restored."""
+    key, value = (doc.restore(h) for h in rows[0].header[:2])
     return key, value, [(doc.restore(r.cells[0]), doc.restore(r.cells[1])) for r in rows]
 
 

@@ -2,7 +2,8 @@
 
 A run of list items or paragraphs that open with a bold name ("**(1) Update gate** — ...",
 "1. **Train the teacher** on ...") is asked as "name all N", the names being the answer.
-A two-column table of a few rows ("Temperature | Effect") is asked as its mapping.
+A small table that maps keys to values ("Temperature | Effect", or rows grouped by their
+first cell) is asked as its mapping.
 Single items and rows stay claims of their own; these cards hold what no single
 sentence does: how many there are, and which.
 """
@@ -181,10 +182,21 @@ _MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(
 
 
 def _small_tables(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
-    """Tables of two columns and 2-8 rows (rows in document order)."""
+    """Tables of 2-8 rows (rows in document order) that map a key to a value: two columns,
+    or a first column that groups the rows ('Vanishing | ReLU', 'Vanishing | Residual', ...)."""
     return [rows for rows in blocks_mod.tables(doc)
-            if 2 <= len(rows) <= MAX_TABLE_ROWS and blocks_mod.is_two_column(rows)
+            if 2 <= len(rows) <= MAX_TABLE_ROWS and (blocks_mod.is_two_column(rows) or _grouped(rows))
             and not blocks_mod.is_example_table(doc, rows[0]) and not _explains_formula(doc, rows[0])]
+
+
+def _grouped(rows: list[blocks_mod.Block]) -> bool:
+    """A first column that repeats over distinct second cells: the rows fall into groups.
+    When the second column repeats too, the table crosses two factors and maps nothing."""
+    if len(rows[0].header) < 2 or not all(len(r.cells) >= 2 and all(r.cells[:2]) for r in rows):
+        return False
+    firsts = [r.cells[0].lower() for r in rows]
+    seconds = [r.cells[1].lower() for r in rows]
+    return len(set(firsts)) < len(firsts) and len(set(seconds)) == len(seconds)
 
 
 def _explains_formula(doc: blocks_mod.Document, row: blocks_mod.Block) -> bool:
@@ -198,12 +210,17 @@ def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], positio
     key, value, pairs = blocks_mod.mapping_text(doc, rows)
     if not key or not value:
         return None
-    keys = [k for k, _ in pairs]
     values = [v for _, v in pairs]
-    if len({k.lower() for k in keys}) < len(keys):
-        return None  # "what goes with Low, High, Low?" has no answer
     if sum(bool(_MEASURE.fullmatch(v.strip())) for v in values) * 2 > len(values):
         return None  # a results table: its best row, as a claim of its own, is the card
+    if _grouped(rows):
+        groups: dict[str, list[str]] = {}
+        for k, v in pairs:
+            groups.setdefault(k, []).append(v)
+        pairs = [(k, ", ".join(vs)) for k, vs in groups.items()]
+    keys = [k for k, _ in pairs]
+    if len({k.lower() for k in keys}) < len(keys):
+        return None  # "what goes with Low, High, Low?" has no answer
     ask = f"{key} → {value}: what goes with each of {', '.join(keys)}?"
     answer = blocks_mod.mapping_answer(pairs)
     if len(ask) > 300 or len(answer) > 300:
@@ -212,5 +229,5 @@ def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], positio
     return Claim(
         sentence=f"{key} → {value}: {answer}", kind="enumeration", section=first.section,
         position=position + first.index, context=context_of(first.section),
-        score=ENUMERATION_SCORE, reason=f"a two-column table of {len(rows)} rows",
+        score=ENUMERATION_SCORE, reason=f"a key-to-value table of {len(rows)} rows",
         question=ask, answer=answer, term=key)

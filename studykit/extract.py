@@ -138,14 +138,16 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     judged = [(_restored(c, doc), w) for c, w in judged]
     tables = _table_claims(doc, position, post.title)
     judged += [(c, _row_words(c.sentence)) for c in tables]
-    _add_salience(judged, doc, post.title)
+    lists = enumeration_claims(doc, describes_article, position,
+                               lambda section: section_context(section, post.title))
+    # a table's mapping competes with the table's own rows, so it is scored as they are
+    mappings = [(c, _row_words(c.sentence)) for c in lists if c.reason.startswith("a key-to-value table")]
+    _add_salience(judged + mappings, doc, post.title)
     for claim, _ in judged:
         if RECAP_SECTIONS.match(claim.section) and not claim.dropped:
             claim.score = round(claim.score - RECAP_PENALTY, 2)
             claim.reason += ", restates the post in its recap"
-    extraction.claims = [c for c, _ in judged]
-    extraction.claims += enumeration_claims(doc, describes_article, position,
-                                            lambda section: section_context(section, post.title))
+    extraction.claims = [c for c, _ in judged] + lists
     return extraction
 
 

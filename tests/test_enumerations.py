@@ -162,8 +162,34 @@ def test_a_wrong_count_repeated_keys_and_credits_do_not_reach_a_list_card():
     (claim,) = claims_of(miscounted)
     assert claim.question == "Name the 3 listed under “Steps”."
     repeated = "## T\n\n| Level | Effect |\n| --- | --- |\n| Low | sharp |\n| High | flat |\n| Low | peaky |\n"
-    assert claims_of(repeated) == []
+    (claim,) = claims_of(repeated)  # never "what goes with Low, High, Low?"
+    assert claim.question.endswith("each of Low, High?") and claim.answer == "Low: sharp, peaky; High: flat"
     credited = ("## Tricks\n\n- **Forget bias** in 2014 by Jozefowicz — helps.\n- **Clipping** of norms — helps.\n"
                 "- **Dropout** between layers — helps.\n")
     (claim,) = claims_of(credited)
     assert claim.answer == "Forget bias; Clipping of norms; Dropout between layers"
+
+
+def test_rows_grouped_by_their_first_cell_are_asked_as_one_mapping():
+    grouped = ("## Fixes\n\n| Problem | Fix | Why |\n| --- | --- | --- |\n"
+               "| Vanishing | Skip connections | identity path |\n| Vanishing | Normalisation | stable scale |\n"
+               "| Exploding | Clipping | bounded step |\n| Both | Careful init | right variance |\n")
+    (claim,) = claims_of(grouped)
+    assert claim.question == "Problem → Fix: what goes with each of Vanishing, Exploding, Both?"
+    assert claim.answer == "Vanishing: Skip connections, Normalisation; Exploding: Clipping; Both: Careful init"
+    crossed = ("## Advice\n\n| Similarity | Data | Advice |\n| --- | --- | --- |\n| High | Many | Tune all |\n"
+               "| High | Few | Tune head |\n| Low | Many | Tune all |\n| Low | Few | Start over |\n")
+    assert claims_of(crossed) == []  # two factors crossed: 'High' maps to nothing alone
+
+
+def test_a_table_mapping_is_scored_like_the_rows_it_stands_for(nlp):
+    from studykit.extract import extract
+
+    body = ("## Fixes\n\nDeep networks fail in two ways and each failure has its fixes.\n\n"
+            "| Problem | Fix | Why |\n| --- | --- | --- |\n"
+            "| Vanishing | Skip connections | identity path for the gradient |\n"
+            "| Vanishing | Normalisation | stable activation scale |\n"
+            "| Exploding | Gradient clipping | bounded update step |\n")
+    claims = extract(Post(title="Deep nets", url="file:///d.md", body=body), nlp).claims
+    mapping = next(c for c in claims if c.kind == "enumeration")
+    assert mapping.score > 3.0  # the list score plus the salience its rows get
