@@ -115,6 +115,13 @@ def tables(doc: "Document") -> list[list[Block]]:
     return found
 
 
+def names_code(row: Block) -> bool:
+    """A row whose first cell is a code span ('`KDLoss` | Soft KL ...') documents the
+    implementation, not the subject."""
+    first = row.text.strip().strip("|").split("|")[0].strip()
+    return bool(re.fullmatch(r"`[^`]+`", first))
+
+
 def is_two_column(rows: list[Block]) -> bool:
     """A 'key | value' table: two header cells and two non-empty cells in every row."""
     return (bool(rows) and len(rows[0].header) == 2

@@ -245,7 +245,8 @@ def judge(sent: Span, text: str, block: Block, position: int,
         score += 0.5
         reasons.append("on the section's topic")
     if block.kind == "caption":
-        score += 0.25
+        score += CAPTION_BONUS
+        reasons.append("in a figure caption")
     if words > 40:
         score -= 1.0
     if is_instruction(sent):
@@ -283,6 +284,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     return claim
 
 
+CAPTION_BONUS = 0.25
 IMPERATIVE_PENALTY = 1.5
 ADVICE_PENALTY = 1.0
 HEDGE_PENALTY = 0.5

@@ -186,6 +186,7 @@ def _small_tables(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
     or a first column that groups the rows ('Vanishing | ReLU', 'Vanishing | Residual', ...)."""
     return [rows for rows in blocks_mod.tables(doc)
             if 2 <= len(rows) <= MAX_TABLE_ROWS and (blocks_mod.is_two_column(rows) or _grouped(rows))
+            and not all(blocks_mod.names_code(r) for r in rows)
             and not blocks_mod.is_example_table(doc, rows[0]) and not _explains_formula(doc, rows[0])]
 
 

@@ -164,7 +164,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
             candidates.append(section_topic(blocks_mod.strip_inline(block.text)))
         candidates += [b for b in block.bold
                        if len(b.split()) <= MAX_TERM_WORDS and claims_mod.is_term_like(b)]
-        if block.kind == "table" and block.cells:
+        if block.kind == "table" and block.cells and not blocks_mod.names_code(block):
             candidates.append(row_names.get(block.index, block.cells[0]))
         for term in candidates:
             term = _HEADING_NUMBER.sub("", blocks_mod.strip_inline(term)).strip(" .:")
@@ -254,7 +254,7 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) 
         claim.context = doc.restore(blocks_mod.strip_inline(lead))
         # the lead is the card's context; deleting it asks for a heading
         claim.cloze_targets = [t for t in claim.cloze_targets if t.lower() != claim.context.lower()]
-        if "bold term" in claim.reason and claim.term and claim.term in lead:
+        if "bold term" in claim.reason and claim.term and claim.term.strip(" .:;") in lead:
             claim.score -= 2.0  # the lead's own bold words are not a second signal
         claim.score += 1.0
         claim.reason += ", under a bold lead"
@@ -315,7 +315,7 @@ def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[C
     found = []
     for block in doc.blocks:
         if (block.kind != "table" or not block.header or describes_article(block)
-                or blocks_mod.is_example_table(doc, block)):
+                or blocks_mod.names_code(block) or blocks_mod.is_example_table(doc, block)):
             continue
         cells = block.cells
         pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]

@@ -424,3 +424,29 @@ def test_a_sentence_leaning_on_the_one_before_is_merged_and_section_pointers_are
     patching = next(c for c in found if c.sentence.startswith("Patching") and not c.dropped)
     assert "Section 7" not in patching.sentence
     assert next(c for c in found if "Section 7" in c.sentence).dropped
+
+
+def test_a_bold_lead_with_its_colon_inside_is_no_second_bold_term(nlp):
+    def claim_of(lead_markup):
+        body = f"## Constraints\n\n- {lead_markup} small devices cannot hold billions of parameters in memory.\n"
+        found = extract(Post(title="Compression", url="file:///c.md", body=body), nlp).claims
+        return next(c for c in found if "billions" in c.sentence)
+
+    inside, outside = claim_of("**Memory:**"), claim_of("**Memory**:")
+    assert inside.context == outside.context == "Memory"
+    assert inside.score == outside.score
+
+
+def test_rows_naming_code_make_no_claims_and_no_terms(nlp):
+    from studykit.extract import key_terms
+    from studykit.blocks import parse
+
+    body = ("## Code\n\n| Module | Role |\n| --- | --- |\n| `KDLoss` | Soft KL with temperature, 2 terms. |\n"
+            "| `Trainer` | One loop for 5 modes. |\n\n"
+            "## Results\n\n| Setup | Acc |\n| --- | --- |\n| Baseline | 91.3% |\n| Distilled | **92.4%** |\n")
+    found = extract(Post(title="KD", url="file:///kd.md", body=body), nlp).claims
+    rows = [c.sentence for c in found if c.reason.startswith("table row")]
+    assert rows and all("KDLoss" not in r and "Trainer" not in r for r in rows)
+    assert not any(c.kind == "enumeration" for c in found)
+    terms = key_terms(parse(body))
+    assert "baseline" in terms and "kdloss" not in terms
