@@ -298,6 +298,11 @@ STRESSED_CLAUSE_BONUS = 0.75
 _CLAUSE_START = re.compile(r"^(?:if|when|whenever|why|how|what|unless|because|you|we|i)\b", re.I)
 
 
+def talks_about_article(text: str) -> bool:
+    """'This article covers ...', 'we will see ...': words about the post, not its subject."""
+    return bool(_META.search(text))
+
+
 def is_term_like(bold: str) -> bool:
     """A bold span that names something (not a stressed clause or a stop word)."""
     return _is_term(bold) and bold.strip().lower() not in STOP_WORDS
@@ -454,6 +459,8 @@ def _clean_targets(targets: list[str], text: str) -> list[str]:
             cleaned = t.strip(" ,;:")
             if cleaned.count("(") != cleaned.count(")"):
                 cleaned = cleaned.strip("()")
+            if cleaned.count('"') % 2 or cleaned.count("“") != cleaned.count("”"):
+                continue  # 'just "step index' would cut a quotation in two
             cleaned = cleaned if cleaned.endswith("al.") else cleaned.rstrip(".")
         key = cleaned.lower().rstrip(".")
         math = cleaned.startswith("$")  # restored later: the text still holds its placeholder

@@ -121,8 +121,7 @@ def _intro(doc: blocks_mod.Document, first: blocks_mod.Block, n: int) -> str:
     last = re.split(r"(?<=[.!?])\s+(?=[A-Z$])", prev.plain.strip())[-1]
     if len(last.split()) > 30 or not (last.endswith(":") or _COUNT_WORDS.search(last)):
         return ""
-    said = _NUMBER_WORDS.get((m := _COUNT_WORDS.search(last)) and m.group(0).split()[0].lower(), n)
-    if said != n:
+    if _miscounts(last, n):
         return ""  # "Four steps:" above three items: the list is not what the sentence counts
     if re.match(r"(?i)(?:it|they|we|you)\b", last):
         return ""
@@ -131,6 +130,11 @@ def _intro(doc: blocks_mod.Document, first: blocks_mod.Block, n: int) -> str:
     if re.match(r"(?i)(?:this|that|these|those)\b", last):
         return ""
     return doc.restore(last)
+
+
+def _miscounts(text: str, n: int) -> bool:
+    m = _COUNT_WORDS.search(text)
+    return bool(m) and _NUMBER_WORDS.get(m.group(0).split()[0].lower(), n) != n
 
 
 def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: int,
@@ -145,6 +149,8 @@ def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: 
     ordered = "in order" if _is_ordered(run, intro) else ""
     if intro:
         ask = intro.rstrip(" :.") + f" — name all {n}{' ' + ordered if ordered else ''}."
+    elif _miscounts(blocks_mod.strip_inline(first.section), n):
+        return None  # 'Name the 4 listed under “The three gates”' confuses more than it asks
     else:
         ask = f"Name the {n} listed under “{blocks_mod.strip_inline(first.section)}”{' ' + ordered if ordered else ''}."
     if any(name.lower() in ask.lower() for name in names):

@@ -64,6 +64,21 @@ def describes_article(block: blocks_mod.Block) -> bool:
     return any(SKIPPED_SECTIONS.match(_HEADING_NUMBER.sub("", h)) for h in block.path or (block.section,))
 
 
+def outline_items(doc: blocks_mod.Document) -> set[int]:
+    """The list items a paragraph about the article announces ('This article ... covers the
+    seven things you need:'): the post's outline, not facts."""
+    found: set[int] = set()
+    announced = False
+    for block in doc.blocks:
+        if block.kind == "item":
+            if announced:
+                found.add(block.index)
+        else:
+            announced = (block.kind == "paragraph" and block.plain.rstrip().endswith(":")
+                         and claims_mod.talks_about_article(block.plain))
+    return found
+
+
 def prose_words(body: str) -> int:
     """Words of prose (code removed), as the density measure counts them."""
     return len(re.sub(r"```.*?```", "", body, flags=re.S).split())
@@ -77,7 +92,9 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
     texts: list[str] = []
     for post in posts:
         doc = blocks_mod.parse(post.body)
-        prose = [b for b in doc.blocks if b.kind in PROSE_KINDS and not describes_article(b)]
+        outline = outline_items(doc)
+        prose = [b for b in doc.blocks if b.kind in PROSE_KINDS and not describes_article(b)
+                 and b.index not in outline]
         prepared.append((post, doc, prose))
         texts.extend(b.plain for b in prose)
     spacy_docs = iter(nlp.pipe(texts, batch_size=batch_size))
@@ -138,7 +155,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     judged = [(_restored(c, doc), w) for c, w in judged]
     tables = _table_claims(doc, position, post.title)
     judged += [(c, _row_words(c.sentence)) for c in tables]
-    lists = enumeration_claims(doc, describes_article, position,
+    outline = outline_items(doc)
+    lists = enumeration_claims(doc, lambda b: describes_article(b) or b.index in outline, position,
                                lambda section: section_context(section, post.title))
     # a table's mapping competes with the table's own rows, so it is scored as they are
     mappings = [(c, _row_words(c.sentence)) for c in lists if c.reason.startswith("a key-to-value table")]
@@ -194,12 +212,13 @@ def _row_names(doc: blocks_mod.Document) -> dict[int, str]:
 
 def sentences(doc) -> list:
     """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case
-    after one that did not end in . ! ? or :, or that follows an 'et al.', continues it."""
+    or with a symbol ('[0, 1] for BCE') after one that did not end in . ! ? or :, or that
+    follows an 'et al.', continues it."""
     merged: list = []
     for sent in doc.sents:
         text = sent.text.strip()
         previous = merged[-1].text.rstrip() if merged else ""
-        if merged and ((text[:1].islower() and not previous.endswith((".", "!", "?", ":")))
+        if merged and ((not text[:1].isupper() and not previous.endswith((".", "!", "?", ":")))
                        or re.search(r"\bet al\.$", previous)):
             merged[-1] = doc[merged[-1].start:sent.end]
         else:

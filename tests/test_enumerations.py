@@ -193,3 +193,10 @@ def test_a_table_mapping_is_scored_like_the_rows_it_stands_for(nlp):
     claims = extract(Post(title="Deep nets", url="file:///d.md", body=body), nlp).claims
     mapping = next(c for c in claims if c.kind == "enumeration")
     assert mapping.score > 3.0  # the list score plus the salience its rows get
+
+
+def test_a_heading_that_counts_otherwise_makes_no_list_card():
+    md = ("## The three gates\n\n- **Forget gate** drops memory.\n- **Input gate** writes memory.\n"
+          "- **Candidate** proposes content.\n- **Output gate** exposes memory.\n")
+    assert claims_of(md) == []
+    assert len(claims_of(md.replace("The three gates", "The gates"))) == 1

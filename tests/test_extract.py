@@ -450,3 +450,31 @@ def test_rows_naming_code_make_no_claims_and_no_terms(nlp):
     assert not any(c.kind == "enumeration" for c in found)
     terms = key_terms(parse(body))
     assert "baseline" in terms and "kdloss" not in terms
+
+
+def test_a_split_before_a_bracket_is_mended(nlp):
+    body = ("## Failures\n\nAlmost always one of: an unbounded log-variance causing overflow in the KL; "
+            "pixel values outside `[0, 1]` for the cross-entropy; or a learning rate that is too high.\n")
+    found = extract(Post(title="VAE", url="file:///vae.md", body=body), nlp).claims
+    claim = next(c for c in found if "unbounded" in c.sentence)
+    assert claim.sentence.endswith("a learning rate that is too high.")
+
+
+def test_the_outline_a_paragraph_announces_is_not_a_fact(nlp):
+    body = ("This article is the foundation of the series. It covers the three things you need:\n\n"
+            "1. The **formal definitions** of domain and task;\n2. The **taxonomy** of the methods;\n"
+            "3. A **runnable implementation** of feature transfer with alignment.\n\n"
+            "## Domains\n\nA domain is a feature space together with a marginal distribution over it.\n")
+    found = extract(Post(title="Transfer", url="file:///t.md", body=body), nlp).claims
+    assert not any("runnable" in c.sentence or "taxonomy" in c.sentence for c in found)
+    assert any(c.sentence.startswith("A domain is") for c in found)
+
+
+def test_a_deletion_never_cuts_a_quotation_in_two(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    text = 'For time series we usually want richer positional information than just "step index" alone.'
+    block = parse(text).blocks[0]
+    claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
+    assert claim.cloze_targets and all(t.count('"') % 2 == 0 for t in claim.cloze_targets)
