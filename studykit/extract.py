@@ -271,8 +271,10 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) 
     """A bold lead names what its paragraph is about: it becomes the claim's context."""
     if lead:
         claim.context = doc.restore(blocks_mod.strip_inline(lead))
-        # the lead is the card's context; deleting it asks for a heading
-        claim.cloze_targets = [t for t in claim.cloze_targets if t.lower() != claim.context.lower()]
+        # the lead is the card's context; deleting it (or a phrase holding it) asks for a heading
+        lead_text = claim.context.lower()
+        claim.cloze_targets = [t for t in claim.cloze_targets
+                               if lead_text not in t.lower() and t.lower() not in lead_text]
         if "bold term" in claim.reason and claim.term and claim.term.strip(" .:;") in lead:
             claim.score -= 2.0  # the lead's own bold words are not a second signal
         claim.score += 1.0

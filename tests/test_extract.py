@@ -478,3 +478,12 @@ def test_a_deletion_never_cuts_a_quotation_in_two(nlp):
     block = parse(text).blocks[0]
     claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
     assert claim.cloze_targets and all(t.count('"') % 2 == 0 for t in claim.cloze_targets)
+
+
+def test_a_deletion_never_holds_the_bold_lead(nlp):
+    body = ("## Serving\n\n2. **Stateful streaming** — cache `(h_t, C_t)` between calls and only feed "
+            "the new observation.\n")
+    found = extract(Post(title="LSTM", url="file:///lstm.md", body=body), nlp).claims
+    claim = next(c for c in found if "cache" in c.sentence)
+    assert claim.context == "Stateful streaming"
+    assert not any("stateful" in t.lower() for t in claim.cloze_targets)
