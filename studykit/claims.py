@@ -221,7 +221,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
                if not _YEAR.fullmatch(m.group(0).strip())]
     quantities = [e.text for e in sent.ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
     math_numbers = [m for m in math_sources if _MATH_NUMBER.search(m)]
-    if quantities or math_numbers or any(re.search(r"[%×]|\d\s*x\b", n) for n in numbers):
+    if quantities or math_numbers or any(re.search(r"[%×]|\d\s*x\b|\d\s?[kKMB]\b", n) for n in numbers):
         score += 1.5
         kind = "number" if kind == "key_point" else kind
         reasons.append("quantity")
@@ -391,6 +391,7 @@ _GENERIC_HEADS = {
     "issue", "finding", "takeaway", "insight", "fix", "solution", "equation", "formula",
     "figure", "table", "example", "picture", "story", "intuition", "reality", "truth",
     "default", "choice", "option", "consequence", "price", "gain", "win", "outcome", "drop",
+    "quantity",
 }
 
 
@@ -435,8 +436,9 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
     out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b)]
     out += quantities
     for chunk in chunks:
-        # 'one quantity', 'one thing': a vague noun, not a count worth asking for
-        if any(t.like_num and not _YEAR.fullmatch(t.text) and t.lower_ != "one" for t in chunk):
+        # 'one quantity', 'three things': a vague noun, no count worth asking for; '10-20 points' is
+        counts = [t for t in chunk if t.like_num and not _YEAR.fullmatch(t.text) and t.lower_ != "one"]
+        if counts and not (all(t.is_alpha for t in counts) and chunk.root.lemma_.lower() in _GENERIC_HEADS):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
     out += [n for n in numbers if len(n) >= 3 or re.search(r"\d\s?%", n)]
     out += years + people

@@ -206,6 +206,9 @@ def test_a_lead_naming_a_published_method_lifts_its_sentences(nlp):
     ("Attention pooling often gives 1–3% RMSE improvement at the cost of one extra layer.", "1–3%"),
     ("Minsky and Papert's 1969 observation stalled connectionist research for a decade.", "1969"),
     ("Every issue with depth reduces to one quantity: the singular values of the Jacobian.", "Jacobian"),
+    ("LSTM pulls ahead for one of three things: very long sequences (>200 steps) or big data.", ">200 steps"),
+    ("Going from one example to five typically adds 10-20 percentage points of accuracy.",
+     "10-20 percentage points"),
 ])
 def test_cloze_targets_are_things_not_stress_or_half_a_range(nlp, sentence, first_target):
     from studykit.blocks import parse
@@ -487,3 +490,15 @@ def test_a_deletion_never_holds_the_bold_lead(nlp):
     claim = next(c for c in found if "cache" in c.sentence)
     assert claim.context == "Stateful streaming"
     assert not any("stateful" in t.lower() for t in claim.cloze_targets)
+
+
+def test_a_magnitude_with_k_or_m_is_a_quantity(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    def claim_of(text):
+        block = parse(text).blocks[0]
+        return judge(next(nlp(block.plain).sents), block.plain, block, 0)
+
+    assert "quantity" in claim_of("Below about 1M interactions the plain factorisation model wins.").reason
+    assert "quantity" in claim_of("A subword vocabulary of 50k entries covers almost any English text.").reason
