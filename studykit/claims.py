@@ -35,6 +35,7 @@ _META = re.compile(
     r"in (?:section|part|chapter|§) ?\d|"
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
     r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
+    r"|^(?:left|right|top|bottom|middle|centre|center)(?: panel)?\s*:"  # "Left: the PDF; middle: ..."
     r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.|below is|here is|here's|"
     r"above is|the following)\b", re.I)
 # 'In that regime, pick GRU': the regime is named in the sentence before
@@ -183,7 +184,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
         return claim
 
     score = 0.0
-    terms = [b for b in bold if _is_term(b)]
+    terms = [b for b in bold if _is_term(b) and not _stresses(sent, b)]
     if terms:
         score += 2.0 + (0.5 if text.startswith(terms[0]) else 0.0)
         reasons.append("bold term")
@@ -416,16 +417,33 @@ def _noun_targets(sent: Span, chunks: list[Span]) -> list[str]:
     return [c[-1] for c in sorted(ranked)]
 
 
+def _stresses(sent: Span, phrase: str) -> bool:
+    """A bold 'saturate towards 0', 'fully refreshes' or 'linear in $h$' stresses what
+    happens; it names no term. No noun, and a preposition, pronoun, auxiliary or -ly adverb."""
+    tokens = _phrase_tokens(sent, phrase)
+    return (len(tokens) > 1 and not any(t.pos_ in ("NOUN", "PROPN") for t in tokens)
+            and any(t.pos_ in _FUNCTION_POS or (t.pos_ == "ADV" and t.lower_.endswith("ly")
+                                                   and len(t) >= 5 and t.lower_ != "early")
+                    for t in tokens))
+
+
+_FUNCTION_POS = {"ADP", "AUX", "PRON", "SCONJ", "DET", "PART"}
+
+
+def _phrase_tokens(sent: Span, phrase: str) -> list:
+    """The tokens of `phrase` where it first stands in `sent` ([] when it does not)."""
+    start = sent.text.find(phrase)
+    if start < 0 or not sent.doc.has_annotation("TAG"):
+        return []
+    start += sent.start_char
+    return [t for t in sent if t.idx >= start and t.idx + len(t.text) <= start + len(phrase)]
+
+
 def _names_a_thing(sent: Span, phrase: str) -> bool:
     """A bold 'wants' or 'not' is stress; a bold 'update gate' or '71.4%' names a thing."""
-    if re.search(r"\d", phrase) or not sent.doc.has_annotation("TAG"):
+    if re.search(r"\d", phrase):
         return True
-    start = sent.text.find(phrase)
-    if start < 0:
-        return True
-    start += sent.start_char
-    end = start + len(phrase)
-    tokens = [t for t in sent if t.idx >= start and t.idx + len(t.text) <= end]
+    tokens = _phrase_tokens(sent, phrase)
     return not tokens or any(t.pos_ in ("NOUN", "PROPN", "NUM", "X") for t in tokens)
 
 

@@ -502,3 +502,26 @@ def test_a_magnitude_with_k_or_m_is_a_quantity(nlp):
 
     assert "quantity" in claim_of("Below about 1M interactions the plain factorisation model wins.").reason
     assert "quantity" in claim_of("A subword vocabulary of 50k entries covers almost any English text.").reason
+
+
+@pytest.mark.parametrize("text, is_term", [
+    ("After the regime shift at step forty both gates **saturate towards 0** in every unit.", False),
+    ("When the update gate opens wide the cell **fully refreshes** with the new content.", False),
+    ("Under mild conditions the decomposition of the tensor is **essentially unique** up to scaling.", False),
+    ("The **update gate** decides how much of the old state the cell keeps at each step.", True),
+    ("Training with **early stopping** halts when the validation loss stops improving.", True),
+])
+def test_a_bold_phrase_that_stresses_what_happens_names_no_term(nlp, text, is_term):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    block = parse(text).blocks[0]
+    claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
+    assert ("bold term" in claim.reason) == is_term
+
+
+def test_a_caption_walking_through_panels_is_no_fact(nlp):
+    body = ("## Sampling\n\n![p](x.png)\n*Left: the Gumbel(0,1) density; middle: inverse-CDF sampling; "
+            "right: 20k samples drawn with the histogram matching the density.*\n")
+    found = extract(Post(title="Gumbel", url="file:///g.md", body=body), nlp).claims
+    assert all(c.dropped for c in found if c.sentence.startswith("Left"))
