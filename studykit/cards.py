@@ -243,7 +243,8 @@ def formula_card(post: Post, formula: Formula) -> Card:
         ask = "which formula comes next?"
     where = formula.section if formula.section and formula.section != formula.label else ""
     front = f"{topic}{f' — {where}' if where else ''}: {ask}"
-    if formula.context and not formula.context.endswith((".", "!", "?")):
+    weak_label = len(formula.label.split()) == 1  # "combine" (from "Step 3 — combine.") names a step
+    if formula.context and (not formula.context.endswith((".", "!", "?")) or weak_label):
         front += f"\n“{_trim(formula.context, 35)}”"
     elif not formula.label and not lhs and formula.context:
         front += f"\nAfter: “{_trim(formula.context, 35)}”"

@@ -11,6 +11,7 @@ import re
 
 from studykit import latex
 from studykit.blocks import Block, Document, bold_lead, is_two_column, mapping_answer, mapping_text, strip_inline
+from studykit.claims import talks_about_article
 from studykit.models import Formula
 
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+[a-z]?[.)]|step\s*\d+[:.]?|\(\w\))\s*", re.I)
@@ -73,8 +74,8 @@ def _explanation(doc: Document, block: Block) -> str:
     if table:
         return table
     after = _next_prose(doc, block)
-    if after is None:
-        return ""
+    if after is None or bold_lead(after.text):
+        return ""  # "**Step 4 — decode.** ..." is the next item, not this formula's explanation
     if after.kind == "item":
         items = []
         for b in doc.blocks[after.index:after.index + MAX_EXPLANATION_ITEMS]:
@@ -92,6 +93,8 @@ def _explanation(doc: Document, block: Block) -> str:
     text = sentences[0]
     if len(text.split()) > MAX_EXPLANATION_WORDS or not _complete(text):
         return ""  # "while for classification we use ...," leads into the next formula
+    if talks_about_article(text):
+        return ""  # "The left panel above shows ..." is about the figure
     second = sentences[1] if len(sentences) > 1 else ""
     following = doc.blocks[after.index + 1:after.index + 2]
     leads_formula = bool(following) and following[0].kind == "math"
@@ -109,7 +112,17 @@ def _complete(sentence: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z$])", text.strip())
+    pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z$])", text.strip())
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and _ABBREVIATION_END.search(merged[-1]):
+            merged[-1] += " " + piece  # "(e.g. ResNet-8 ...)" goes on
+        else:
+            merged.append(piece)
+    return merged
+
+
+_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|cf|vs|et al|Fig|Eq|approx)\.)$", re.I)
 
 
 def _first_sentence(text: str) -> str:

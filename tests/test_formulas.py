@@ -98,3 +98,32 @@ def test_a_small_table_right_after_a_formula_is_its_explanation():
                        "| $T \\to \\infty$ | Uniform |\n")
     (formula,) = formulas_of(doc)
     assert formula.explanation == "Temperature → Effect: $T \\to 0$: One-hot; $T \\to \\infty$: Uniform"
+
+
+def test_the_next_labelled_step_the_figure_and_abbreviations_are_handled_in_explanations():
+    steps = ("**Step 3 — combine.** The context vector is a convex combination of encoder states.\n"
+             "$$c_t = \\sum_j \\alpha_{tj} h_j$$\n"
+             "**Step 4 — decode.** The decoder consumes the context vector with the previous output.\n"
+             "$$s_t = \\text{RNN}(s_{t-1}, c_t)$$\n")
+    combine, _ = formulas(steps)
+    assert combine.label == "combine" and combine.explanation == ""
+    figure = ("## PE\n\nThe original model uses a fixed sinusoidal scheme:\n"
+              "$$PE_{p} = \\sin(p / 10000^{2i/d})$$\nThe left panel above shows the matrix as a heatmap.\n")
+    (pe,) = formulas(figure)
+    assert pe.explanation == ""
+    abbreviated = ("## CRD\n\nTreat the teacher's view as the positive one:\n$$L = -\\log p(x)$$\n"
+                   "This maximises mutual information. For small students (e.g. ResNet-8) it beats KD by 2%.\n")
+    (crd,) = formulas(abbreviated)
+    assert crd.explanation.endswith("it beats KD by 2%.")
+
+
+def test_a_one_word_step_label_shows_its_lead_in_on_the_card():
+    from studykit.cards import formula_card
+    from studykit.models import Formula, Post
+
+    formula = Formula(latex="c_t = \\sum_j \\alpha_{tj} h_j", display=True, label="combine",
+                      context="The context vector is a convex combination of encoder states.")
+    card = formula_card(Post(title="Attention", url="u", body=""), formula)
+    assert "convex combination" in card.front
+    named = formula.model_copy(update={"label": "context vector"})
+    assert "convex combination" not in formula_card(Post(title="Attention", url="u", body=""), named).front
