@@ -341,6 +341,9 @@ def is_instruction(sent: Span) -> bool:
     if not sent.doc.has_annotation("DEP"):
         return False
     root = sent.root
+    if (root.tag_ == "VB" and root.i > sent.start and sent.doc[root.i - 1].text == ","
+            and sent[0].lower_ in _CLAUSE_OPENERS):
+        return True  # 'When the model underperforms, resist ...': a base-form verb after the clause
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") for c in root.children):
         return False
     first = next((t for t in sent if not t.is_punct and not t.is_space), None)
@@ -352,6 +355,8 @@ def is_instruction(sent: Span) -> bool:
     return first.tag_ == "VB" and first.dep_ in ("advcl", "ccomp") and first.i == sent.start
 
 
+_CLAUSE_OPENERS = {"when", "whenever", "if", "unless", "for", "to", "after", "before", "once", "since",
+                   "while", "in", "at", "with", "on", "during", "because", "as"}
 _ADVERBIAL = {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "intj"}
 
 

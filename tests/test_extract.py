@@ -148,6 +148,8 @@ def test_quoted_myths_and_talk_about_the_post_make_no_cards(nlp):
     ("Deploy the student with a temperature of one.", True),
     ("The teacher is trained on the full dataset.", False),
     ("Distillation trains a small student to imitate a teacher.", False),
+    ("When an LSTM forecaster underperforms, resist the urge to swap architectures.", True),
+    ("Even strongly related tasks, like chest X-rays vs. chest CT, start back at zero.", False),
 ])
 def test_a_step_to_follow_is_told_apart_from_a_fact(nlp, sentence, expected):
     from studykit.claims import is_instruction
