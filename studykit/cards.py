@@ -19,6 +19,7 @@ from studykit import series as series_mod
 from studykit.blocks import mentions
 from studykit.models import Card, Claim, Formula, Post
 from studykit.ranking import rank_claims
+from studykit.sanitize import strip_controls
 from studykit.subterms import key_subterm
 
 if TYPE_CHECKING:  # extraction pulls in spaCy; card options and ids must not
@@ -219,6 +220,10 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def _card(post: Post, kind: str, key: str, front: str, back: str, **extra) -> Card:
+    # a control character from the page would reach the JSON, the store and the terminal
+    front, back = strip_controls(front), strip_controls(back)
+    if extra.get("cloze"):
+        extra["cloze"] = strip_controls(extra["cloze"])
     pkey = post_key(post)
     slug = pkey.split("/", 1)[1]
     return Card(
@@ -389,7 +394,7 @@ MAX_DELETION_WORDS = 8  # a longer deletion asks to recite a sentence
 
 def _deletable(sentence: str, target: str) -> bool:
     words = re.findall(r"\w+", target.lower())
-    return (len(target.strip()) > 2 and target.strip() != sentence.strip()
+    return (len(target.strip()) > 2 and target.strip() != sentence.strip() and "::" not in target
             and (target.startswith("$") or len(target.split()) <= MAX_DELETION_WORDS)
             and not all(w in _stop_words() for w in words)
             and _outside_math_index(sentence, target) >= 0)
@@ -438,8 +443,9 @@ def _replace_outside_math(text: str, target: str, replacement: str) -> str:
 
 
 def _cloze_safe(text: str) -> str:
-    """A `}}` inside a deletion would end the cloze early in Anki."""
-    return re.sub(r"\}(?=\})", "} ", text)  # "}}}" too: every brace pair split
+    """A `}}` inside a deletion would end the cloze early in Anki, and a `::` would start
+    its hint; math reads `: :` as `::`."""
+    return re.sub(r"\}(?=\})", "} ", text).replace("::", ": :")  # "}}}" too: every brace pair split
 
 
 def _lower_first(text: str) -> str:

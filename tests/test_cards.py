@@ -235,3 +235,22 @@ def test_a_claim_already_on_a_formula_card_is_not_carded_again(nlp):
     assert not any("inter-class" in c.front for c in selection.cards if c.kind != "formula")
     claim = next(c for c in selection.claims if "inter-class" in c.sentence)
     assert claim.dropped == "already on the back of a formula card"
+
+
+def test_control_characters_never_reach_card_text():
+    post = Post(title="Bells", url="file:///b.md", body="x")
+    claim = Claim(sentence="The \x1b[31mred\x1b[0m kernel rings the bell\x07 at every step of the scan.",
+                  kind="key_point", cloze_targets=["kernel"])
+    card = claim_card(post, claim, frozenset({"cloze"}))
+    for text in (card.front, card.back, card.cloze):
+        assert "\x1b" not in text and "\x07" not in text and text.startswith("The red ")
+
+
+def test_a_double_colon_never_splits_a_deletion_into_answer_and_hint():
+    post = Post(title="C++", url="file:///cpp.md", body="x")
+    claim = Claim(sentence="The container std::vector grows its buffer geometrically on every reallocation.",
+                  kind="key_point", cloze_targets=["std::vector", "buffer"])
+    card = claim_card(post, claim, frozenset({"cloze"}))
+    assert "{{c1::buffer}}" in card.cloze and "{{c1::std" not in card.cloze
+    from studykit.cards import _cloze_safe
+    assert "::" not in _cloze_safe("a::b + c")
