@@ -147,6 +147,9 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
                 _apply_lead(claim, doc, lead, first=opens and i == 0)
                 if _runs_into_formula(doc, block, sent):
                     claim.dropped = "unfinished: the sentence goes on in a display formula"
+                elif i == 0 and _follows_math(doc, block) and sent.text.lstrip()[:1].islower():
+                    # "with $W \in ...$", "so the student can ...": the formula's own sentence
+                    claim.dropped = "finishes the sentence of the display formula above"
             previous_subject = claims_mod.subject_of(sent)  # "It" refers to the sentence just before
             position += 1
             if claim is not None:

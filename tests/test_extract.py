@@ -527,3 +527,13 @@ def test_a_caption_walking_through_panels_is_no_fact(nlp):
             "right: 20k samples drawn with the histogram matching the density.*\n")
     found = extract(Post(title="Gumbel", url="file:///g.md", body=body), nlp).claims
     assert all(c.dropped for c in found if c.sentence.startswith("Left"))
+
+
+def test_the_words_finishing_a_formula_sentence_are_no_claim(nlp):
+    body = ("## Forward pass\n\nAt layer $l$ the network computes\n$$z^{(l)} = W^{(l)} h^{(l-1)} + b^{(l)}$$\n"
+            "with the weight matrix $W^{(l)}$ of shape $d_l \\times d_{l-1}$ and the bias vector of length $d_l$.\n\n"
+            "The forward pass caches every activation because backpropagation needs it later.\n")
+    found = extract(Post(title="Backprop", url="file:///bp.md", body=body), nlp).claims
+    tail = next(c for c in found if "weight matrix" in c.sentence)
+    assert tail.dropped == "finishes the sentence of the display formula above"
+    assert not next(c for c in found if "caches" in c.sentence).dropped
