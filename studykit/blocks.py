@@ -115,6 +115,20 @@ def tables(doc: "Document") -> list[list[Block]]:
     return found
 
 
+_MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(?:\s*\([^)]*\))?")
+
+
+def is_measure(cell: str) -> bool:
+    """'71.4%', '4.4M', '93.0% (+1.6)': a cell that holds a measured number."""
+    return bool(_MEASURE.fullmatch(strip_inline(cell).strip()))
+
+
+def is_results_table(rows: list[Block]) -> bool:
+    """Most value cells are measures: a table of results, one row per setup."""
+    values = [c for r in rows for c in r.cells[1:] if c]
+    return bool(values) and sum(is_measure(v) for v in values) * 2 > len(values)
+
+
 def names_code(row: Block) -> bool:
     """A row whose first cell is a code span ('`KDLoss` | Soft KL ...') documents the
     implementation, not the subject."""

@@ -184,7 +184,6 @@ def _is_ordered(run: list[blocks_mod.Block], intro: str) -> bool:
                for b in run) or bool(re.search(r"\b(?:steps?|stages?|phases?)\b", intro, re.I))
 
 
-_MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(?:\s*\([^)]*\))?")
 
 
 def _small_tables(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
@@ -218,7 +217,7 @@ def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], positio
     if not key or not value:
         return None
     values = [v for _, v in pairs]
-    if sum(bool(_MEASURE.fullmatch(v.strip())) for v in values) * 2 > len(values):
+    if sum(blocks_mod.is_measure(v) for v in values) * 2 > len(values):
         return None  # a results table: its best row, as a claim of its own, is the card
     if _grouped(rows):
         groups: dict[str, list[str]] = {}

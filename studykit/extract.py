@@ -337,32 +337,37 @@ _STOP = frozenset("the and for with from that this are was were has have its not
 def _table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[Claim]:
     """Table rows with a number or a bold cell become claims: 'Row — Column: value'."""
     found = []
-    for block in doc.blocks:
-        if (block.kind != "table" or not block.header or describes_article(block)
-                or blocks_mod.names_code(block) or blocks_mod.is_example_table(doc, block)):
-            continue
-        cells = block.cells
-        pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]
-        if not cells[0] or not pairs:
-            continue
-        short = [v for _, v in pairs if len(v.split()) <= MAX_CELL_TARGET_WORDS]
-        words = {v: latex.PLACEHOLDER_RE.sub("", v) for v in short}
-        targets = ([b for b in block.bold if b != cells[0]]
-                   or [v for v in short if re.search(r"\d", words[v])]
-                   or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])
-                       and v.strip().lower() not in _BARE_CELLS
-                       and not claims_mod.starts_with_pronoun(v)])
-        if not targets:
-            continue
-        sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))
-        score = 1.5 + (2.0 if block.bold else 0.0) + (0.5 if len(pairs) <= 3 else 0.0)
-        found.append(Claim(
-            sentence=sentence, kind="number", section=block.section, position=position + block.index,
-            context=section_context(block.section, title), score=score, reason="table row",
-            cloze_targets=[doc.restore(blocks_mod.strip_inline(t)) for t in targets[:1]]))
+    for rows in blocks_mod.tables(doc):
+        # in a results table the author bolds the headline result; the other rows back it up
+        headline = blocks_mod.is_results_table(rows) and any(r.bold for r in rows)
+        found += [claim for block in rows if (claim := _row_claim(doc, block, position, title, headline))]
     return found
 
 
+def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int, title: str,
+               headline: bool) -> Claim | None:
+    if (not block.header or describes_article(block) or blocks_mod.names_code(block)
+            or blocks_mod.is_example_table(doc, block) or (headline and not block.bold)):
+        return None
+    cells = block.cells
+    pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]
+    if re.fullmatch(r"\d{1,3}", cells[0].strip()) or not pairs:
+        return None  # a row named '3' names nothing; '2024' or '$d_H$' do
+    short = [v for _, v in pairs if len(v.split()) <= MAX_CELL_TARGET_WORDS]
+    words = {v: latex.PLACEHOLDER_RE.sub("", v) for v in short}
+    targets = ([b for b in block.bold if b != cells[0]]
+               or [v for v in short if re.search(r"\d", words[v])]
+               or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])
+                   and v.strip().lower() not in _BARE_CELLS
+                   and not claims_mod.starts_with_pronoun(v)])
+    if not targets:
+        return None
+    sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))
+    score = 1.5 + (2.0 if block.bold else 0.0) + (0.5 if len(pairs) <= 3 else 0.0)
+    return Claim(
+        sentence=sentence, kind="number", section=block.section, position=position + block.index,
+        context=section_context(block.section, title), score=score, reason="table row",
+        cloze_targets=[doc.restore(blocks_mod.strip_inline(t)) for t in targets[:1]])
 
 
 def _claim(sent, block, position: int, previous_subject: str,
