@@ -129,6 +129,20 @@ def is_results_table(rows: list[Block]) -> bool:
     return bool(values) and sum(is_measure(v) for v in values) * 2 > len(values)
 
 
+_WRITEUP_LABELS = frozenset({  # the parts of a write-up, singular and plural
+    "symptom", "symptoms", "cause", "causes", "fix", "fixes", "solution", "solutions", "problem",
+    "problems", "example", "examples", "pros", "cons", "why", "how", "what", "when", "result",
+    "results", "idea", "summary", "takeaway", "takeaways", "input", "output", "goal", "setup",
+    "intuition", "definition", "proof", "remedy", "remedies", "diagnosis", "check", "checks",
+    "caveat", "caveats", "trade-off", "tradeoff", "trade-offs",
+})
+
+
+def is_writeup_label(text: str) -> bool:
+    """'Symptoms', 'Causes.', 'Fixes:' label a part of a write-up; they name no topic."""
+    return text.lower().strip(" .:") in _WRITEUP_LABELS
+
+
 def names_code(row: Block) -> bool:
     """A row whose first cell is a code span ('`KDLoss` | Soft KL ...') documents the
     implementation, not the subject."""

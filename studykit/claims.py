@@ -15,7 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
 from studykit import latex
-from studykit.blocks import Block, mentions
+from studykit.blocks import Block, is_writeup_label, mentions
 from studykit.models import Claim
 from studykit.questions import year_question
 
@@ -32,7 +32,7 @@ _META = re.compile(
     r"we will|we'll|let's|let us|you will|you'll|below we|as shown (?:above|below)|"
     r"the next (?:section|part|article|post)|previous (?:section|part|article|post)|"
     r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned|come back to|"
-    r"in (?:section|part|chapter|§) ?\d|"
+    r"in (?:section|part|chapter|§) ?\d|parts \d+\s*[-–]\s*\d+|"
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
     r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
     r"|^(?:left|right|top|bottom|middle|centre|center)(?: panel)?\s*:"  # "Left: the PDF; middle: ..."
@@ -367,8 +367,8 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
         return None
     subj = [t for t in root.children if t.dep_ == "nsubj"]
     attr = [t for t in root.children if t.dep_ == "attr"]
-    if not subj or not attr:
-        return None
+    if not subj or not attr or any(t.dep_ == "neg" for t in root.children):
+        return None  # "X is not a footnote" says what X is not
     s = subj[0]
     term_span = sent.doc[s.left_edge.i:s.i + 1]
     if (term_span.start - sent.start > 1 or len(term_span) > 5 or s.lemma_.lower() in _GENERIC_HEADS
@@ -386,6 +386,8 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
         return None  # "X is a free lever: prefer top-p ..." gives advice, not what X is
     if head.lemma_.lower() in _GENERIC_HEADS and len(definiens.split()) <= 4:
         return None  # "MMD is the standard choice" says nothing of what MMD is
+    if head.left_edge.lower_ == "the" and len(definiens.split()) <= 3:
+        return None  # "DKL is the conceptual bridge": a role in the story, not a definition
     return term, definiens
 
 
@@ -484,13 +486,15 @@ def _clean_targets(targets: list[str], text: str) -> list[str]:
             cleaned = t.strip(" ,;:")
             if cleaned.count("(") != cleaned.count(")"):
                 cleaned = cleaned.strip("()")
+            if cleaned.count("[") != cleaned.count("]"):
+                continue  # 'Pipeline([scaler' cuts code in two
             if cleaned.count('"') % 2 or cleaned.count("“") != cleaned.count("”"):
                 continue  # 'just "step index' would cut a quotation in two
             cleaned = cleaned if cleaned.endswith("al.") else cleaned.rstrip(".")
         key = cleaned.lower().rstrip(".")
         math = cleaned.startswith("$")  # restored later: the text still holds its placeholder
         if (len(cleaned) < 3 or key in seen or (cleaned not in text and not math)
-                or _CLAUSE_WORD.match(cleaned)
+                or _CLAUSE_WORD.match(cleaned) or is_writeup_label(cleaned)
                 or latex.PLACEHOLDER_RE.fullmatch(cleaned)):
             continue
         seen.add(key)

@@ -174,6 +174,8 @@ def _names_things(names: list[str]) -> bool:
     something, and 'Exercise 11; Exercise 12' only numbers them."""
     if any(_FINITE_VERB.search(n) for n in names):
         return False
+    if all(blocks_mod.is_writeup_label(n) or re.match(r"(?i)parts? \d", n) for n in names):
+        return False  # "Symptoms; Causes; Fixes", "Parts 1-4; Part 5": the write-up's parts, not things
     stems = {re.sub(r"\s*\d+[a-z]?$", "", n).lower() for n in names}
     return not (len(stems) == 1 and len(names) > 1)
 

@@ -29,7 +29,7 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part 
 SKIPPED_SECTIONS = re.compile(
     r"^(?:what you(?: will|'ll|’ll) (?:learn|build|get|need|see)|prerequisites?|references?|further reading|"
     r"bibliography|table of contents|contents|acknowledge?ments?|about the author|"
-    r"related (?:posts|articles|reading)|series navigation|next up|what'?s next|"
+    r"related (?:posts|articles|reading)|series navigation|next up|what'?s next|where to go (?:next|from here)|"
     r"learning objectives|in this (?:article|post)|exercises?|quiz(?:zes)?|homework|"
     r"proofs? of the exercises)\b", re.I)
 
@@ -42,7 +42,7 @@ _BARE_CELLS = frozenset({"yes", "no", "true", "false", "none", "n/a", "both", "n
 MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one explains
 # "**Reference:** Defazio & Mishchenko (2023)" points to a source; it states nothing
 _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|further reading|code|"
-                          r"link|slides|video)s?$", re.I)
+                          r"link|slides|video)s?$|^parts? \d", re.I)  # "**Part 8 (synthesis):**" maps the series
 _CREDITED = re.compile(r"\bet al\b|\b(?:19[5-9]\d|20[0-3]\d)\b")
 CREDITED_LEAD_BONUS = 1.0
 
@@ -61,7 +61,8 @@ class Extraction:
 def describes_article(block: blocks_mod.Block) -> bool:
     """True for a block under a heading that describes the article (or sets exercises),
     at any depth: '### Computation' under '## Exercises' is skipped too."""
-    return any(SKIPPED_SECTIONS.match(_HEADING_NUMBER.sub("", h)) for h in block.path or (block.section,))
+    return any(SKIPPED_SECTIONS.match(_HEADING_NUMBER.sub("", h).replace("’", "'"))
+               for h in block.path or (block.section,))
 
 
 def outline_items(doc: blocks_mod.Document) -> set[int]:
@@ -273,7 +274,10 @@ def _words(text: str) -> list[str]:
 def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) -> None:
     """A bold lead names what its paragraph is about: it becomes the claim's context."""
     if lead:
+        section = claim.context
         claim.context = doc.restore(blocks_mod.strip_inline(lead))
+        if blocks_mod.is_writeup_label(lead) and section:
+            claim.context = f"{section} — {claim.context}"  # "Pathology 1: overfit — Fixes"
         # the lead is the card's context; deleting it (or a phrase holding it) asks for a heading
         lead_text = claim.context.lower()
         claim.cloze_targets = [t for t in claim.cloze_targets

@@ -211,6 +211,7 @@ def test_a_lead_naming_a_published_method_lifts_its_sentences(nlp):
     ("LSTM pulls ahead for one of three things: very long sequences (>200 steps) or big data.", ">200 steps"),
     ("Going from one example to five typically adds 10-20 percentage points of accuracy.",
      "10-20 percentage points"),
+    ("The right pattern is Pipeline([scaler, model]) so that scaling is refit inside each fold.", "fold"),
 ])
 def test_cloze_targets_are_things_not_stress_or_half_a_range(nlp, sentence, first_target):
     from studykit.blocks import parse
@@ -550,3 +551,37 @@ def test_a_results_table_gives_its_bolded_headline_row_and_no_row_named_by_a_bar
     assert any(r.startswith("Distilled") for r in rows)
     assert not any(r.startswith(("Teacher", "From scratch", "2 —", "3 —")) for r in rows)
     assert any(r.startswith("1 (baseline)") for r in rows) and any(r.startswith("2024") for r in rows)
+
+
+def test_what_x_is_not_or_its_role_in_the_story_is_no_definition(nlp):
+    body = ("## Themes\n\n**Positive-definiteness** is not a footnote of the theory of kernel machines.\n\n"
+            "**Deep kernel learning**, due to four authors in 2016, is the conceptual bridge.\n\n"
+            "**Dark knowledge** is a ranking of the wrong classes that a one-hot label cannot hold.\n")
+    found = extract(Post(title="Kernels", url="file:///k.md", body=body), nlp).claims
+    kinds = {c.sentence.split()[0]: c for c in found}
+    assert kinds["Positive-definiteness"].kind != "definition" and not kinds["Positive-definiteness"].answer
+    assert not kinds["Deep"].answer
+    assert kinds["Dark"].kind == "definition" and kinds["Dark"].answer.startswith("a ranking")
+
+
+def test_series_maps_and_whats_next_with_a_curly_apostrophe_make_no_claims(nlp):
+    body = ("## Series concept map\n\n- **Parts 1-4 (theory):** what kernels are and why they exist.\n"
+            "- **Part 8 (synthesis):** how to decide between kernels and deep nets.\n\n"
+            "## What’s next\n\nFor Bayesian optimisation, read the 2018 tutorial by Frazier on arXiv.\n\n"
+            "## Kernels\n\nA kernel computes an inner product in a feature space without building it.\n")
+    found = extract(Post(title="Kernels", url="file:///k.md", body=body), nlp).claims
+    live = [c.sentence for c in found if not c.dropped]
+    assert live == ["A kernel computes an inner product in a feature space without building it."]
+
+
+def test_write_up_labels_are_no_list_no_topic_and_no_deletion(nlp):
+    body = ("## Pathology 1: overfit\n\n**Symptoms.** Train accuracy nears one while the test accuracy collapses.\n\n"
+            "**Causes.** The bandwidth of the kernel is far too narrow for the data.\n\n"
+            "**Fixes.** Gather more training data or widen the bandwidth of the kernel.\n\n"
+            "## Decoding\n\n**Pros:** fast. Cons: drifts into degenerate loops and dull, predictable text.\n")
+    found = extract(Post(title="Kernels", url="file:///k.md", body=body), nlp).claims
+    assert not any(c.kind == "enumeration" for c in found)
+    causes = next(c for c in found if "bandwidth of the kernel is" in c.sentence)
+    assert causes.context == "Pathology 1: overfit — Causes"
+    cons = next(c for c in found if "degenerate loops" in c.sentence)
+    assert "Cons" not in cons.cloze_targets
