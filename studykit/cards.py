@@ -128,7 +128,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
         if claim.score < options.min_score:
             claim.dropped = f"score {claim.score} below {options.min_score}"
             return False
-        if claim.sentence in backs:
+        if claim.sentence and claim.sentence in backs:
             claim.dropped = "already on the back of a formula card"
             return False
         words = _word_set(claim.sentence)
@@ -222,8 +222,9 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 def _card(post: Post, kind: str, key: str, front: str, back: str, **extra) -> Card:
     # a control character from the page would reach the JSON, the store and the terminal
     front, back = strip_controls(front), strip_controls(back)
-    if extra.get("cloze"):
-        extra["cloze"] = strip_controls(extra["cloze"])
+    for field_name in ("cloze", "source_sentence"):
+        if extra.get(field_name):
+            extra[field_name] = strip_controls(extra[field_name])
     pkey = post_key(post)
     slug = pkey.split("/", 1)[1]
     return Card(
@@ -247,12 +248,14 @@ def formula_card(post: Post, formula: Formula) -> Card:
     else:
         ask = "which formula comes next?"
     where = formula.section if formula.section and formula.section != formula.label else ""
-    front = f"{topic}{f' — {where}' if where else ''}: {ask}"
+    head = f"{topic}{f' — {where}' if where else ''}: {ask}"
     weak_label = len(formula.label.split()) == 1  # "combine" (from "Step 3 — combine.") names a step
     if formula.context and (not formula.context.endswith((".", "!", "?")) or weak_label):
-        front += f"\n“{_trim(formula.context, 35)}”"
+        front = _quoting(head, [formula.context])
     elif not formula.label and not lhs and formula.context:
-        front += f"\nAfter: “{_trim(formula.context, 35)}”"
+        front = _quoting(head, [formula.context], "After: ")
+    else:
+        front = head
     back = f"$${formula.latex}$$"
     if formula.explanation:
         back += f"\n{formula.explanation}"
@@ -296,18 +299,27 @@ def formula_pair_card(post: Post, first: Formula, second: Formula) -> Card:
         ask = f"what are ${sides[0]}$ and ${sides[1]}$?"
     else:
         ask = "which two formulas come next?"
-    where = first.label or first.section
+    labels = {f.label for f in (first, second) if f.label}
+    where = labels.pop() if len(labels) == 1 else first.section  # two labels: their section names both
     head = f"{short_title(post)}{f' — {where}' if where else ''}: {ask}"
     contexts = [first.context] if second.continues else [first.context, second.context]
-    front = head
+    back = "\n".join(part for f in (first, second) for part in (f"$${f.latex}$$", f.explanation) if part)
+    # the first formula's key: its card keeps its id whether or not its companion is chosen
+    return _card(post, "formula", first.latex, _quoting(head, contexts), back,
+                 source_sentence=first.context, claim_kind="formula")
+
+
+FRONT_SUFFIX_ROOM = 30  # for " (formula 2 after these words)"
+
+
+def _quoting(head: str, contexts: list[str], prefix: str = "") -> str:
+    """`head` and the words before the formula(s), quoted and trimmed to fit a card front."""
     for words in (35, 20, 10):
         quoted = " … ".join(f"“{_trim(c, words)}”" for c in contexts if c)
-        front = f"{head}\n{quoted}" if quoted else head
-        if len(front) <= MAX_FRONT_CHARS:
-            break
-    back = "\n".join(part for f in (first, second) for part in (f"$${f.latex}$$", f.explanation) if part)
-    return _card(post, "formula", f"{first.latex}\n{second.latex}", front, back,
-                 source_sentence=first.context, claim_kind="formula")
+        front = f"{head}\n{prefix}{quoted}" if quoted else head
+        if len(front) <= MAX_FRONT_CHARS - FRONT_SUFFIX_ROOM:
+            return front
+    return head
 
 
 def formula_cloze_card(post: Post, formula: Formula) -> Card | None:
@@ -460,5 +472,11 @@ def _lower_first(text: str) -> str:
 
 
 def _trim(text: str, max_words: int) -> str:
+    """The first `max_words` words, never cutting a `$...$` formula in two."""
     words = text.split()
-    return text if len(words) <= max_words else " ".join(words[:max_words]) + " …"
+    if len(words) <= max_words:
+        return text
+    cut = " ".join(words[:max_words])
+    if cut.count("$") % 2:
+        cut = cut[:cut.rindex("$")].rstrip()
+    return cut + " …"

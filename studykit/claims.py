@@ -428,7 +428,9 @@ def _stresses(sent: Span, phrase: str) -> bool:
     """A bold 'saturate towards 0', 'fully refreshes' or 'linear in $h$' stresses what
     happens; it names no term. No noun, and a preposition, pronoun, auxiliary or -ly adverb."""
     tokens = _phrase_tokens(sent, phrase)
-    return (len(tokens) > 1 and not any(t.pos_ in ("NOUN", "PROPN") for t in tokens)
+    return (len(tokens) > 1
+            and not any(t.pos_ in ("NOUN", "PROPN") and not latex.PLACEHOLDER_RE.fullmatch(t.text)
+                        for t in tokens)
             and any(t.pos_ in _FUNCTION_POS or (t.pos_ == "ADV" and t.lower_.endswith("ly")
                                                    and len(t) >= 5 and t.lower_ != "early")
                     for t in tokens))

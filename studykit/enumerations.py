@@ -149,7 +149,7 @@ def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: 
     ordered = "in order" if _is_ordered(run, intro) else ""
     if intro:
         ask = intro.rstrip(" :.") + f" — name all {n}{' ' + ordered if ordered else ''}."
-    elif _miscounts(blocks_mod.strip_inline(first.section), n):
+    elif _miscounts(re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", blocks_mod.strip_inline(first.section)), n):
         return None  # 'Name the 4 listed under “The three gates”' confuses more than it asks
     else:
         ask = f"Name the {n} listed under “{blocks_mod.strip_inline(first.section)}”{' ' + ordered if ordered else ''}."

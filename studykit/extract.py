@@ -42,7 +42,8 @@ _BARE_CELLS = frozenset({"yes", "no", "true", "false", "none", "n/a", "both", "n
 MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one explains
 # "**Reference:** Defazio & Mishchenko (2023)" points to a source; it states nothing
 _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|further reading|code|"
-                          r"link|slides|video)s?$|^parts? \d", re.I)  # "**Part 8 (synthesis):**" maps the series
+                          r"link|slides|video)s?$|^parts? \d"  # "**Part 8 (synthesis):**" maps the series
+                          r"|^(?:left|right|middle|top|bottom|centre|center)(?: panel)?$", re.I)  # the figure's
 _CREDITED = re.compile(r"\bet al\b|\b(?:19[5-9]\d|20[0-3]\d)\b")
 CREDITED_LEAD_BONUS = 1.0
 
@@ -61,8 +62,16 @@ class Extraction:
 def describes_article(block: blocks_mod.Block) -> bool:
     """True for a block under a heading that describes the article (or sets exercises),
     at any depth: '### Computation' under '## Exercises' is skipped too."""
-    return any(SKIPPED_SECTIONS.match(_HEADING_NUMBER.sub("", h).replace("’", "'"))
-               for h in block.path or (block.section,))
+    own = _HEADING_NUMBER.sub("", block.section).replace("’", "'")
+    if SKIPPED_SECTIONS.match(own):
+        return True
+    # an enclosing heading counts only when it is nothing but such a name: '## Exercises'
+    # covers its '### Computation', '# References and borrowing in Rust' covers nothing
+    return any(SKIPPED_SECTIONS.fullmatch(_HEADING_NUMBER.sub("", h).replace("’", "'").strip(" :"))
+               for h in block.path[:-1])
+
+
+_SELF_REFERENCE = re.compile(r"\b(?:this|the) (?:article|post|series|guide|tutorial|chapter)\b", re.I)
 
 
 def outline_items(doc: blocks_mod.Document) -> set[int]:
@@ -76,7 +85,7 @@ def outline_items(doc: blocks_mod.Document) -> set[int]:
                 found.add(block.index)
         else:
             announced = (block.kind == "paragraph" and block.plain.rstrip().endswith(":")
-                         and claims_mod.talks_about_article(block.plain))
+                         and bool(_SELF_REFERENCE.search(block.plain)))
     return found
 
 
@@ -214,6 +223,9 @@ def _row_names(doc: blocks_mod.Document) -> dict[int, str]:
     return names
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?:][\"”’')\]]*$")
+
+
 def sentences(doc) -> list:
     """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case
     or with a symbol ('[0, 1] for BCE') after one that did not end in . ! ? or :, or that
@@ -222,7 +234,7 @@ def sentences(doc) -> list:
     for sent in doc.sents:
         text = sent.text.strip()
         previous = merged[-1].text.rstrip() if merged else ""
-        if merged and ((not text[:1].isupper() and not previous.endswith((".", "!", "?", ":")))
+        if merged and ((not text[:1].isupper() and not _ENDS_SENTENCE.search(previous))
                        or re.search(r"\bet al\.$", previous)):
             merged[-1] = doc[merged[-1].start:sent.end]
         else:
@@ -279,9 +291,7 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) 
         if blocks_mod.is_writeup_label(lead) and section:
             claim.context = f"{section} — {claim.context}"  # "Pathology 1: overfit — Fixes"
         # the lead is the card's context; deleting it (or a phrase holding it) asks for a heading
-        lead_text = claim.context.lower()
-        claim.cloze_targets = [t for t in claim.cloze_targets
-                               if lead_text not in t.lower() and t.lower() not in lead_text]
+        claim.cloze_targets = [t for t in claim.cloze_targets if not _overlaps(t, claim.context)]
         if "bold term" in claim.reason and claim.term and claim.term.strip(" .:;") in lead:
             claim.score -= 2.0  # the lead's own bold words are not a second signal
         claim.score += 1.0
@@ -296,6 +306,13 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) 
     elif first:
         claim.score += 0.75
         claim.reason += ", opens its section"
+
+
+def _overlaps(target: str, lead: str) -> bool:
+    """'Stateful streaming — cache' holds the lead 'Stateful streaming'; 'AdamW' is not 'Adam'."""
+    def within(a: str, b: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(a)}(?!\w)", b, re.I) is not None
+    return within(lead, target) or within(target, lead)
 
 
 def section_topic(heading: str) -> str:
@@ -355,7 +372,7 @@ def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int,
         return None
     cells = block.cells
     pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]
-    if re.fullmatch(r"\d{1,3}", cells[0].strip()) or not pairs:
+    if not cells[0].strip() or re.fullmatch(r"\d{1,3}", cells[0].strip()) or not pairs:
         return None  # a row named '3' names nothing; '2024' or '$d_H$' do
     short = [v for _, v in pairs if len(v.split()) <= MAX_CELL_TARGET_WORDS]
     words = {v: latex.PLACEHOLDER_RE.sub("", v) for v in short}

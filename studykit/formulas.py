@@ -74,7 +74,7 @@ def _explanation(doc: Document, block: Block) -> str:
     if table:
         return table
     after = _next_prose(doc, block)
-    if after is None or bold_lead(after.text):
+    if after is None or _opens_next_formula(doc, after):
         return ""  # "**Step 4 — decode.** ..." is the next item, not this formula's explanation
     if after.kind == "item":
         items = []
@@ -107,19 +107,31 @@ def _explanation(doc: Document, block: Block) -> str:
     return text
 
 
+def _opens_next_formula(doc: Document, after: Block) -> bool:
+    """A paragraph with a bold lead that numbers a step ("**Step 4 — decode.**") or that
+    runs into a display formula of its own opens the next item."""
+    if after.kind == "item" or not (lead := bold_lead(after.text)):
+        return False
+    following = doc.blocks[after.index + 1:after.index + 2]
+    return bool(_STEP_LEAD.match(lead)) or (bool(following) and following[0].kind == "math")
+
+
+_STEP_LEAD = re.compile(r"^(?:step|stage|phase)\s*\d+|^\(?\d+[.)]", re.I)
+
+
 def _complete(sentence: str) -> bool:
     return sentence.rstrip().endswith((".", "!", "?", ")", "\"", "”", "'", "’"))
 
 
 def _sentences(text: str) -> list[str]:
     pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z$])", text.strip())
-    merged: list[str] = []
+    merged: list[list[str]] = []
     for piece in pieces:
-        if merged and _ABBREVIATION_END.search(merged[-1]):
-            merged[-1] += " " + piece  # "(e.g. ResNet-8 ...)" goes on
+        if merged and _ABBREVIATION_END.search(merged[-1][-1][-8:]):
+            merged[-1].append(piece)  # "(e.g. ResNet-8 ...)" goes on
         else:
-            merged.append(piece)
-    return merged
+            merged.append([piece])
+    return [" ".join(group) for group in merged]
 
 
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|cf|vs|et al|Fig|Eq|approx)\.)$", re.I)

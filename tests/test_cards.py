@@ -254,3 +254,25 @@ def test_a_double_colon_never_splits_a_deletion_into_answer_and_hint():
     assert "{{c1::buffer}}" in card.cloze and "{{c1::std" not in card.cloze
     from studykit.cards import _cloze_safe
     assert "::" not in _cloze_safe("a::b + c")
+
+
+def test_a_formula_pair_keeps_the_first_formulas_id_and_fits_a_card(nlp):
+    from studykit.cards import formula_pair_card
+
+    post = Post(title="A very long post title about losses — and more", url="u", body="", series="S")
+    long_words = " ".join(["regression with $x_i$ and $y_i$ terms"] * 12)
+    first = Formula(latex="\\mathcal{L} = \\tfrac{1}{2}\\|\\hat y - y\\|^2", display=True, section="Losses",
+                    label="Regression loss", context=long_words + ",")
+    second = Formula(latex="\\mathcal{L} = -\\sum_c y_c \\log \\hat y_c", display=True, section="Losses",
+                     label="Classification loss", context="while for classification " + long_words + ",")
+    pair = formula_pair_card(post, first, second)
+    assert len(pair.front) <= 380 and pair.id == formula_card(post, first).id
+    assert " — Losses:" in pair.front  # two labels: the section names both
+    assert all(line.count("$") % 2 == 0 for line in pair.front.split("\n"))
+
+
+def test_a_source_sentence_loses_its_control_characters_too():
+    post = Post(title="Bells", url="file:///b.md", body="x")
+    claim = Claim(sentence="The kernel rings the bell\x07 at every step of the scan.", kind="key_point",
+                  cloze_targets=["kernel"])
+    assert "\x07" not in claim_card(post, claim, frozenset({"cloze"})).source_sentence

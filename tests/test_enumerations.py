@@ -200,3 +200,9 @@ def test_a_heading_that_counts_otherwise_makes_no_list_card():
           "- **Candidate** proposes content.\n- **Output gate** exposes memory.\n")
     assert claims_of(md) == []
     assert len(claims_of(md.replace("The three gates", "The gates"))) == 1
+
+
+def test_a_numbered_heading_that_counts_right_keeps_its_list_card():
+    md = ("## 2 Three gates\n\n- **Forget gate** drops memory.\n- **Input gate** writes memory.\n"
+          "- **Output gate** exposes memory.\n")
+    assert len(claims_of(md)) == 1

@@ -528,6 +528,9 @@ def test_a_caption_walking_through_panels_is_no_fact(nlp):
             "right: 20k samples drawn with the histogram matching the density.*\n")
     found = extract(Post(title="Gumbel", url="file:///g.md", body=body), nlp).claims
     assert all(c.dropped for c in found if c.sentence.startswith("Left"))
+    body = ("## Weights\n\n**Right panel.** Tasks with raw losses spanning two orders of magnitude end up "
+            "contributing comparable weighted losses.\n")
+    assert not [c for c in extract(Post(title="MTL", url="file:///m.md", body=body), nlp).claims if not c.dropped]
 
 
 def test_the_words_finishing_a_formula_sentence_are_no_claim(nlp):
@@ -585,3 +588,48 @@ def test_write_up_labels_are_no_list_no_topic_and_no_deletion(nlp):
     assert causes.context == "Pathology 1: overfit — Causes"
     cons = next(c for c in found if "degenerate loops" in c.sentence)
     assert "Cons" not in cons.cloze_targets
+
+
+def test_only_a_heading_that_is_nothing_but_references_or_exercises_covers_its_subsections(nlp):
+    body = ("# References and borrowing in Rust\n\n## Ownership\n\nA reference borrows a value without taking "
+            "ownership of it.\n\n## Reference implementation\n\n### Forward pass\n\nThe forward pass caches every "
+            "activation for later.\n\n## References\n\n### Papers\n\nThe original paper introduced the borrow checker.\n")
+    live = [c.sentence for c in extract(Post(title="Rust", url="file:///r.md", body=body), nlp).claims
+            if not c.dropped]
+    assert len(live) == 2 and not any("borrow checker" in s for s in live)
+
+
+def test_a_list_announced_by_lets_look_is_no_outline(nlp):
+    body = ("## Gates\n\nThe GRU cell controls its memory with gates. Let's look at the three gates:\n\n"
+            "- **Update gate** keeps the old state.\n- **Reset gate** forgets history.\n"
+            "- **Candidate** proposes new content.\n")
+    found = extract(Post(title="GRU", url="file:///g.md", body=body), nlp).claims
+    assert any(c.kind == "enumeration" for c in found)
+    assert any("keeps the old state" in c.sentence and not c.dropped for c in found)
+
+
+def test_sentences_ending_in_a_closing_quote_or_bracket_stay_apart(nlp):
+    from studykit.extract import sentences
+
+    text = ('The paper was titled "Attention is all you need." "Attention" here means a weighted lookup. '
+            'They reported it in a table (see their Table 2.) 2014 was also the year of the encoder.')
+    assert len(sentences(nlp(text))) == 4
+
+
+def test_a_row_with_an_empty_first_cell_and_a_lead_inside_a_longer_word(nlp):
+    body = ("## Results\n\n| Model | Acc | Params |\n| --- | --- | --- |\n|  | 72.0% | 3M |\n| Small | 70.1% | 1M |\n\n"
+            "## Optimisers\n\n**Adam:** AdamW decouples the weight decay from the adaptive gradient step.\n")
+    found = extract(Post(title="Models", url="file:///m.md", body=body), nlp).claims
+    assert not any(c.sentence.startswith(" —") or c.sentence.startswith("—") for c in found)
+    adamw = next(c for c in found if "decouples" in c.sentence)
+    assert adamw.context == "Adam" and "AdamW" in adamw.cloze_targets
+
+
+def test_a_bold_phrase_around_a_formula_is_stress(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    text = "This last update is the heart of the cell and it is **linear in $h_{t-1}$** at every step."
+    block = parse(text).blocks[0]
+    claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
+    assert "bold term" not in claim.reason

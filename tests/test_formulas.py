@@ -127,3 +127,21 @@ def test_a_one_word_step_label_shows_its_lead_in_on_the_card():
     assert "convex combination" in card.front
     named = formula.model_copy(update={"label": "context vector"})
     assert "convex combination" not in formula_card(Post(title="Attention", url="u", body=""), named).front
+
+
+def test_a_where_list_with_bold_symbols_and_an_intuition_paragraph_still_explain():
+    where = ("The combined loss is given by\n$$L = \\alpha L_{KD} + (1 - \\alpha) L_{CE}$$\n"
+             "- **$\\alpha$**: how much you trust the teacher.\n- **$L_{CE}$**: the hard-label loss.\n")
+    (f,) = formulas(where)
+    assert "how much you trust the teacher" in f.explanation
+    intuition = ("The update rule is given by\n$$w \\leftarrow w - \\eta g$$\n\n"
+                 "**Intuition:** each step moves the weights a little way downhill.\n")
+    (g,) = formulas(intuition)
+    assert "downhill" in g.explanation
+
+
+def test_a_run_of_abbreviations_stays_one_sentence():
+    from studykit.formulas import _sentences
+
+    pieces = _sentences("e.g. A " * 2000)
+    assert len(pieces) == 1 and pieces[0].count("e.g.") == 2000
