@@ -9,6 +9,24 @@ from studykit.sources.markdown import read_markdown_file
 from .conftest import FIXTURES
 
 
+def _judged(nlp, text):
+    """The claim `judge` makes of a one-sentence Markdown paragraph."""
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    block = parse(text).blocks[0]
+    return judge(next(nlp(block.plain).sents), block.plain, block, 0)
+
+
+def _claims(nlp, body, title="Post"):
+    return extract(Post(title=title, url="file:///post.md", body=body), nlp).claims
+
+
+def _live(nlp, body):
+    """The sentences of a post's claims that were not dropped."""
+    return [c.sentence for c in _claims(nlp, body) if not c.dropped]
+
+
 @pytest.fixture(scope="module")
 def extraction(nlp):
     return extract(read_markdown_file(FIXTURES / "articles" / "sequence-models.md"), nlp)
@@ -136,7 +154,7 @@ def test_quoted_myths_and_talk_about_the_post_make_no_cards(nlp):
             "\"Rotary embeddings have no length limit.\"\n\n"
             "The post is a practitioner's brief with enough math to choose a scheme for 2024 models.\n\n"
             "Rotary embeddings rotate queries and keys by an angle proportional to position.\n")
-    claims = extract(Post(title="T", url="u", body=body), nlp).claims
+    claims = _claims(nlp, body)
     live = [c.sentence for c in claims if not c.dropped]
     assert live == ["Rotary embeddings rotate queries and keys by an angle proportional to position."]
     myth = next(c for c in claims if "no length limit" in c.sentence)
@@ -281,8 +299,7 @@ def test_exercises_references_and_unfinished_sentences_make_no_claims(nlp):
             "$$\\eta_t = \\eta_0 \\cos t$$\n\n"
             "Warm-up keeps the early updates of Adam small while its moment estimates settle.\n\n"
             "## Exercises\n\n**Exercise 1.** Show that the cosine schedule ends at zero rate.\n")
-    found = extract(Post(title="Schedules", url="file:///s.md", body=body), nlp).claims
-    live = [c.sentence for c in found if not c.dropped]
+    live = _live(nlp, body)
     assert any(s.startswith("Warm-up keeps") for s in live)
     assert not any("Doe" in s or "cosine schedule ends" in s or s.endswith("then") for s in live)
 
@@ -392,12 +409,8 @@ def test_a_row_is_named_by_its_second_cell_when_the_first_repeats():
 
 
 def test_a_bold_clause_is_stress_not_a_deletion(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-
     text = "**Adam's second moment decay implies a long warmup** because the estimate starts at zero."
-    block = parse(text).blocks[0]
-    claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
+    claim = _judged(nlp, text)
     assert "Adam's second moment decay implies a long warmup" not in claim.cloze_targets
 
 
@@ -477,12 +490,8 @@ def test_the_outline_a_paragraph_announces_is_not_a_fact(nlp):
 
 
 def test_a_deletion_never_cuts_a_quotation_in_two(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-
     text = 'For time series we usually want richer positional information than just "step index" alone.'
-    block = parse(text).blocks[0]
-    claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
+    claim = _judged(nlp, text)
     assert claim.cloze_targets and all(t.count('"') % 2 == 0 for t in claim.cloze_targets)
 
 
@@ -496,15 +505,8 @@ def test_a_deletion_never_holds_the_bold_lead(nlp):
 
 
 def test_a_magnitude_with_k_or_m_is_a_quantity(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-
-    def claim_of(text):
-        block = parse(text).blocks[0]
-        return judge(next(nlp(block.plain).sents), block.plain, block, 0)
-
-    assert "quantity" in claim_of("Below about 1M interactions the plain factorisation model wins.").reason
-    assert "quantity" in claim_of("A subword vocabulary of 50k entries covers almost any English text.").reason
+    assert "quantity" in _judged(nlp, "Below about 1M interactions the plain factorisation model wins.").reason
+    assert "quantity" in _judged(nlp, "A subword vocabulary of 50k entries covers almost any English text.").reason
 
 
 @pytest.mark.parametrize("text, is_term", [
@@ -515,11 +517,7 @@ def test_a_magnitude_with_k_or_m_is_a_quantity(nlp):
     ("Training with **early stopping** halts when the validation loss stops improving.", True),
 ])
 def test_a_bold_phrase_that_stresses_what_happens_names_no_term(nlp, text, is_term):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-
-    block = parse(text).blocks[0]
-    claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
+    claim = _judged(nlp, text)
     assert ("bold term" in claim.reason) == is_term
 
 
@@ -572,8 +570,7 @@ def test_series_maps_and_whats_next_with_a_curly_apostrophe_make_no_claims(nlp):
             "- **Part 8 (synthesis):** how to decide between kernels and deep nets.\n\n"
             "## What’s next\n\nFor Bayesian optimisation, read the 2018 tutorial by Frazier on arXiv.\n\n"
             "## Kernels\n\nA kernel computes an inner product in a feature space without building it.\n")
-    found = extract(Post(title="Kernels", url="file:///k.md", body=body), nlp).claims
-    live = [c.sentence for c in found if not c.dropped]
+    live = _live(nlp, body)
     assert live == ["A kernel computes an inner product in a feature space without building it."]
 
 
@@ -626,10 +623,6 @@ def test_a_row_with_an_empty_first_cell_and_a_lead_inside_a_longer_word(nlp):
 
 
 def test_a_bold_phrase_around_a_formula_is_stress(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-
     text = "This last update is the heart of the cell and it is **linear in $h_{t-1}$** at every step."
-    block = parse(text).blocks[0]
-    claim = judge(next(nlp(block.plain).sents), block.plain, block, 0)
+    claim = _judged(nlp, text)
     assert "bold term" not in claim.reason
