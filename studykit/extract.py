@@ -38,7 +38,8 @@ RECAP_PENALTY = 1.5
 _LABEL_LEADS = frozenset({"yes", "no", "note", "tip", "warning", "caution", "aside", "answer",
                           "short answer", "update", "edit", "example", "remember", "hint"})
 _BARE_CELLS = frozenset({"yes", "no", "true", "false", "none", "n/a", "both", "neither", "all",
-                         "baseline", "same", "high", "low", "medium"})
+                         "baseline", "same", "high", "low", "medium", "undisclosed", "unknown", "tbd",
+                         "not reported", "-", "—", "?"})
 MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one explains
 # "**Reference:** Defazio & Mishchenko (2023)" points to a source; it states nothing
 _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|further reading|code|"
@@ -379,7 +380,7 @@ def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int,
     targets = ([b for b in block.bold if b != cells[0]]
                or [v for v in short if re.search(r"\d", words[v])]
                or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])
-                   and v.strip().lower() not in _BARE_CELLS
+                   and v.strip(" ()").lower() not in _BARE_CELLS
                    and not claims_mod.starts_with_pronoun(v)])
     if not targets:
         return None
@@ -427,9 +428,12 @@ _CONTRAST_START = re.compile(r"^(?:others|the others?|in contrast|by contrast|co
 
 
 def _leans_on_previous(sent, claim: Claim) -> bool:
-    """A sentence that only makes sense after the one before it ('It ...', 'Others ...')."""
+    """A sentence that only makes sense after the one before it ('It ...', 'Others ...',
+    'This operation is called unfolding')."""
     return (claim.dropped.startswith("starts with a pronoun")
-            or bool(_CONTRAST_START.match(sent.text.strip())))
+            or bool(_CONTRAST_START.match(sent.text.strip()))
+            or (len(sent) > 1 and sent[0].lower_ in ("this", "these", "that", "those")
+                and sent[1].pos_ in ("NOUN", "ADJ") and claim.sentence.startswith("The ")))
 
 
 def _merged(previous: tuple, sent, block, doc: blocks_mod.Document, title: str) -> Claim | None:

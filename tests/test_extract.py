@@ -626,3 +626,17 @@ def test_a_bold_phrase_around_a_formula_is_stress(nlp):
     text = "This last update is the heart of the cell and it is **linear in $h_{t-1}$** at every step."
     claim = _judged(nlp, text)
     assert "bold term" not in claim.reason
+
+
+def test_this_noun_leans_on_the_sentence_before(nlp):
+    body = ("## Unfolding\n\nSometimes you flatten a tensor into a matrix so that the matrix tools apply. "
+            "This operation is called **unfolding** or **matricization**.\n")
+    claim = next(c for c in _claims(nlp, body) if "called" in c.sentence and not c.dropped)
+    assert claim.sentence.startswith("Sometimes you flatten a tensor")
+
+
+def test_chapter_and_panel_pointers_and_undisclosed_cells_make_no_cards(nlp):
+    body = ("## Next\n\nNext chapter we move from convolutions to a model built from fully connected blocks.\n\n"
+            "## Sampling\n\nIn panel (c) above the nucleus has five tokens because they cover 85% of the mass.\n\n"
+            "## Models\n\n| Model | Parameters | Data |\n| --- | --- | --- |\n| GPT-4 | (undisclosed) | (undisclosed) |\n")
+    assert _live(nlp, body) == []
