@@ -37,6 +37,8 @@ _META = re.compile(
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
     r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
     r"|^(?:left|right|top|bottom|middle|centre|center)(?: panel)?\s*:"  # "Left: the PDF; middle: ..."
+    r"|\bthe (?:blue|orange|red|green|grey|gray|purple|yellow|dashed|dotted|solid)\s+[\"“]?[\w\-]+[\"”]?\s*"
+    r"(?:curve|line|bars?|points|dots|region|band|area|markers?)\b"  # 'the blue "fine-tuned" curve'
     r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.|below is|here is|here's|"
     r"above is|the following)\b", re.I)
 # 'In that regime, pick GRU': the regime is named in the sentence before
@@ -370,6 +372,8 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
     attr = [t for t in root.children if t.dep_ == "attr"]
     if not subj or not attr or any(t.dep_ == "neg" for t in root.children):
         return None  # "X is not a footnote" says what X is not
+    if len(subj) > 1:
+        return None  # "Sample items more often — if ..., that is a signal": the parse lost the subject
     s = subj[0]
     term_span = sent.doc[s.left_edge.i:s.i + 1]
     if (term_span.start - sent.start > 1 or len(term_span) > 5 or s.lemma_.lower() in _GENERIC_HEADS

@@ -640,3 +640,10 @@ def test_chapter_and_panel_pointers_and_undisclosed_cells_make_no_cards(nlp):
             "## Sampling\n\nIn panel (c) above the nucleus has five tokens because they cover 85% of the mass.\n\n"
             "## Models\n\n| Model | Parameters | Data |\n| --- | --- | --- |\n| GPT-4 | (undisclosed) | (undisclosed) |\n")
     assert _live(nlp, body) == []
+
+
+def test_a_sentence_with_two_subjects_is_no_definition_and_a_coloured_curve_is_figure_talk(nlp):
+    lost = _judged(nlp, "Sample popular items more often — if a user ignored a hit, that is a strong negative signal.")
+    assert lost.kind != "definition" and not lost.answer
+    body = ("## Fine-tuning\n\nThe blue \"fine-tuned\" curve is why freezing low layers is the default recipe.\n")
+    assert _live(nlp, body) == []
