@@ -27,12 +27,15 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict:
     formulas = []
     for f in extraction.formulas:
         card = card_for(("formula",), f.latex)
+        paired = None if card else next(  # asked on its companion's card (cards.formula_pair_card)
+            (c for c in selection.cards if c.kind == "formula" and f"$${f.latex}$$" in c.back), None)
         drill = card_for(("cloze",), SUBTERM_KEY + f.latex)
         formulas.append({
             "latex": f.latex, "label": f.label, "section": f.section,
-            "card": card.id if card else None,
+            "card": (card or paired).id if card or paired else None,
+            "paired": bool(paired),
             "subterm_cloze": drill.id if drill else None,
-            "why_not": "" if card else "over the formula share of the budget, or already carded in the series",
+            "why_not": "" if card or paired else "over the formula share of the budget, or already carded in the series",
         })
     claims = []
     for c in sorted(extraction.claims, key=lambda c: c.position):
@@ -61,6 +64,7 @@ def render(posts: list[dict], show_dropped: bool = True) -> str:
             mark = "CARD" if f["card"] else "skip"
             label = f["label"] or f["section"] or "(no label)"
             drill = "  (+ cloze on its key term)" if f.get("subterm_cloze") else ""
+            drill += "  (asked together with the formula before it)" if f.get("paired") else ""
             out.append(f"   {mark} formula  {label}: {_short(f['latex'], 70)}{drill}")
         for c in p["claims"]:
             if not c["card"] and not show_dropped:

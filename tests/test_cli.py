@@ -271,7 +271,8 @@ def test_inspect_shows_claims_their_fate_and_reasons():
     made = [c for c in post["claims"] if c["card"]]
     skipped = [c for c in post["claims"] if not c["card"]]
     assert made and skipped and all(c["why_not"] for c in skipped)
-    assert post["cards"] == len(made) + sum(bool(f["card"]) + bool(f["subterm_cloze"]) for f in post["formulas"])
+    assert post["cards"] == len(made) + sum(bool(f["card"] and not f["paired"]) + bool(f["subterm_cloze"])
+                                            for f in post["formulas"])
 
 
 def test_inspect_names_the_formula_that_also_got_a_cloze_on_its_key_term():
@@ -281,3 +282,17 @@ def test_inspect_names_the_formula_that_also_got_a_cloze_on_its_key_term():
     assert result.stdout.count("(+ cloze on its key term)") == 1
     (post,) = json.loads(cli("inspect", str(heat), "--json").stdout)
     assert sum(bool(f["subterm_cloze"]) for f in post["formulas"]) == 1
+
+
+def test_inspect_shows_a_formula_asked_on_its_companions_card(tmp_path):
+    post = tmp_path / "gradients.md"
+    post.write_text("---\ntitle: Gradients\n---\n## Parameter gradients\n\nOnce the error signals are known, "
+                    "the parameter gradients of every layer follow:\n"
+                    "$$\\frac{\\partial L}{\\partial W} = \\delta h^T$$\n$$\\frac{\\partial L}{\\partial b} = \\delta$$\n"
+                    "Each weight gradient is an outer product of two cached vectors.\n", encoding="utf-8")
+    result = cli("inspect", str(post))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("CARD formula") == 2 and "(asked together with the formula before it)" in result.stdout
+    (report,) = json.loads(cli("inspect", str(post), "--json").stdout)
+    first, second = report["formulas"]
+    assert first["card"] == second["card"] and second["paired"] and not first["paired"]
