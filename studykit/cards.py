@@ -155,6 +155,11 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     rank_claims(extraction.claims, extraction.terms, options.section_spread,
                 options.new_term_gain, options.covered_term_cost, accept=offer)
     chosen.sort(key=lambda pc: pc[0])
+    ids: set[str] = set()
+    for _, card in chosen:  # ids ignore case: '$Y = WX$' after '$y = Wx$' needs its own
+        while card.id in ids:
+            card.id = card_id(post_key(post), card.kind, card.id)
+        ids.add(card.id)
     return Selection([c for _, c in chosen], extraction.claims, total)
 
 
@@ -248,7 +253,7 @@ def formula_card(post: Post, formula: Formula) -> Card:
     else:
         ask = "which formula comes next?"
     where = formula.section if formula.section and formula.section != formula.label else ""
-    head = f"{topic}{f' — {where}' if where else ''}: {ask}"
+    head = _head(topic, where, ask)
     weak_label = len(formula.label.split()) == 1  # "combine" (from "Step 3 — combine.") names a step
     if formula.context and (not formula.context.endswith((".", "!", "?")) or weak_label):
         front = _quoting(head, [formula.context])
@@ -301,7 +306,7 @@ def formula_pair_card(post: Post, first: Formula, second: Formula) -> Card:
         ask = "which two formulas come next?"
     labels = {f.label for f in (first, second) if f.label}
     where = labels.pop() if len(labels) == 1 else first.section  # two labels: their section names both
-    head = f"{short_title(post)}{f' — {where}' if where else ''}: {ask}"
+    head = _head(short_title(post), where, ask)
     contexts = [first.context] if second.continues else [first.context, second.context]
     back = "\n".join(part for f in (first, second) for part in (f"$${f.latex}$$", f.explanation) if part)
     # the first formula's key: its card keeps its id whether or not its companion is chosen
@@ -312,10 +317,16 @@ def formula_pair_card(post: Post, first: Formula, second: Formula) -> Card:
 FRONT_SUFFIX_ROOM = 30  # for " (formula 2 after these words)"
 
 
+def _head(topic: str, where: str, ask: str) -> str:
+    """'GRU — Why GRU is Lighter: what is $P$?'; a heading too long for a card is left out."""
+    head = f"{topic}{f' — {where}' if where else ''}: {ask}"
+    return head if len(head) <= MAX_FRONT_CHARS - FRONT_SUFFIX_ROOM else f"{topic}: {ask}"
+
+
 def _quoting(head: str, contexts: list[str], prefix: str = "") -> str:
     """`head` and the words before the formula(s), quoted and trimmed to fit a card front."""
     for words in (35, 20, 10):
-        quoted = " … ".join(f"“{_trim(c, words)}”" for c in contexts if c)
+        quoted = " … ".join(f"“{trimmed}”" for c in contexts if (trimmed := _trim(c, words)))
         front = f"{head}\n{prefix}{quoted}" if quoted else head
         if len(front) <= MAX_FRONT_CHARS - FRONT_SUFFIX_ROOM:
             return front
@@ -331,6 +342,8 @@ def formula_cloze_card(post: Post, formula: Formula) -> Card | None:
     where = formula.label or formula.section
     front = (f"{short_title(post)}{f' — {where}' if where else ''}: complete the formula\n"
              f"$${before}\\boxed{{?}}{after}$$")
+    if len(front) > MAX_FRONT_CHARS:
+        return None  # a formula too long to read as a card front
     deletion = _cloze_safe(term) + (" " if term.endswith("}") else "")
     card = _card(post, "cloze", SUBTERM_KEY + formula.latex, front, f"$${formula.latex}$$",
                  cloze=f"$${before}{{{{c1::{deletion}}}}}{after}$$",
@@ -477,6 +490,7 @@ def _trim(text: str, max_words: int) -> str:
     if len(words) <= max_words:
         return text
     cut = " ".join(words[:max_words])
-    if cut.count("$") % 2:
-        cut = cut[:cut.rindex("$")].rstrip()
-    return cut + " …"
+    dollars = [m.start() for m in re.finditer(r"(?<!\\)\$", cut)]
+    if len(dollars) % 2:
+        cut = cut[:dollars[-1]].rstrip()
+    return cut + " …" if cut else ""

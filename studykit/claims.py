@@ -37,7 +37,7 @@ _META = re.compile(
     r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
     r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
     r"|^(?:left|right|top|bottom|middle|centre|center)(?: panel)?\s*:"  # "Left: the PDF; middle: ..."
-    r"|\bthe (?:blue|orange|red|green|grey|gray|purple|yellow|dashed|dotted|solid)\s+[\"“]?[\w\-]+[\"”]?\s*"
+    r"|\bthe (?:blue|orange|red|green|grey|gray|purple|yellow|dashed|dotted|solid)\s+(?:[\"“]?[\w\-]+[\"”]?\s+)?"
     r"(?:curve|line|bars?|points|dots|region|band|area|markers?)\b"  # 'the blue "fine-tuned" curve'
     r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.|below is|here is|here's|"
     r"above is|the following)\b", re.I)

@@ -132,6 +132,12 @@ def _intro(doc: blocks_mod.Document, first: blocks_mod.Block, n: int) -> str:
     return doc.restore(last)
 
 
+# '2.1 ', '3. ', or a bare '2 ' before a spelled-out count ('## 2 Three gates'); '4 Steps to
+# train' keeps its count
+_HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+\.)\s+|^\s*\d+\s+(?=(?:two|three|four|five|six|seven|eight)\b)",
+                             re.I)
+
+
 def _miscounts(text: str, n: int) -> bool:
     m = _COUNT_WORDS.search(text)
     return bool(m) and _NUMBER_WORDS.get(m.group(0).split()[0].lower(), n) != n
@@ -149,7 +155,7 @@ def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: 
     ordered = "in order" if _is_ordered(run, intro) else ""
     if intro:
         ask = intro.rstrip(" :.") + f" — name all {n}{' ' + ordered if ordered else ''}."
-    elif _miscounts(re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", blocks_mod.strip_inline(first.section)), n):
+    elif _miscounts(_HEADING_NUMBER.sub("", blocks_mod.strip_inline(first.section)), n):
         return None  # 'Name the 4 listed under “The three gates”' confuses more than it asks
     else:
         ask = f"Name the {n} listed under “{blocks_mod.strip_inline(first.section)}”{' ' + ordered if ordered else ''}."

@@ -26,12 +26,17 @@ SALIENCE_WEIGHT = 1.5
 _QUESTION_HEADING = re.compile(r"^(?:why|how|what|when|where|which|who|is|are|do|does|can|should)\b", re.I)
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part \d+:?)\s+", re.I)
 # Sections that describe the article rather than the subject.
-SKIPPED_SECTIONS = re.compile(
-    r"^(?:what you(?: will|'ll|’ll) (?:learn|build|get|need|see)|prerequisites?|references?|further reading|"
-    r"bibliography|table of contents|contents|acknowledge?ments?|about the author|"
+_OPENS_ABOUT_ARTICLE = (  # a heading that opens with these is about the article
+    r"what you(?: will|'ll|’ll) (?:learn|build|get|need|see)|prerequisites?|further reading|"
+    r"bibliography|table of contents|acknowledge?ments?|about the author|"
     r"related (?:posts|articles|reading)|series navigation|next up|what'?s next|where to go (?:next|from here)|"
-    r"learning objectives|in this (?:article|post)|exercises?|quiz(?:zes)?|homework|"
-    r"proofs? of the exercises)\b", re.I)
+    r"learning objectives|in this (?:article|post)|quiz(?:zes)?|homework|proofs? of the exercises")
+_NAMES_ABOUT_ARTICLE = r"references?|contents|exercises?"  # ... only when it is the whole heading
+SKIPPED_SECTIONS = re.compile(rf"^(?:{_OPENS_ABOUT_ARTICLE}|{_NAMES_ABOUT_ARTICLE})\b", re.I)  # also leads
+_ARTICLE_HEADING = re.compile(  # 'Exercises (with answers)', 'References & further reading'
+    rf"^(?:{_OPENS_ABOUT_ARTICLE})\b|^(?:{_NAMES_ABOUT_ARTICLE})"
+    rf"(?:\s*(?:&|and|,)\s*(?:{_OPENS_ABOUT_ARTICLE}|{_NAMES_ABOUT_ARTICLE}|solutions|answers|hints))*"
+    r"(?:\s+(?:in|for|of) (?:this|the) (?:article|post|part|chapter|section|series))?$", re.I)
 
 RECAP_SECTIONS = blocks_mod.RECAP_HEADING  # the body's sentence, not the recap's, is the card
 RECAP_PENALTY = 1.5
@@ -39,7 +44,7 @@ _LABEL_LEADS = frozenset({"yes", "no", "note", "tip", "warning", "caution", "asi
                           "short answer", "update", "edit", "example", "remember", "hint"})
 _BARE_CELLS = frozenset({"yes", "no", "true", "false", "none", "n/a", "both", "neither", "all",
                          "baseline", "same", "high", "low", "medium", "undisclosed", "unknown", "tbd",
-                         "not reported", "-", "—", "?"})
+                         "not reported"})
 MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one explains
 # "**Reference:** Defazio & Mishchenko (2023)" points to a source; it states nothing
 _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|further reading|code|"
@@ -63,16 +68,18 @@ class Extraction:
 def describes_article(block: blocks_mod.Block) -> bool:
     """True for a block under a heading that describes the article (or sets exercises),
     at any depth: '### Computation' under '## Exercises' is skipped too."""
-    own = _HEADING_NUMBER.sub("", block.section).replace("’", "'")
-    if SKIPPED_SECTIONS.match(own):
-        return True
-    # an enclosing heading counts only when it is nothing but such a name: '## Exercises'
-    # covers its '### Computation', '# References and borrowing in Rust' covers nothing
-    return any(SKIPPED_SECTIONS.fullmatch(_HEADING_NUMBER.sub("", h).replace("’", "'").strip(" :"))
-               for h in block.path[:-1])
+    # '## Exercises' covers its '### Computation'; '## References and borrowing in Rust' and
+    # '## Contents of a Docker image' are about the subject
+    return any(_is_article_heading(h) for h in block.path or (block.section,))
 
 
-_SELF_REFERENCE = re.compile(r"\b(?:this|the) (?:article|post|series|guide|tutorial|chapter)\b", re.I)
+def _is_article_heading(heading: str) -> bool:
+    name = _HEADING_NUMBER.sub("", heading).replace("’", "'")
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip(" :?.!")
+    return bool(_ARTICLE_HEADING.search(name))
+
+
+_SELF_REFERENCE = re.compile(r"\bthis (?:article|post|series|guide|tutorial|chapter)\b(?!-)", re.I)
 
 
 def outline_items(doc: blocks_mod.Document) -> set[int]:
@@ -229,18 +236,23 @@ _ENDS_SENTENCE = re.compile(r"[.!?:][\"”’')\]]*$")
 
 def sentences(doc) -> list:
     """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case
-    or with a symbol ('[0, 1] for BCE') after one that did not end in . ! ? or :, or that
-    follows an 'et al.', continues it."""
+    or with a symbol ('[0, 1] for BCE') after one that did not end a sentence (. ! ? or :,
+    maybe inside a closing quote or bracket), or that follows an 'et al.', continues it."""
     merged: list = []
+    previous = ""  # the last spaCy sentence's text: the merged span may be long
     for sent in doc.sents:
         text = sent.text.strip()
-        previous = merged[-1].text.rstrip() if merged else ""
         if merged and ((not text[:1].isupper() and not _ENDS_SENTENCE.search(previous))
-                       or re.search(r"\bet al\.$", previous)):
+                       or _ABBREVIATION_END.search(previous)):
             merged[-1] = doc[merged[-1].start:sent.end]
         else:
             merged.append(sent)
+        previous = sent.text.rstrip()
     return merged
+
+
+# 'Warmup helps (Goyal et al., 2017.)' ends a sentence; '(cf. Ba et al.)' and 'et al.' do not
+_ABBREVIATION_END = re.compile(r"\b(?:et al|cf|e\.g|i\.e|vs)\.[)\]]?$")
 
 
 def _add_salience(judged: list[tuple[Claim, set[str]]], doc: blocks_mod.Document,
@@ -436,6 +448,9 @@ def _leans_on_previous(sent, claim: Claim) -> bool:
                 and sent[1].pos_ in ("NOUN", "ADJ") and claim.sentence.startswith("The ")))
 
 
+MAX_MERGED_CHARS = 330  # a merged claim must still fit a card front with its context
+
+
 def _merged(previous: tuple, sent, block, doc: blocks_mod.Document, title: str) -> Claim | None:
     """The previous sentence and this one as one claim, when short enough to stay one card."""
     prev_sent, prev_claim, _ = previous
@@ -443,6 +458,8 @@ def _merged(previous: tuple, sent, block, doc: blocks_mod.Document, title: str) 
         return None
     span = sent.doc[prev_sent.start:sent.end]
     text = prev_claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
+    if len(doc.restore(text)) > MAX_MERGED_CHARS:
+        return None  # too long for one card: each sentence stays a claim of its own
     inline_math = [doc.math[int(i)].latex for i in latex.PLACEHOLDER_RE.findall(text)
                    if int(i) < len(doc.math)]
     claim = claims_mod.judge(span, text, block, prev_claim.position, inline_math)

@@ -276,3 +276,22 @@ def test_a_source_sentence_loses_its_control_characters_too():
     claim = Claim(sentence="The kernel rings the bell\x07 at every step of the scan.", kind="key_point",
                   cloze_targets=["kernel"])
     assert "\x07" not in claim_card(post, claim, frozenset({"cloze"})).source_sentence
+
+
+def test_formula_fronts_and_ids_stay_sound_at_the_edges(nlp):
+    from studykit.cards import _trim, formula_cloze_card
+
+    trimmed = _trim("It costs \\$5 per hour and $x + y$ grows with every extra hour of compute", 7)
+    assert trimmed == "It costs \\$5 per hour and …"  # the escaped dollar is no formula
+    assert _trim("$" + " + ".join(f"a_{i}" for i in range(60)) + "$", 10) == ""
+    post = Post(title="Linear models", url="u", body="")
+    long_section = "A very long section heading " * 12
+    card = formula_card(post, Formula(latex="y = Wx + b", display=True, section=long_section.strip()))
+    assert len(card.front) <= 380 and card.front.startswith("Linear models: what is $y$?")
+    huge = Formula(latex="L = " + " + ".join(f"\\alpha_{{{i}}} x_{{{i}}}^2" for i in range(40)), display=True)
+    assert formula_cloze_card(post, huge) is None
+    body = "## Models\n\nThe first model is given by\n$$y = W x + b$$\n\nThe second model is given by\n$$Y = W X + B$$\n"
+    cards = select_cards(extract(Post(title="Cases", url="file:///c.md", body=body), nlp),
+                         CardOptions(formula_share=1.0)).cards
+    ids = [c.id for c in cards]
+    assert len([c for c in cards if c.kind == "formula"]) == 2 and len(ids) == len(set(ids))

@@ -206,3 +206,9 @@ def test_a_numbered_heading_that_counts_right_keeps_its_list_card():
     md = ("## 2 Three gates\n\n- **Forget gate** drops memory.\n- **Input gate** writes memory.\n"
           "- **Output gate** exposes memory.\n")
     assert len(claims_of(md)) == 1
+
+
+def test_a_heading_whose_number_is_its_count_keeps_it():
+    md = ("## 4 Gates that matter\n\n- **Forget gate** drops memory.\n- **Input gate** writes memory.\n"
+          "- **Output gate** exposes memory.\n")
+    assert claims_of(md) == []  # four announced, three listed

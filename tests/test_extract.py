@@ -647,3 +647,37 @@ def test_a_sentence_with_two_subjects_is_no_definition_and_a_coloured_curve_is_f
     assert lost.kind != "definition" and not lost.answer
     body = ("## Fine-tuning\n\nThe blue \"fine-tuned\" curve is why freezing low layers is the default recipe.\n")
     assert _live(nlp, body) == []
+
+
+def test_headings_about_the_article_are_told_from_headings_about_the_subject(nlp):
+    body = ("## References and borrowing in Rust\n\nA reference borrows a value without taking ownership of it.\n\n"
+            "## Exercises (with answers)\n\n### Problem 1\n\nShow that the borrow checker rejects two mutable loans.\n\n"
+            "## Contents of a Docker image\n\nAn image stacks read-only layers under one writable layer.\n")
+    live = _live(nlp, body)
+    assert len(live) == 2 and not any("borrow checker" in s for s in live)
+
+
+def test_a_merge_too_long_for_one_card_keeps_both_sentences(nlp):
+    body = ("## Backpropagation through time\n\nTo train a recurrent network, practitioners conceptually replicate "
+            "the recurrent computational graph across every individual timestep of the training sequence, sharing "
+            "identical parameter matrices between all replicated copies. This transformation is conventionally "
+            "called unrolling, and it converts the cyclic architecture into an equivalent feedforward computational "
+            "graph amenable to standard backpropagation.\n")
+    live = _live(nlp, body)
+    assert len(live) == 2 and live[1].startswith("The transformation is conventionally called")
+
+
+def test_sentence_ends_inside_brackets_are_told_from_abbreviations(nlp):
+    from studykit.extract import sentences
+
+    assert len(sentences(nlp("Warmup helps a lot (Goyal et al., 2017.) because early steps are noisy."))) == 2
+    assert len(sentences(nlp("Layer norm helps too (cf. Ba et al.) since the scale is fixed."))) == 1
+
+
+def test_a_taylor_series_list_is_no_outline_and_a_red_curve_is_figure_talk(nlp):
+    body = ("## Expansion\n\nThe series has three terms:\n\n- **Constant** term of the expansion.\n"
+            "- **Linear** term of the expansion.\n- **Quadratic** term of the expansion.\n\n"
+            "## Plot\n\nThe red curve shows the loss of the model that was trained without any warmup.\n")
+    found = _claims(nlp, body)
+    assert any(c.kind == "enumeration" for c in found)
+    assert all(c.dropped for c in found if "red curve" in c.sentence)
