@@ -431,8 +431,11 @@ def _noun_targets(sent: Span, chunks: list[Span]) -> list[str]:
 
 def _stresses(sent: Span, phrase: str) -> bool:
     """A bold 'saturate towards 0', 'fully refreshes' or 'linear in $h$' stresses what
-    happens; it names no term. No noun, and a preposition, pronoun, auxiliary or -ly adverb."""
+    happens; it names no term. No noun, and a preposition, pronoun, auxiliary or -ly adverb;
+    or a clause with a finite verb ('GRUs simplify LSTMs')."""
     tokens = _phrase_tokens(sent, phrase)
+    if len(tokens) > 2 and any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.text.islower() for t in tokens[1:]):
+        return True
     return (len(tokens) > 1
             and not any(t.pos_ in ("NOUN", "PROPN") and not latex.PLACEHOLDER_RE.fullmatch(t.text)
                         for t in tokens)
@@ -465,7 +468,7 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
              quantities: list[str], numbers: list[str], chunks: list[Span]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
     out: list[str] = []
-    out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b)]
+    out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b) and not _stresses(sent, b)]
     out += quantities
     for chunk in chunks:
         # 'one quantity', 'three things': a vague noun, no count worth asking for; '10-20 points' is
