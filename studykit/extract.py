@@ -110,15 +110,14 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
     texts: list[str] = []
     for post in posts:
         doc = blocks_mod.parse(post.body)
-        outline = outline_items(doc)
-        prose = [b for b in doc.blocks if b.kind in PROSE_KINDS and not describes_article(b)
-                 and b.index not in outline]
-        prepared.append((post, doc, prose))
+        skipped = _about_article(doc)
+        prose = [b for b in doc.blocks if b.kind in PROSE_KINDS and b.index not in skipped]
+        prepared.append((post, doc, prose, skipped))
         texts.extend(b.plain for b in prose)
     spacy_docs = iter(nlp.pipe(texts, batch_size=batch_size))
     results = []
-    for i, (post, doc, prose) in enumerate(prepared, start=1):
-        results.append(_extract_post(post, doc, prose, spacy_docs))
+    for i, (post, doc, prose, skipped) in enumerate(prepared, start=1):
+        results.append(_extract_post(post, doc, prose, skipped, spacy_docs))
         if progress:
             progress(f"extracted {i}/{len(prepared)}: {post.title}")
     return results
@@ -128,9 +127,15 @@ def extract(post: Post, nlp: Language | None = None) -> Extraction:
     return extract_all([post], nlp)[0]
 
 
+def _about_article(doc: blocks_mod.Document) -> set[int]:
+    """Indices of the blocks that describe the article: its skipped sections and its outline."""
+    outline = outline_items(doc)
+    return {b.index for b in doc.blocks if b.index in outline or describes_article(b)}
+
+
 def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.Block],
-                  spacy_docs: Iterator) -> Extraction:
-    formulas = [f for f in formulas_of(doc) if not describes_article(doc.blocks[f.position])
+                  skipped: set[int], spacy_docs: Iterator) -> Extraction:
+    formulas = [f for f in formulas_of(doc) if f.position not in skipped
                 and not SKIPPED_SECTIONS.match(f.label)]  # "**Exercise 5.** ... $$...$$"
     extraction = Extraction(post, formulas, words=prose_words(post.body), terms=key_terms(doc))
     position = 0
@@ -176,8 +181,7 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     judged = [(_restored(c, doc), w) for c, w in judged]
     tables = _table_claims(doc, position, post.title)
     judged += [(c, _row_words(c.sentence)) for c in tables]
-    outline = outline_items(doc)
-    lists = enumeration_claims(doc, lambda b: describes_article(b) or b.index in outline, position,
+    lists = enumeration_claims(doc, lambda b: b.index in skipped, position,
                                lambda section: section_context(section, post.title))
     # a table's mapping competes with the table's own rows, so it is scored as they are
     mappings = [(c, _row_words(c.sentence)) for c in lists if c.reason.startswith("a key-to-value table")]
