@@ -182,17 +182,26 @@ _HEADING_FILLER = {"what", "when", "why", "how", "does", "with", "from", "into",
 
 def remove_non_prose(body: str) -> str:
     """Drop fenced code, comments, shortcodes, images; keep link text; strip raw tags."""
+    return _remove_markup(_remove_code(body))
+
+
+def _remove_code(body: str) -> str:
     body = _FENCE.sub("\n", body)
     body = _HTML_COMMENT.sub("", body)
-    body = _SHORTCODE.sub("", body)
-    body = _IMAGE.sub("", body)
-    body = _LINK.sub(r"\1", body)
-    return _TAG.sub("", body)
+    return _SHORTCODE.sub("", body)
+
+
+def _remove_markup(text: str) -> str:
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    return _TAG.sub("", text)
 
 
 def parse(body: str) -> Document:
     """Parse a Markdown-ish body into blocks; math is protected before any splitting."""
-    protected, spans = latex.protect(remove_non_prose(body))
+    # math is shielded before raw tags go: '\\sum_{i<j} ... \\rangle' is no tag
+    protected, spans = latex.protect(_remove_code(body))
+    protected = _remove_markup(protected)
     blocks: list[Block] = []
     section = ""
     path: list[tuple[int, str]] = []  # (level, heading) from the outermost in
@@ -205,7 +214,7 @@ def parse(body: str) -> Document:
             _add(blocks, para_kind, " ".join(paragraph), section, spans, path=path)
         paragraph = []
 
-    for raw in protected.split("\n"):
+    for raw in _display_on_own_lines(protected, spans).split("\n"):
         line = raw.rstrip()
         stripped = line.strip()
         if not stripped or _HR.match(stripped) and not _ITEM.match(stripped + " x"):
@@ -282,6 +291,16 @@ def _add(blocks: list[Block], kind: str, text: str, section: str,
     bold = [strip_inline(b or u) for b, u in _BOLD.findall(text)]
     if text:
         blocks.append(Block(kind, text, section, level, bold=bold, path=tuple(h for _, h in path)))
+
+
+def _display_on_own_lines(protected: str, spans: list[latex.MathSpan]) -> str:
+    """'... of Jacobians:MATHSPAN0003Z' and two display formulas on one line: each display
+    formula goes on a line of its own, so it becomes a math block like any other."""
+    def own_line(m: re.Match[str]) -> str:
+        return f"\n{m.group(0)}\n" if spans[int(m.group(1))].display else m.group(0)
+
+    return "\n".join(line if _is_display(line.strip(), spans) else latex.PLACEHOLDER_RE.sub(own_line, line)
+                     for line in protected.split("\n"))
 
 
 def _is_display(line: str, spans: list[latex.MathSpan]) -> bool:

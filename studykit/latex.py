@@ -108,15 +108,15 @@ def _close_inline_dollar(text: str, body_start: int, start: int) -> MathSpan | N
 
 
 def _alone(text: str, start: int, end: int) -> bool:
-    """True when a `$$` span is its own paragraph (kramdown's display rule).
-
-    A `$$` block that starts a line and ends a line counts as alone even when the
-    paragraph continues on the next line, as Hugo posts often do.
+    """True when a `$$` span is display math: it is its own paragraph (kramdown's rule), or it
+    opens or closes its line ("... a product of Jacobians:$$...$$" then a new line), or it
+    spans lines. Only a `$$` inside a line of prose is inline (kramdown's inline math).
     """
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    return not text[line_start:start].strip() and not text[end:line_end].strip()
+    before, after = text[line_start:start].strip(), text[end:line_end].strip(" \t.,;:")
+    return not before or not after or "\n" in text[start:end]
 
 
 def protect(text: str) -> tuple[str, list[MathSpan]]:

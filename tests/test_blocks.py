@@ -103,3 +103,16 @@ def test_each_block_knows_the_headings_it_sits_under():
     doc = parse("# Title\n\n## Exercises\n\n### Computation\n\nSolve it.\n\n## Next\n\nBody text.\n")
     paths = {b.text: b.path for b in doc.blocks if b.kind == "paragraph"}
     assert paths == {"Solve it.": ("Title", "Exercises", "Computation"), "Body text.": ("Title", "Next")}
+
+
+def test_display_formula_glued_to_its_sentence_is_a_math_block():
+    doc = blocks.parse("The gradient picks up a product:$$g = \\prod_t f_t.$$\nso it can vanish.\n\n"
+                "$$\na = 1\n$$$$\nb = 2\n$$")
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["paragraph", "math", "paragraph", "math", "math"]
+
+
+def test_a_less_than_sign_inside_math_is_no_html_tag():
+    doc = blocks.parse("Closed form:\n$$\\sum_{i<j} v_i v_j = \\frac{1}{2}\\left[s^2 - q\\right]$$\n> **Why.** It works.")
+    (math,) = [b for b in doc.blocks if b.kind == "math"]
+    assert "\\sum_{i<j} v_i v_j" in doc.restore(math.text)

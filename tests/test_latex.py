@@ -49,3 +49,8 @@ def test_protect_and_restore_roundtrip():
 
 def test_unclosed_dollar_is_left_alone():
     assert latex.find_math("an unclosed $x and nothing else") == []
+
+
+def test_double_dollar_that_opens_or_closes_its_line_is_display():
+    text = "A long product of terms:$$a = \\prod_t b_t$$\nso it vanishes, while $$x^2$$ stays inline."
+    assert spans(text) == [("a = \\prod_t b_t", True, "$$"), ("x^2", False, "$$")]
