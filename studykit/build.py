@@ -49,7 +49,8 @@ if TYPE_CHECKING:
     from studykit.store import Store
 
 # Bump to throw away every cached extraction and card selection. Code changes do that by
-# themselves (see `extractor_version`); this is for the rest (e.g. a retrained model).
+# themselves (see `extractor_version`, which also reads the ranker's data files); this is
+# for the rest.
 EXTRACTOR_VERSION = "1"
 MAX_DEFAULT_JOBS = 4
 # Starting a worker and loading the model costs about 2 s, about what spaCy needs for
@@ -461,14 +462,16 @@ def _options_key(options: CardOptions) -> str:
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """A fingerprint of everything that shapes claims and cards: `EXTRACTOR_VERSION`, the
-    spaCy model and version, and the source of studykit's extraction and card modules."""
+    spaCy model and version, the source of studykit's extraction and card modules, and the
+    ranker's weights and word list."""
     from studykit import cards as cards_mod
 
     digest = hashlib.sha256()
     digest.update(f"{EXTRACTOR_VERSION}|{getattr(cards_mod, 'EXTRACTOR_VERSION', '')}|".encode())
     digest.update(f"{_model_identity()}|spacy=={_version('spacy')}|".encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    model_data = sorted((package / "data").glob("*.json")) + sorted((package / "data").glob("*.txt"))
+    for path in sorted(package.rglob("*.py")) + model_data:  # a retrained ranker changes cards too
         relative = path.relative_to(package).as_posix()
         if relative in _NOT_CARD_CODE or relative.startswith("tui/"):
             continue

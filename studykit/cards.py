@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 
 from studykit import series as series_mod
 from studykit.blocks import mentions
-from studykit.models import Card, Claim, Formula, Post
+from studykit import ranker
+from studykit.models import Card, Claim, Drop, Formula, Origin, Post
 from studykit.ranking import rank_claims
 from studykit.sanitize import strip_controls
+from studykit.latex import left_side
 from studykit.subterms import key_subterm
 
 if TYPE_CHECKING:  # extraction pulls in spaCy; card options and ids must not
@@ -33,18 +35,25 @@ SUBTERM_KEY = "subterm|"  # a formula cloze's id is its formula's, told apart by
 
 @dataclass
 class CardOptions:
-    """How many cards of which kinds a post gets."""
+    """How many cards of which kinds a post gets. Unset selection settings come from the
+    model file (`ranker`), where training chose them out of fold."""
 
     per_1k_words: float = 9.5
     min_cards: int = 10
     max_cards: int | None = None
     kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
-    min_score: float = 1.0
-    formula_share: float = 0.55
+    min_value: float | None = None  # least log-odds a candidate needs to become a card
+    formula_share: float = 0.7  # a derivation-heavy post is mostly its formulas
+    formula_prior: float | None = None  # value a formula card gets over a sentence card
     formula_clozes: int = 1  # long formulas that also get a cloze on their key sub-term
-    section_spread: float = 0.75  # score a claim loses for each better claim of its section
-    new_term_gain: float = 0.75  # ... gains for each key term of the post no card names yet
-    covered_term_cost: float = 0.75  # ... and loses for each one a card already names
+    section_spread: float | None = None  # value a candidate loses for each card of its section
+    new_term_gain: float | None = None  # ... gains for each key term of the post no card names yet
+    covered_term_cost: float | None = None  # ... and loses for each one a card already names
+
+    def setting(self, name: str) -> float:
+        """An option, or the model's value for it when unset."""
+        value = getattr(self, name)
+        return float(value) if value is not None else float(ranker.load().selection[name])
 
 
 @dataclass
@@ -92,108 +101,142 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
                  memory: SeriesMemory | None = None) -> Selection:
     """The best cards of one post within its budget, in reading order.
 
-    With `memory`, claims and formulas that earlier posts of the series already carded
-    are skipped, and this post's cards are added to it.
+    Claims and formulas compete on one scale, the model's value, picked greedily with
+    diversity (`ranking`). With `memory`, claims and formulas that earlier posts of the
+    series already carded are skipped, and this post's cards are added to it.
     """
     options = options or CardOptions()
     memory = memory if memory is not None else SeriesMemory()
-    post = extraction.post
-    total = budget(extraction.words, options)
-    chosen: list[tuple[int, Card]] = []
-    if "formula" in options.kinds:
-        limit = math.ceil(total * options.formula_share)
-        fresh = [f for f in extraction.formulas if latex_key(f.latex) not in memory.formulas]
-        ranked = sorted(fresh, key=lambda f: (-formula_weight(f), f.position))
+    picker = _Picker(extraction, options, memory)
+    formulas = list(extraction.formulas) if "formula" in options.kinds else []
+    for formula in formulas:
+        formula.dropped = Drop.IN_SERIES if latex_key(formula.latex) in memory.formulas else None
+    rank_claims([*formulas, *extraction.claims], extraction.terms, options.setting("section_spread"),
+                options.setting("new_term_gain"), options.setting("covered_term_cost"),
+                accept=picker.offer, text_of=_candidate_text, value_of=picker.value)
+    return picker.selection()
+
+
+def _sentences_of(claim: Claim) -> range:
+    if claim.origin is not Origin.SENTENCE and claim.origin is not Origin.PAIR:
+        return range(0)  # lists and table rows stand apart from the prose sentences
+    return range(claim.position, (claim.end_position or claim.position) + 1)
+
+
+def _candidate_text(candidate: Claim | Formula) -> str:
+    if isinstance(candidate, Formula):
+        return f"{candidate.label} {candidate.context}"
+    return f"{candidate.sentence} {candidate.context}"
+
+
+class _Picker:
+    """Takes candidates in the ranker's order while the budget lasts, and makes their cards."""
+
+    def __init__(self, extraction: Extraction, options: CardOptions, memory: SeriesMemory) -> None:
+        self.post, self.options, self.memory = extraction.post, options, memory
+        self.extraction = extraction
+        total = budget(extraction.words, options)
+        self.total = total
+        self.drill_limit = options.formula_clozes if {"cloze", "formula"} <= options.kinds else 0
+        self.drills: list[tuple[Formula, Card]] = []  # formula clozes of the best formulas taken
+        self.formula_limit = math.ceil(total * options.formula_share)
+        self.min_value = options.setting("min_value")
+        self.formula_prior = options.setting("formula_prior")
+        self.formulas: list[Formula] = []
+        self.cards: list[tuple[int, Card]] = []
+        self.facts: list[tuple[set[str], set[str]]] = []
+        self.asked: set[str] = set()
+        self.sentences: set[int] = set()  # positions of the sentences already on cards
+        self.fresh = [f for f in extraction.formulas if not f.dropped]
+
+    def value(self, candidate: Claim | Formula) -> float:
+        """The model's value, plus the prior a formula card gets over a sentence card."""
+        return candidate.score + (self.formula_prior if isinstance(candidate, Formula) else 0.0)
+
+    def used(self) -> int:
+        return len(self.cards) + len(self._groups()) + len(self.drills)
+
+    def _groups(self) -> list[list[Formula]]:
+        return _companions(sorted(self.formulas, key=lambda f: f.position), self.fresh)
+
+    def offer(self, candidate: Claim | Formula) -> bool:
+        """Make the candidate's card if it fits and adds something; say whether it did."""
+        if self.used() + self._cost(candidate) > self.total:
+            candidate.dropped = Drop.OVER_BUDGET
+            return False
+        if candidate.score < self.min_value:
+            candidate.dropped = Drop.LOW_VALUE
+            return False
+        if isinstance(candidate, Formula):
+            if len(self.formulas) >= self.formula_limit:
+                candidate.dropped = Drop.FORMULA_SHARE
+                return False
+            self.formulas.append(candidate)
+            if len(self.drills) < self.drill_limit and self.used() < self.total:
+                drill = formula_cloze_card(self.post, candidate)
+                if drill is not None:  # the most valued long formula also gets a cloze on its key term
+                    self.drills.append((candidate, drill))
+            return True
+        return self._offer_claim(candidate)
+
+    def _cost(self, candidate: Claim | Formula) -> int:
+        """Cards the candidate adds: none for a formula asked on its companion's card."""
+        if not isinstance(candidate, Formula):
+            return 1
+        together = _companions(sorted([*self.formulas, candidate], key=lambda f: f.position), self.fresh)
+        return len(together) - len(self._groups())
+
+    def _offer_claim(self, claim: Claim) -> bool:
+        sentences = set(_sentences_of(claim))
+        if sentences & self.sentences:
+            claim.dropped = Drop.OVERLAPS
+            return False
+        backs = " ".join(f.explanation for f in self.formulas)
+        if claim.sentence and claim.sentence in backs:
+            claim.dropped = Drop.ON_FORMULA_CARD
+            return False
+        words = _word_set(claim.sentence)
+        if any(_jaccard(words, s) > 0.6 for s in self.memory.claims):
+            claim.dropped = Drop.NEAR_DUPLICATE
+            return False
+        fact = _quantity_fact(claim.sentence)
+        if fact[0] and any(_same_quantity_fact(fact, f) for f in self.facts):
+            claim.dropped = Drop.SAME_NUMBER
+            return False
+        card = claim_card(self.post, claim, self.options.kinds)
+        if card is None:
+            claim.dropped = Drop.NO_ANSWER
+            return False
+        if card.front in self.asked:
+            claim.dropped = Drop.SAME_QUESTION
+            return False
+        self.asked.add(card.front)
+        self.sentences |= sentences
+        self.memory.claims.append(words)
+        self.facts.append(fact)
+        self.cards.append((claim.position * 1000, card))
+        return True
+
+    def selection(self) -> Selection:
+        """The cards made, formula cards and the formula cloze added, in reading order."""
+        chosen = list(self.cards)
         fronts: dict[str, int] = {}
-        for group in _companions(sorted(ranked[:limit], key=lambda f: f.position), fresh):
+        for group in self._groups():
             formula = group[0]
-            card = formula_card(post, formula) if len(group) == 1 else formula_pair_card(post, *group)
+            card = formula_card(self.post, formula) if len(group) == 1 else formula_pair_card(self.post, *group)
             n = fronts[card.front] = fronts.get(card.front, 0) + 1
             if n > 1:  # two formulas after the same words: say which one is asked for
                 card.front += f" (formula {n} after these words)"
             chosen.append((formula.position, card))
-            memory.formulas.update(latex_key(f.latex) for f in group)
-        drills = [(f, c) for f in ranked[:limit] if (c := formula_cloze_card(post, f)) is not None]
-        for formula, card in drills[:options.formula_clozes if "cloze" in options.kinds else 0]:
-            chosen.append((formula.position, card))
-    seen = memory.claims
-    backs = " ".join(c.back for _, c in chosen if c.kind == "formula")
-    facts: list[tuple[set[str], set[str]]] = []
-    asked: set[str] = set()
-    def offer(claim: Claim) -> bool:
-        """Make the claim's card if it fits and adds something; say whether it did."""
-        if len(chosen) >= total:
-            claim.dropped = f"over the budget of {total} cards"
-            return False
-        if claim.score < options.min_score:
-            claim.dropped = f"score {claim.score} below {options.min_score}"
-            return False
-        if claim.sentence and claim.sentence in backs:
-            claim.dropped = "already on the back of a formula card"
-            return False
-        words = _word_set(claim.sentence)
-        if any(_jaccard(words, s) > 0.6 for s in seen):
-            claim.dropped = "near-duplicate of a claim already on a card (this post or its series)"
-            return False
-        fact = _quantity_fact(claim.sentence)
-        if fact[0] and any(_same_quantity_fact(fact, f) for f in facts):
-            claim.dropped = "states a number already on a card ('25% fewer parameters' twice)"
-            return False
-        card = claim_card(post, claim, options.kinds)
-        if card is None:
-            claim.dropped = "no short answer or cloze target in it"
-            return False
-        if card.front in asked:
-            claim.dropped = "asks the same question as a card already made"
-            return False
-        asked.add(card.front)
-        seen.append(words)
-        facts.append(fact)
-        chosen.append((claim.position * 1000, card))
-        return True
-
-    rank_claims(extraction.claims, extraction.terms, options.section_spread,
-                options.new_term_gain, options.covered_term_cost, accept=offer)
-    chosen.sort(key=lambda pc: pc[0])
-    ids: set[str] = set()
-    for _, card in chosen:  # ids ignore case: '$Y = WX$' after '$y = Wx$' needs its own
-        while card.id in ids:
-            card.id = card_id(post_key(post), card.kind, card.id)
-        ids.add(card.id)
-    return Selection([c for _, c in chosen], extraction.claims, total)
-
-
-_DERIVATION = re.compile(r"^(?:so|thus|hence|then|therefore|which gives|substituting|expanding|"
-                         r"plugging|rearranging|it follows|we get|this gives)\b", re.I)
-
-
-_SETUP = re.compile(r"^(?:consider|suppose|assume|if|let|for a single|for one)\b", re.I)
-_ATTRIBUTED = re.compile(r"\b(?:1[89]\d\d|20[0-3]\d)\b|\bet al\b"
-                         r"|\b(?!(?:It|That|Here|There|What|Let|He|She|Who|This)\b)[A-Z][a-z]+(?:'s|’s)\s")
-FORMULA_SETUP_PENALTY = 1.0
-FORMULA_CONTINUES_PENALTY = 1.0
-FORMULA_ATTRIBUTED_BONUS = 1.0
-
-
-def formula_weight(formula: Formula) -> float:
-    """How likely a formula is a key result rather than a step of a derivation."""
-    weight = 2.0 if formula.label else 0.0
-    body = re.sub(r"\s+", "", formula.latex)
-    if "\\tag" in body:
-        weight += 1.0  # authors number the equations they refer back to
-    if re.search(r"\\(?:mathcal|operatorname|text|mathrm)\{", body.split("=")[0]):
-        weight += 1.0
-    if len(body) < 15:
-        weight -= 1.0
-    if _DERIVATION.match(formula.context.strip()):
-        weight -= 1.0
-    if _SETUP.match(formula.context.strip()):
-        weight -= FORMULA_SETUP_PENALTY
-    if formula.continues:
-        weight -= FORMULA_CONTINUES_PENALTY  # the second of a pair is usually its companion
-    if _ATTRIBUTED.search(formula.context):
-        weight += FORMULA_ATTRIBUTED_BONUS  # "Glorot and Bengio (2010) compromise:" names a result
-    return weight
+            self.memory.formulas.update(latex_key(f.latex) for f in group)
+        chosen += [(f.position, c) for f, c in self.drills]
+        chosen.sort(key=lambda pc: pc[0])
+        ids: set[str] = set()
+        for _, card in chosen:  # ids ignore case: '$Y = WX$' after '$y = Wx$' needs its own
+            while card.id in ids:
+                card.id = card_id(post_key(self.post), card.kind, card.id)
+            ids.add(card.id)
+        return Selection([c for _, c in chosen], self.extraction.claims, self.total)
 
 
 _QUANTITY = re.compile(r"(?<![\d,.])(\d[\d,.]*)\s?(%|×|x\b|percent\b|[kKMB]\b)")
@@ -243,7 +286,7 @@ def _card(post: Post, kind: str, key: str, front: str, back: str, **extra) -> Ca
 def formula_card(post: Post, formula: Formula) -> Card:
     """Ask for a display formula by its name, its left-hand side and the words before it."""
     topic = short_title(post)
-    lhs = _left_side(formula.latex)
+    lhs = left_side(formula.latex)
     if formula.label:
         ask = f"what is the formula for {_lower_first(formula.label)}?"
         if lhs:
@@ -289,15 +332,15 @@ def _pair(first: Formula, second: Formula) -> bool:
         return False
     if second.continues:
         return True
-    side = _left_side(first.latex)
-    return bool(side and side == _left_side(second.latex) and first.context and second.context
+    side = left_side(first.latex)
+    return bool(side and side == left_side(second.latex) and first.context and second.context
                 and second.context != first.context)
 
 
 def formula_pair_card(post: Post, first: Formula, second: Formula) -> Card:
     """One card for two companion formulas: asked together, each shown with what the
     text says about it."""
-    sides = [_left_side(first.latex), _left_side(second.latex)]
+    sides = [left_side(first.latex), left_side(second.latex)]
     if sides[0] and sides[0] == sides[1]:
         ask = f"what are the two formulas for ${sides[0]}$?"
     elif all(sides):
@@ -349,27 +392,6 @@ def formula_cloze_card(post: Post, formula: Formula) -> Card | None:
                  cloze=f"$${before}{{{{c1::{deletion}}}}}{after}$$",
                  source_sentence=formula.context, claim_kind="formula")
     return card
-
-
-_RELATION = re.compile(r"=|\\approx(?![a-z])|\\propto(?![a-z])|\\equiv(?![a-z])|\\le(?:q)?(?![a-z])|\\ge(?:q)?(?![a-z])")
-
-
-def _left_side(formula: str) -> str:
-    """The short left-hand side of `a = b` (or a ≈ b, a ≤ b; top level only), or ""."""
-    depth = 0
-    for i, ch in enumerate(formula):
-        if ch in "{([":
-            depth += 1
-        elif ch in "})]":
-            depth -= 1
-        elif depth == 0 and _RELATION.match(formula, i):
-            if ch == "=" and formula[i - 1:i] in ("<", ">", "!", "\\"):
-                continue
-            lhs = re.sub(r"(?:\\[,;:!]|\\q?quad|&|\s)+$", "", formula[:i]).strip()
-            if 0 < len(lhs) <= 40 and "\\\\" not in lhs and "\\begin" not in lhs:
-                return lhs
-            return ""
-    return ""
 
 
 def _with_context(claim: Claim, text: str) -> str:

@@ -1,10 +1,11 @@
-"""Judge one sentence: is it a claim worth a card, of what kind, and how much does it matter?
+"""Judge one sentence: can it stand alone as a card, what kind of fact is it, what could a
+card ask for?
 
-Signals, strongest first: definitions ("X is a Y", "X, called Y", "known as"), terms the
-author set in bold, dates and who-did-what, numbers with units and percentages,
-comparisons, mechanisms ("because", "so that"), "key insight" blocks. Sentences that
-lean on context ("It ...", "This ...") are resolved from the previous sentence's subject
-or dropped; meta talk ("In this article we ...") is dropped.
+Kinds: definitions ("X is a Y", "X, called Y", "known as"), dates and who-did-what,
+numbers, key points. Sentences that lean on context ("It ...", "This ...") are resolved
+from the previous sentence's subject or dropped; meta talk ("In this article we ...") is
+dropped. How much a claim matters is not decided here: its features (`features`) go to
+the learned model (`ranker`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
-from studykit import latex
-from studykit.blocks import Block, is_writeup_label, mentions
-from studykit.models import Claim
+from studykit import features, latex
+from studykit.blocks import Block, is_writeup_label
+from studykit.models import Claim, Drop
 from studykit.questions import year_question
 
 MIN_WORDS, MAX_WORDS = 6, 55
@@ -27,20 +28,20 @@ _LEADING_MARKERS = re.compile(
     r"note that|recall that|remember that|notice that|in summary|overall)\b,?\s+", re.I)
 _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|here|he|she|we|our|us|you|your|i)\b", re.I)
-_META = re.compile(
-    r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial|brief)|in this part|"
+_META = re.compile(  # talk about the article or its figures, not about the subject
+    r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial)|in this part|"
     r"we will|we'll|let's|let us|you will|you'll|below we|as shown (?:above|below)|"
-    r"the next (?:section|part|article|post)|previous (?:section|part|article|post)|"
-    r"see (?:figure|fig\.|table|section|part|§)|next up|stay tuned|come back to|"
-    r"in (?:section|part|chapter|§) ?\d|parts \d+\s*[-–]\s*\d+|(?:next|previous|last) chapter|"
-    r"panel \([a-z]|"
-    r"(?:the|this|that) (?:figure|plot|chart|diagram|picture|image|animation|heatmap)|"
-    r"(?:figure|fig\.|table) \d+|the (?:left|right|top|bottom) panel)\b"
-    r"|^(?:left|right|top|bottom|middle|centre|center)(?: panel)?\s*:"  # "Left: the PDF; middle: ..."
-    r"|\bthe (?:blue|orange|red|green|grey|gray|purple|yellow|dashed|dotted|solid)\s+(?:[\"“]?[\w\-]+[\"”]?\s+)?"
-    r"(?:curve|line|bars?|points|dots|region|band|area|markers?)\b"  # 'the blue "fine-tuned" curve'
-    r"|^(?:consider|imagine|suppose|for example|for instance|e\.g\.|below is|here is|here's|"
-    r"above is|the following)\b", re.I)
+    r"the (?:next|previous) (?:section|part|article|post|chapter)|"
+    r"see (?:figure|fig\.|table|section|part|§)|(?:figure|fig\.|table) \d+|in (?:section|part|chapter|§) ?\d|"
+    r"(?:next|previous|last) chapter)\b"
+    r"|^(?:below is|here is|here's|above is|the following)\b", re.I)
+# points at a figure, a panel or a coloured mark of a plot: the card would need the picture
+_NEEDS_FIGURE = re.compile(
+    r"\b(?:(?:the|this|that|these) (?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph)s?"
+    r"|(?:left|right|top|bottom|middle) (?:panel|plot|figure)"
+    r"|(?:blue|orange|red|green|grey|gray|purple|yellow|black|dashed|dotted|solid)\s+(?:[\"“][^\"”]+[\"”]\s+)?"
+    r"(?:curve|line|bars?|dots|points|region|band|markers?))\b"
+    r"|\bpanel \([a-z]\)|^(?:left|right|top|bottom|middle)(?: panel)?\s*:", re.I)
 # 'In that regime, pick GRU': the regime is named in the sentence before
 _DEMONSTRATIVE_OPENER = re.compile(r"^(?:in|at|for|under|with|by|from|on|after|before|given|despite)\s+"
                                    r"(?:this|that|these|those|such)\s+\w+", re.I)
@@ -55,24 +56,11 @@ _NUMBER = re.compile(
     r"(?<![\w.])[~≈<>≥≤]?\d[\d,.]*(?:\s?[–-]\s?\d[\d,.]*)?(?:\s?(?:%|×|x\b|k\b|M\b|B\b|ms\b|s\b|GB|MB|bits?\b|"
     r"times|fold|percent|points?|layers?|heads?|dimensions?|parameters?|steps?|epochs?|"
     r"tokens?|samples?|hours?|days?))?")
-_COMPARISON = re.compile(
-    r"\b(?:than|fewer|faster|slower|outperform\w*|beats?|better|worse|compared (?:to|with)|"
-    r"vs\.?|versus|whereas|unlike|instead of|rather than|more efficient|cheaper)\b", re.I)
-_MECHANISM = re.compile(
-    r"\b(?:because|so that|which means|therefore|prevents?|causes?|leads? to|allows?|"
-    r"enables?|ensures?|in order to|by (?:\w+ing)|forces?|makes? it|controls?|decides?)\b", re.I)
-_DEFINITION = re.compile(
-    r"\b(?:is defined as|are defined as|refers? to|stands? for|is called|are called|"
-    r"known as|called|termed|dubbed|we call|means that|is the name)\b", re.I)
 _INSIGHT = re.compile(r"^\**(?:key (?:insight|idea|takeaway|point)|insight|takeaway|tl;dr|"
                       r"summary|rule of thumb|bottom line|in a nutshell)\b", re.I)
 _INSIGHT_LABEL = re.compile(r"^\**(?:the )?(?:key (?:insight|idea|takeaway|point)|insight|takeaway|"
                             r"tl;dr|rule of thumb|bottom line|in a nutshell)\**\s*[:—–]\s*\**", re.I)
 _DEFINITION_VERBS = {"be"}
-_KEY_PHRASE = re.compile(r"\b(?:key (?:insight|idea|point|observation)|core idea|main idea|"
-                         r"the trick|crucial(?:ly)?|the heart of|most important|rule of thumb|"
-                         r"the bottom line|in a nutshell|non-negotiable|always|never|surprising(?:ly)?|"
-                         r"remarkabl[ey]|counter-?intuitive(?:ly)?|the catch)\b", re.I)
 _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(?: this| it)?)"
                     r" (?:the |an? )?[\"“'*]*([\w\-’' ]{3,40}?)[\"”'*]*(?=[,.;:)]|$|\s(?:by|in|for|from|with|on|at|because|and|which|that|when)\b)")
 _MATH_NUMBER = re.compile(r"=\s*-?\d")
@@ -156,122 +144,47 @@ def _followed_by_verb(sent: Span | None, word: str) -> bool:
 
 def judge(sent: Span, text: str, block: Block, position: int,
           math_sources: list[str] | None = None) -> Claim:
-    """Score a cleaned sentence (`text`, placeholders in) from `block`.
+    """A claim for a cleaned sentence (`text`, placeholders in) from `block`: its kind, the
+    spans a card could ask for, its features, or why it cannot stand alone as a card.
 
     `math_sources` are the restored inline formulas of the sentence, in order.
     """
     claim = Claim(sentence=text, kind="key_point", section=block.section, position=position)
     math_sources = math_sources or []
-    words = len(text.split())
-    reasons: list[str] = []
-    bold = [b for b in block.bold if b and b in text and not _INSIGHT.match(b)]
-    # A bullet like "**25%** fewer parameters than LSTM." is a whole fact in few words.
-    min_words = 3 if block.kind == "item" and bold else MIN_WORDS
-    if words < min_words:
-        claim.dropped = f"too short ({words} words)"
-    elif words > MAX_WORDS:
-        claim.dropped = f"too long ({words} words)"
-    elif text.rstrip().endswith("?") or (text.rstrip().endswith(":") and words < 8):
-        claim.dropped = "a lead-in or a question, not a statement"
-    elif _UNFINISHED.search(text):
-        claim.dropped = "unfinished: it stops mid-sentence"
-    elif _META.search(text):
-        claim.dropped = "talks about the article, not the subject"
-    elif _QUOTED.fullmatch(text.strip()):
-        claim.dropped = "a quoted statement (often a myth the author debunks), not the author's claim"
-    elif _PRONOUN_START.match(text) or _DEMONSTRATIVE_OPENER.match(text):
-        claim.dropped = "starts with a pronoun that cannot be resolved"
-    elif len(math_sources) * 3 > words:
-        claim.dropped = "mostly math"
+    claim.dropped = _form_defect(text, block, math_sources)
     if claim.dropped:
         return claim
-
-    score = 0.0
+    bold = [b for b in block.bold if b and b in text and not _INSIGHT.match(b)]
     terms = [b for b in bold if _is_term(b) and not _stresses(sent, b)]
-    if terms:
-        score += 2.0 + (0.5 if text.startswith(terms[0]) else 0.0)
-        reasons.append("bold term")
-        claim.term = terms[0]
-    elif bold:
-        score += STRESSED_CLAUSE_BONUS
-        reasons.append("stressed in bold")
     kind = "key_point"
+    if terms:
+        claim.term = terms[0]
     named = _NAMED.search(text)
     named_term = named.group(1).strip("* ") if named else ""
     if named_term and not _PRONOUN_START.match(named_term) and not _FUNCTION_WORD.match(named_term):
-        score += 2.0
         kind = "definition"
         claim.term = named_term
-        reasons.append("names a term")
     else:
         named_term = ""
     definition = _definition(sent, text, bold)
     if definition:
-        score += 3.0
         kind = "definition"
         claim.term, claim.answer = definition
-        reasons.append("definition")
     years = _YEAR.findall(text)
     people = _people(sent, bool(years))
-    if years:
-        score += 1.5
-        kind = "date" if kind == "key_point" else kind
-        reasons.append("year")
-    if people:
-        score += 1.0
-        kind = "person" if kind in ("key_point", "date") and not years else kind
-        reasons.append("person")
     numbers = [m.group(0).strip() for m in _NUMBER.finditer(text)
                if not _YEAR.fullmatch(m.group(0).strip())]
     quantities = [e.text for e in sent.ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
     math_numbers = [m for m in math_sources if _MATH_NUMBER.search(m)]
-    if quantities or math_numbers or any(re.search(r"[%×]|\d\s*x\b|\d\s?[kKMB]\b", n) for n in numbers):
-        score += 1.5
-        kind = "number" if kind == "key_point" else kind
-        reasons.append("quantity")
-    elif numbers:
-        score += 0.5
-    if _COMPARISON.search(text):
-        score += 1.0
-        kind = "comparison" if kind in ("key_point", "number") else kind
-        reasons.append("comparison")
-    if _MECHANISM.search(text):
-        score += 0.75
-        kind = "mechanism" if kind == "key_point" else kind
-        reasons.append("mechanism")
-    if block.kind == "quote" or _INSIGHT.match(block.text):
-        score += 1.0
-        reasons.append("highlighted block")
-    if _KEY_PHRASE.search(text):
-        score += 1.0
-        reasons.append("marked as key")
-    if block.section and mentions(text, block.section):
-        score += 0.5
-        reasons.append("on the section's topic")
-    if block.kind == "caption":
-        score += CAPTION_BONUS
-        reasons.append("in a figure caption")
-    if words > 40:
-        score -= 1.0
-    if is_instruction(sent):
-        score -= IMPERATIVE_PENALTY
-        reasons.append("an instruction")
-    elif _READER.search(_QUOTED_PART.sub("", text)):
-        score -= ADVICE_PENALTY
-        reasons.append("advice to the reader")
-    if text[:1] in "\"“'‘":
-        score -= QUOTED_EXAMPLE_PENALTY
-        reasons.append("opens with a quoted example")
-    if _HEDGE.search(text):
-        score -= HEDGE_PENALTY
-        reasons.append("hedged")
+    if kind == "key_point":
+        kind = ("date" if years else "person" if people
+                else "number" if quantities or math_numbers else "key_point")
+    claim.kind = kind  # type: ignore[assignment]
+    claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
+    claim.features["definition"] = float(bool(definition))
+    claim.features["names_term"] = float(bool(named_term))
     if text.rstrip().endswith(":"):
         claim.sentence = text.rstrip()[:-1].rstrip() + "."
-        score -= 0.5
-    score -= 0.25 * sum(1 for m in math_sources if not _MATH_NUMBER.search(m))
-    claim.kind = kind  # type: ignore[assignment]
-    claim.score = round(score, 2)
-    claim.reason = ", ".join(reasons) or "plain statement"
     chunks = noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
     claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers, chunks)
     claim.people, claim.years = people, years
@@ -288,23 +201,38 @@ def judge(sent: Span, text: str, block: Block, position: int,
     return claim
 
 
-CAPTION_BONUS = 0.25
-IMPERATIVE_PENALTY = 1.5
-ADVICE_PENALTY = 1.0
-HEDGE_PENALTY = 0.5
-QUOTED_EXAMPLE_PENALTY = 1.5
-_READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
-_QUOTED_PART = re.compile(r"[\"“][^\"“”]*[\"”]")
-_HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)
+def _form_defect(text: str, block: Block, math_sources: list[str]) -> Drop | None:
+    """Why a sentence cannot stand alone as a card, or None: the few hard filters on form."""
+    words = len(text.split())
+    has_bold = any(b and b in text for b in block.bold)
+    # A bullet like "**25%** fewer parameters than LSTM." is a whole fact in few words.
+    if words < (3 if block.kind == "item" and has_bold else MIN_WORDS):
+        return Drop.TOO_SHORT
+    if words > MAX_WORDS:
+        return Drop.TOO_LONG
+    if text.rstrip().endswith("?") or (text.rstrip().endswith(":") and words < 8):
+        return Drop.LEAD_IN
+    if _UNFINISHED.search(text):
+        return Drop.UNFINISHED
+    if _META.search(text):
+        return Drop.ABOUT_ARTICLE
+    if _NEEDS_FIGURE.search(text):
+        return Drop.NEEDS_FIGURE
+    if _QUOTED.fullmatch(text.strip()):
+        return Drop.QUOTATION
+    if _PRONOUN_START.match(text) or _DEMONSTRATIVE_OPENER.match(text):
+        return Drop.PRONOUN
+    if len(math_sources) * 3 > words:
+        return Drop.MOSTLY_MATH
+    return None
 
 
-STRESSED_CLAUSE_BONUS = 0.75
 _CLAUSE_START = re.compile(r"^(?:if|when|whenever|why|how|what|unless|because|you|we|i)\b", re.I)
 
 
 def talks_about_article(text: str) -> bool:
-    """'This article covers ...', 'we will see ...': words about the post, not its subject."""
-    return bool(_META.search(text))
+    """'This article covers ...', 'the left panel shows ...': words about the post or its figures."""
+    return bool(_META.search(text) or _NEEDS_FIGURE.search(text))
 
 
 def is_term_like(bold: str) -> bool:
@@ -337,30 +265,6 @@ def _people(sent: Span, dated: bool) -> list[str]:
         if len(words) >= 2 or dated or following in ("'s", "’s"):
             found.append(ent.text)
     return found
-
-
-def is_instruction(sent: Span) -> bool:
-    """'Train the teacher on ...', 'Instead of X, match Y': a step to follow, not a fact."""
-    if not sent.doc.has_annotation("DEP"):
-        return False
-    root = sent.root
-    if (root.tag_ == "VB" and root.i > sent.start and sent.doc[root.i - 1].text == ","
-            and sent[0].lower_ in _CLAUSE_OPENERS):
-        return True  # 'When the model underperforms, resist ...': a base-form verb after the clause
-    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") for c in root.children):
-        return False
-    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
-    if first is None:
-        return False
-    if root.tag_ in ("VB", "VBP"):
-        return all(c.dep_ in _ADVERBIAL for c in root.lefts)
-    # the small model sometimes misses the verb: 'Lower the rate, double-check ...'
-    return first.tag_ == "VB" and first.dep_ in ("advcl", "ccomp") and first.i == sent.start
-
-
-_CLAUSE_OPENERS = {"when", "whenever", "if", "unless", "for", "to", "after", "before", "once", "since",
-                   "while", "in", "at", "with", "on", "during", "because", "as"}
-_ADVERBIAL = {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "intj"}
 
 
 def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | None:

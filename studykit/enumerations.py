@@ -14,14 +14,11 @@ import re
 from collections.abc import Callable
 
 from studykit import blocks as blocks_mod
-from studykit.models import Claim
+from studykit.models import Claim, Origin
 
 MIN_ITEMS, MAX_ITEMS = 3, 8
 MAX_NAME_WORDS = 6
 MAX_TABLE_ROWS = 8
-ENUMERATION_SCORE = 3.0
-COUNTED_BONUS = 1.0  # "... in four steps:" announces the list as one thing to know
-UNANNOUNCED_PENALTY = 1.0
 
 _LEADING_BOLD = re.compile(r"^\*\*([^*]{2,100}?)\*\*")
 _NUMBERING = re.compile(r"^\(?\d+[.)]\s*")
@@ -162,13 +159,11 @@ def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: 
     if any(name.lower() in ask.lower() for name in names):
         return None  # the question would give the answer away
     answer = "; ".join(f"{i}. {name}" if ordered else name for i, name in enumerate(names, 1))
-    score = ENUMERATION_SCORE + (COUNTED_BONUS if intro and _COUNT_WORDS.search(intro) else 0.0)
-    if not intro:
-        score -= UNANNOUNCED_PENALTY
     return Claim(
         sentence=f"{ask} {answer}", kind="enumeration", section=first.section,
-        position=position + first.index, context=context_of(first.section), score=score,
-        reason=f"a list of {n} named items" + (", announced" if intro else ""),
+        position=position + first.index, context=context_of(first.section), origin=Origin.LIST,
+        features={"list_announced": float(bool(intro)),
+                  "list_counted": float(bool(intro and _COUNT_WORDS.search(intro)))},
         question=ask, answer=answer, term=names[0])
 
 
@@ -243,5 +238,5 @@ def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], positio
     return Claim(
         sentence=f"{key} → {value}: {answer}", kind="enumeration", section=first.section,
         position=position + first.index, context=context_of(first.section),
-        score=ENUMERATION_SCORE, reason=f"a key-to-value table of {len(rows)} rows",
+        origin=Origin.MAPPING,
         question=ask, answer=answer, term=key)

@@ -1,11 +1,13 @@
 """`studykit inspect`: what extraction found in each post and what became of it.
 
-For every post: the formulas and claims found, each with its kind, score and the
-reasons for the score, and for each either the card it became or why it did not.
+For every post: the formulas and claims found (every candidate card), each with its kind,
+the ranker's value and the features that moved it most (name and amount), and either the
+card it became or why it did not.
 """
 
 from __future__ import annotations
 
+from studykit import ranker
 from studykit.cards import SUBTERM_KEY, Selection, card_id, post_key
 from studykit.extract import Extraction
 from studykit.generate import GenerateResult
@@ -24,6 +26,7 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict:
     def card_for(kinds: tuple[str, ...], content: str):
         return next((by_id[i] for k in kinds if (i := card_id(key, k, content)) in by_id), None)
 
+    model = ranker.load()
     formulas = []
     for f in extraction.formulas:
         card = card_for(("formula",), f.latex)
@@ -31,26 +34,38 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict:
             (c for c in selection.cards if c.kind == "formula" and f"$${f.latex}$$" in c.back), None)
         drill = card_for(("cloze",), SUBTERM_KEY + f.latex)
         formulas.append({
-            "latex": f.latex, "label": f.label, "section": f.section,
+            "latex": f.latex, "label": f.label, "section": f.section, "value": f.score,
+            "because": _because(model, f.features),
             "card": (card or paired).id if card or paired else None,
             "paired": bool(paired),
             "subterm_cloze": drill.id if drill else None,
-            "why_not": "" if card or paired else "over the formula share of the budget, or already carded in the series",
+            "why_not": "" if card or paired else (f.dropped.value if f.dropped else "not chosen"),
         })
     claims = []
     for c in sorted(extraction.claims, key=lambda c: c.position):
         card = card_for(("qa", "cloze"), c.sentence) if not c.dropped else None
         claims.append({
-            "sentence": c.sentence, "kind": c.kind, "score": c.score, "reason": c.reason,
+            "sentence": c.sentence, "kind": c.kind, "origin": c.origin.value,
+            "value": c.score if not c.dropped or c.features else None,
+            "because": _because(model, c.features),
             "section": c.section, "context": c.context,
             "card": {"id": card.id, "kind": card.kind} if card else None,
-            "why_not": "" if card else (c.dropped or "not chosen"),
+            "why_not": "" if card else (c.dropped.value if c.dropped else "not chosen"),
         })
     return {
         "title": post.title, "series": post.series, "url": post.url, "words": extraction.words,
         "budget": selection.budget, "cards": len(selection.cards),
         "notes": list(post.notes), "formulas": formulas, "claims": claims,
     }
+
+
+def _because(model: ranker.Model, features: dict[str, float]) -> list[dict]:
+    """The features that moved a candidate's value most, with their amounts."""
+    return [{"feature": name, "amount": amount} for name, amount in model.contributions(features)]
+
+
+def _reasons(because: list[dict]) -> str:
+    return ", ".join(f"{b['feature']} {b['amount']:+.2f}" for b in because) or "-"
 
 
 def render(posts: list[dict], show_dropped: bool = True) -> str:
@@ -65,13 +80,16 @@ def render(posts: list[dict], show_dropped: bool = True) -> str:
             label = f["label"] or f["section"] or "(no label)"
             drill = "  (+ cloze on its key term)" if f.get("subterm_cloze") else ""
             drill += "  (asked together with the formula before it)" if f.get("paired") else ""
-            out.append(f"   {mark} formula  {label}: {_short(f['latex'], 70)}{drill}")
+            out.append(f"   {mark} formula  {f['value']:5.2f}  {label}: {_short(f['latex'], 70)}{drill}")
+            detail = _reasons(f["because"]) if f["card"] else f"{f['why_not']} (value from: {_reasons(f['because'])})"
+            out.append(f"           {detail}")
         for c in p["claims"]:
             if not c["card"] and not show_dropped:
                 continue
             mark = c["card"]["kind"].upper() if c["card"] else "skip"
-            out.append(f"   {mark:7} {c['kind']:<10} {c['score']:5.2f}  {_short(c['sentence'], 90)}")
-            detail = c["reason"] if c["card"] else f"{c['why_not']} (scored for: {c['reason'] or '-'})"
+            value = f"{c['value']:5.2f}" if c["value"] is not None else "    -"
+            out.append(f"   {mark:7} {c['kind']:<10} {value}  {_short(c['sentence'], 90)}")
+            detail = _reasons(c["because"]) if c["card"] else f"{c['why_not']} (value from: {_reasons(c['because'])})"
             out.append(f"           {detail}")
         out.append("")
     return "\n".join(out)

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 
 from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
-from studykit import latex, salience
+from studykit import features, latex, ranker, salience
 from studykit import nlp as nlp_mod
 from studykit.enumerations import enumeration_claims
 from studykit.formulas import formulas_of
-from studykit.models import Claim, Formula, Post
+from studykit.latex import left_side
+from studykit.models import Claim, Drop, Formula, Origin, Post
 
 PROSE_KINDS = ("paragraph", "item", "quote", "caption")
-SALIENCE_WEIGHT = 1.5
 _QUESTION_HEADING = re.compile(r"^(?:why|how|what|when|where|which|who|is|are|do|does|can|should)\b", re.I)
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part \d+:?)\s+", re.I)
 # Sections that describe the article rather than the subject.
@@ -39,7 +39,6 @@ _ARTICLE_HEADING = re.compile(  # 'Exercises (with answers)', 'References & furt
     r"(?:\s+(?:in|for|of) (?:this|the) (?:article|post|part|chapter|section|series))?$", re.I)
 
 RECAP_SECTIONS = blocks_mod.RECAP_HEADING  # the body's sentence, not the recap's, is the card
-RECAP_PENALTY = 1.5
 _LABEL_LEADS = frozenset({"yes", "no", "note", "tip", "warning", "caution", "aside", "answer",
                           "short answer", "update", "edit", "example", "remember", "hint"})
 _BARE_CELLS = frozenset({"yes", "no", "true", "false", "none", "n/a", "both", "neither", "all",
@@ -51,7 +50,6 @@ _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|furth
                           r"link|slides|video)s?$|^parts? \d"  # "**Part 8 (synthesis):**" maps the series
                           r"|^(?:left|right|middle|top|bottom|centre|center)(?: panel)?$", re.I)  # the figure's
 _CREDITED = re.compile(r"\bet al\b|\b(?:19[5-9]\d|20[0-3]\d)\b")
-CREDITED_LEAD_BONUS = 1.0
 
 
 @dataclass
@@ -141,6 +139,7 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     position = 0
     lead = ""
     judged: list[tuple[Claim, set[str]]] = []
+    where: dict[int, _Where] = {}  # id(claim) -> where it stands
     for block in prose:
         opens = _opens_section(doc, block)
         lead = blocks_mod.bold_lead(block.text) or (lead if _follows_math(doc, block) else "")
@@ -152,46 +151,139 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
         topical = opens or lead or _follows_math(doc, block)
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: tuple | None = None  # (sentence span, its claim, index in judged)
-        for i, sent in enumerate(sentences(spacy_doc)):
+        block_sentences = sentences(spacy_doc)
+        for i, sent in enumerate(block_sentences):
             if lead and i == 0 and _is_only(sent.text, lead):
                 position += 1
                 if not _names_only(sent.text, lead):
                     previous_subject = ""  # "**Tip**: start with X." - 'It' is X, not the lead
                 continue
             claim = _claim(sent, block, position, previous_subject, doc, post.title)
+            merged = False
             if claim is not None and previous is not None and _leans_on_previous(sent, claim):
-                merged = _merged(previous, sent, block, doc, post.title)
-                if merged is not None and not _runs_into_formula(doc, block, sent):
-                    previous[1].dropped = "merged with the sentence after it"
+                joined = _merged(previous, sent, block, doc, post.title)
+                if joined is not None and not _runs_into_formula(doc, block, sent):
+                    previous[1].dropped = Drop.MERGED
                     judged[previous[2]] = (previous[1], set())
-                    claim = merged
+                    claim, merged = joined, True
                     sent = sent.doc[previous[0].start:sent.end]
             if claim is not None and not claim.dropped:
-                _apply_lead(claim, doc, lead, first=opens and i == 0)
+                _apply_lead(claim, doc, lead)
                 if _runs_into_formula(doc, block, sent):
-                    claim.dropped = "unfinished: the sentence goes on in a display formula"
+                    claim.dropped = Drop.RUNS_INTO_FORMULA
                 elif i == 0 and _follows_math(doc, block) and sent.text.lstrip()[:1].islower():
                     # "with $W \in ...$", "so the student can ...": the formula's own sentence
-                    claim.dropped = "finishes the sentence of the display formula above"
-            previous_subject = claims_mod.subject_of(sent)  # "It" refers to the sentence just before
+                    claim.dropped = Drop.FINISHES_FORMULA
+            pair = _paired(previous, claim, sent, block, doc) if not merged else None
+            subject = claims_mod.subject_of(sent)
+            previous_subject = subject  # "It" refers to the sentence just before
             position += 1
+            if pair is not None:
+                judged.append((pair, salience.content_words(sent.doc[previous[0].start:sent.end])))
+                where[id(pair)] = replace(where[id(previous[1])], merged=False, single=False)
             if claim is not None:
                 previous = (sent, claim, len(judged))
                 judged.append((claim, salience.content_words(sent)))
-    judged = [(_restored(c, doc), w) for c, w in judged]
-    tables = _table_claims(doc, position, post.title)
-    judged += [(c, _row_words(c.sentence)) for c in tables]
+                where[id(claim)] = _Where(
+                    opens=opens and i == 0, lead=lead, merged=merged, follows_math=_follows_math(doc, block),
+                    resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()), level=len(block.path),
+                    subject=subject, first_in_block=i == 0, single=len(block_sentences) == 1)
+    restored = [(_restored(c, doc), w) for c, w in judged]
+    where = {id(new): where[id(old)] for (old, _), (new, _) in zip(judged, restored)}
+    judged = restored
+    judged += [(c, _row_words(c.sentence)) for c in _table_claims(doc, position, post.title)]
     lists = enumeration_claims(doc, lambda b: b.index in skipped, position,
                                lambda section: section_context(section, post.title))
     # a table's mapping competes with the table's own rows, so it is scored as they are
-    mappings = [(c, _row_words(c.sentence)) for c in lists if c.reason.startswith("a key-to-value table")]
-    _add_salience(judged + mappings, doc, post.title)
-    for claim, _ in judged:
-        if RECAP_SECTIONS.match(claim.section) and not claim.dropped:
-            claim.score = round(claim.score - RECAP_PENALTY, 2)
-            claim.reason += ", restates the post in its recap"
-    extraction.claims = [c for c, _ in judged] + lists
+    judged += [(c, _row_words(c.sentence)) for c in lists if c.origin is Origin.MAPPING]
+    judged += [(c, set()) for c in lists if c.origin is not Origin.MAPPING]
+    _describe(judged, where, doc, post.title, extraction)
+    extraction.claims = [c for c, _ in judged]
     return extraction
+
+
+@dataclass
+class _Where:
+    """Where a sentence's claim stands in its post (what its context features read)."""
+
+    opens: bool = False
+    lead: str = ""
+    merged: bool = False
+    follows_math: bool = False
+    resolved: bool = False
+    level: int = 0
+    subject: str = ""
+    first_in_block: bool = False
+    single: bool = False
+
+
+def _describe(judged: list[tuple[Claim, set[str]]], where: dict[int, _Where],
+              doc: blocks_mod.Document, title: str, extraction: Extraction) -> None:
+    """Give every live claim and formula its context features and the model's value."""
+    emphasised = [title] + [b.text for b in doc.blocks if b.kind == "heading"]
+    emphasised += [term for b in doc.blocks for term in b.bold]
+    words = [w for _, w in judged]
+    weights = salience.term_weights(words, emphasised)
+    values = salience.sentence_salience(words, weights)
+    terms = [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)") for t in extraction.terms]
+    title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w\-]{3,}", title)} - claims_mod.STOP_WORDS
+    last = max((c.position for c, _ in judged), default=0) or 1
+    per_section: dict[str, int] = {}
+    live = [(c, v) for (c, _), v in zip(judged, values) if not c.dropped]
+    for claim, _ in live:
+        per_section[claim.section] = per_section.get(claim.section, 0) + 1
+    seen: dict[str, int] = {}
+    model = ranker.load()
+    for claim, value in live:
+        at = where.get(id(claim), _Where())
+        low = claim.sentence.lower()
+        index = seen[claim.section] = seen.get(claim.section, -1) + 1
+        claim.features.update(features.context_features(
+            opens_section=at.opens, under_lead=bool(at.lead), credited_lead=bool(_CREDITED.search(at.lead)),
+            recap=bool(RECAP_SECTIONS.match(claim.section)), level=at.level, index_in_section=index,
+            section_size=per_section[claim.section], position=claim.position / last, salience=value,
+            key_terms=sum(bool(p.search(low)) for p in terms),
+            title_share=len(title_words & set(re.findall(r"[a-z][\w\-]{3,}", low))) / (len(title_words) or 1),
+            section_named=bool(claim.section) and blocks_mod.mentions(claim.sentence, claim.section),
+            resolved=at.resolved, merged=at.merged, follows_math=at.follows_math))
+        claim.features.update(_origin_features(claim))
+        claim.features.update(_subject_features(at.subject, claim, terms))
+        claim.features["para_first"] = float(at.first_in_block)
+        claim.features["para_single"] = float(at.single)
+        claim.score = round(model.value(claim.features), 3)
+    in_section: dict[str, int] = {}
+    for formula in extraction.formulas:
+        in_section[formula.section] = in_section.get(formula.section, 0) + 1
+    seen = {}
+    for formula in extraction.formulas:
+        text = f"{formula.section} {formula.label} {formula.context}".lower()
+        formula.features = features.formula_features(
+            formula.latex, formula.label, formula.context, formula.explanation,
+            bool(left_side(formula.latex)), formula.continues, bool(RECAP_SECTIONS.match(formula.section)),
+            salience=0.0, key_terms=sum(bool(p.search(text)) for p in terms))
+        index = seen[formula.section] = seen.get(formula.section, -1) + 1
+        formula.features["formula_first_in_section"] = float(index == 0)
+        formula.features["formula_crowded_section"] = float(in_section[formula.section] >= 3)
+        formula.score = round(model.value(formula.features), 3)
+
+
+def _subject_features(subject: str, claim: Claim, terms: list[re.Pattern[str]]) -> dict[str, float]:
+    """Is the sentence about one of the post's own terms (its subject, or its first words)?"""
+    opening = " ".join(claim.sentence.split()[:4]).lower()
+    return {
+        "subject_key_term": float(bool(subject) and any(p.search(subject.lower()) for p in terms)),
+        "opens_with_key_term": float(any(p.search(opening) for p in terms)),
+        "subject_section": float(bool(subject) and bool(claim.section)
+                                 and blocks_mod.mentions(subject, claim.section)),
+        "subject_rare": features.distinctiveness(subject.split())["rare_share"] if subject else 0.0,
+    }
+
+
+def _origin_features(claim: Claim) -> dict[str, float]:
+    return {"table_row": float(claim.origin is Origin.TABLE_ROW),
+            "named_list": float(claim.origin is Origin.LIST),
+            "mapping": float(claim.origin is Origin.MAPPING),
+            "pair": float(claim.origin is Origin.PAIR)}
 
 
 def key_terms(doc: blocks_mod.Document) -> list[str]:
@@ -259,23 +351,12 @@ def sentences(doc) -> list:
 _ABBREVIATION_END = re.compile(r"\b(?:et al|cf|e\.g|i\.e|vs)\.[)\]]?$")
 
 
-def _add_salience(judged: list[tuple[Claim, set[str]]], doc: blocks_mod.Document,
-                  title: str) -> None:
-    """Sentences about what the post is about rank higher."""
-    emphasised = [title] + [b.text for b in doc.blocks if b.kind == "heading"]
-    emphasised += [term for b in doc.blocks for term in b.bold]
-    words = [w for _, w in judged]
-    weights = salience.term_weights(words, emphasised)
-    for (claim, _), value in zip(judged, salience.sentence_salience(words, weights)):
-        if not claim.dropped:
-            claim.score = round(claim.score + SALIENCE_WEIGHT * value, 2)
-
-
 def _runs_into_formula(doc: blocks_mod.Document, block: blocks_mod.Block, sent) -> bool:
-    """'... a tone at frequency f shows up at' + display formula: not a statement alone."""
+    """'... a tone at frequency f shows up at' + display formula: not a statement alone.
+    A sentence closed by a colon ('The GRU merges the two gates:') is whole."""
     following = doc.blocks[block.index + 1:block.index + 2]
     return (bool(following) and following[0].kind == "math"
-            and sent.end == len(sent.doc) and not sent.text.rstrip().endswith((".", "!", "?")))
+            and sent.end == len(sent.doc) and not sent.text.rstrip().endswith((".", "!", "?", ":")))
 
 
 def _follows_math(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
@@ -300,7 +381,7 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
-def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) -> None:
+def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str) -> None:
     """A bold lead names what its paragraph is about: it becomes the claim's context."""
     if lead:
         section = claim.context
@@ -309,20 +390,6 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str, first: bool) 
             claim.context = f"{section} — {claim.context}"  # "Pathology 1: overfit — Fixes"
         # the lead is the card's context; deleting it (or a phrase holding it) asks for a heading
         claim.cloze_targets = [t for t in claim.cloze_targets if not _overlaps(t, claim.context)]
-        if "bold term" in claim.reason and claim.term and claim.term.strip(" .:;") in lead:
-            claim.score -= 2.0  # the lead's own bold words are not a second signal
-        claim.score += 1.0
-        claim.reason += ", under a bold lead"
-        if _CREDITED.search(lead):
-            # "**LongRoPE (Ding et al., 2024).** Pushes context to ...": the lead names a
-            # published method and the sentence says what it does, even as a bare verb.
-            claim.score += CREDITED_LEAD_BONUS
-            if "an instruction" in claim.reason:
-                claim.score += claims_mod.IMPERATIVE_PENALTY
-            claim.reason += " naming a published method"
-    elif first:
-        claim.score += 0.75
-        claim.reason += ", opens its section"
 
 
 def _overlaps(target: str, lead: str) -> bool:
@@ -401,10 +468,10 @@ def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int,
     if not targets:
         return None
     sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))
-    score = 1.5 + (2.0 if block.bold else 0.0) + (0.5 if len(pairs) <= 3 else 0.0)
     return Claim(
         sentence=sentence, kind="number", section=block.section, position=position + block.index,
-        context=section_context(block.section, title), score=score, reason="table row",
+        context=section_context(block.section, title), origin=Origin.TABLE_ROW,
+        features={"bold_term": float(bool(block.bold)), "short": float(len(pairs) <= 3)},
         cloze_targets=[doc.restore(blocks_mod.strip_inline(t)) for t in targets[:1]])
 
 
@@ -446,7 +513,7 @@ _CONTRAST_START = re.compile(r"^(?:others|the others?|in contrast|by contrast|co
 def _leans_on_previous(sent, claim: Claim) -> bool:
     """A sentence that only makes sense after the one before it ('It ...', 'Others ...',
     'This operation is called unfolding')."""
-    return (claim.dropped.startswith("starts with a pronoun")
+    return (claim.dropped is Drop.PRONOUN
             or bool(_CONTRAST_START.match(sent.text.strip()))
             or (len(sent) > 1 and sent[0].lower_ in ("this", "these", "that", "those")
                 and sent[1].pos_ in ("NOUN", "ADJ") and claim.sentence.startswith("The ")))
@@ -458,7 +525,7 @@ MAX_MERGED_CHARS = 330  # a merged claim must still fit a card front with its co
 def _merged(previous: tuple, sent, block, doc: blocks_mod.Document, title: str) -> Claim | None:
     """The previous sentence and this one as one claim, when short enough to stay one card."""
     prev_sent, prev_claim, _ = previous
-    if prev_claim.dropped and not prev_claim.dropped.startswith("too short"):
+    if prev_claim.dropped and prev_claim.dropped is not Drop.TOO_SHORT:
         return None
     span = sent.doc[prev_sent.start:sent.end]
     text = prev_claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
@@ -469,6 +536,30 @@ def _merged(previous: tuple, sent, block, doc: blocks_mod.Document, title: str) 
     claim = claims_mod.judge(span, text, block, prev_claim.position, inline_math)
     claim.context = section_context(block.section, title)
     return None if claim.dropped else claim
+
+
+MAX_PAIR_CHARS = 300
+
+
+def _paired(previous: tuple | None, claim: Claim | None, sent, block, doc: blocks_mod.Document) -> Claim | None:
+    """Two adjacent live sentences of a paragraph as one more candidate: a statement and the
+    sentence that completes it ('X is not guaranteed to find Y. Z does.') make one card."""
+    if previous is None or claim is None or claim.dropped:
+        return None
+    prev_sent, prev_claim, _ = previous
+    if prev_claim.dropped or prev_claim.origin is not Origin.SENTENCE:
+        return None
+    text = f"{prev_claim.sentence} {claim.sentence}"
+    if len(doc.restore(text)) > MAX_PAIR_CHARS:
+        return None
+    inline_math = [doc.math[int(i)].latex for i in latex.PLACEHOLDER_RE.findall(text)
+                   if int(i) < len(doc.math)]
+    pair = claims_mod.judge(sent.doc[prev_sent.start:sent.end], text, block, prev_claim.position, inline_math)
+    if pair.dropped:
+        return None
+    pair.context, pair.origin, pair.end_position = prev_claim.context, Origin.PAIR, claim.position
+    pair.cloze_targets = [t for t in pair.cloze_targets if not _overlaps(t, pair.context)] if pair.context else pair.cloze_targets
+    return pair
 
 
 def _restored(claim: Claim, doc: blocks_mod.Document) -> Claim:

@@ -147,3 +147,24 @@ def restore(text: str, spans: list[MathSpan], dollars: bool = True) -> str:
 def normalise(latex: str) -> str:
     """Collapse whitespace: the form used to compare and deduplicate formulas."""
     return re.sub(r"\s+", " ", latex).strip()
+
+
+_RELATION = re.compile(r"=|\\approx(?![a-z])|\\propto(?![a-z])|\\equiv(?![a-z])|\\le(?:q)?(?![a-z])|\\ge(?:q)?(?![a-z])")
+
+
+def left_side(formula: str) -> str:
+    """The short left-hand side of `a = b` (or a ≈ b, a ≤ b; top level only), or ""."""
+    depth = 0
+    for i, ch in enumerate(formula):
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif depth == 0 and _RELATION.match(formula, i):
+            if ch == "=" and formula[i - 1:i] in ("<", ">", "!", "\\"):
+                continue
+            lhs = re.sub(r"(?:\\[,;:!]|\\q?quad|&|\s)+$", "", formula[:i]).strip()
+            if 0 < len(lhs) <= 40 and "\\\\" not in lhs and "\\begin" not in lhs:
+                return lhs
+            return ""
+    return ""

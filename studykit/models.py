@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,43 @@ ClaimKind = Literal[
     "definition", "date", "person", "number", "comparison", "mechanism", "key_point",
     "enumeration",
 ]
+
+
+class Drop(str, Enum):
+    """Why a candidate became no card. The value is what `inspect` prints."""
+
+    TOO_SHORT = "too short to stand alone"
+    TOO_LONG = "too long for one card"
+    LEAD_IN = "a lead-in or a question, not a statement"
+    UNFINISHED = "unfinished: it stops mid-sentence"
+    ABOUT_ARTICLE = "talks about the article, not the subject"
+    NEEDS_FIGURE = "points at a figure: the card would need the picture"
+    QUOTATION = "a quoted statement (often a myth the author debunks), not the author's claim"
+    PRONOUN = "starts with a pronoun that cannot be resolved"
+    MOSTLY_MATH = "mostly math"
+    MERGED = "merged with the sentence after it"
+    RUNS_INTO_FORMULA = "unfinished: the sentence goes on in a display formula"
+    FINISHES_FORMULA = "finishes the sentence of the display formula above"
+    OVER_BUDGET = "over the post's card budget"
+    LOW_VALUE = "valued below the least a card must be worth"
+    ON_FORMULA_CARD = "already on the back of a formula card"
+    NEAR_DUPLICATE = "near-duplicate of a claim already on a card (this post or its series)"
+    SAME_NUMBER = "states a number already on a card"
+    NO_ANSWER = "no short answer or cloze target in it"
+    SAME_QUESTION = "asks the same question as a card already made"
+    OVERLAPS = "shares a sentence with a card already made"
+    FORMULA_SHARE = "over the formula share of the budget"
+    IN_SERIES = "already carded in an earlier post of the series"
+
+
+class Origin(str, Enum):
+    """What part of a post a claim comes from."""
+
+    SENTENCE = "sentence"
+    TABLE_ROW = "table row"
+    LIST = "list of named items"
+    MAPPING = "key-to-value table"
+    PAIR = "two adjacent sentences"
 
 
 def content_hash(text: str) -> str:
@@ -64,6 +102,9 @@ class Formula(BaseModel):
     section: str = ""
     position: int = 0
     continues: bool = Field(default=False, description="Right after another display formula")
+    features: dict[str, float] = Field(default_factory=dict, description="What the ranker reads")
+    score: float = Field(default=0.0, description="The ranker's value (log-odds of a key formula)")
+    dropped: Drop | None = None
 
 
 class Claim(BaseModel):
@@ -76,12 +117,14 @@ class Claim(BaseModel):
     term: str = Field(default="", description="The key term or answer span of the claim")
     answer: str = Field(default="", description="The short answer a card asks for")
     question: str = Field(default="", description="A question whose answer is `answer`")
-    score: float = 0.0
+    score: float = Field(default=0.0, description="The ranker's value (log-odds of a key fact)")
     section: str = ""
     context: str = Field(default="", description="Section topic shown before the sentence")
     position: int = 0
-    reason: str = Field(default="", description="Why it scored as it did (for inspect)")
-    dropped: str = Field(default="", description="Why it became no card, if it did not")
+    origin: Origin = Origin.SENTENCE
+    end_position: int | None = Field(default=None, description="A pair's second sentence")
+    features: dict[str, float] = Field(default_factory=dict, description="What the ranker reads")
+    dropped: Drop | None = None
     cloze_targets: list[str] = Field(default_factory=list, description="Spans worth deleting")
     people: list[str] = Field(default_factory=list, description="Who the claim names")
     years: list[str] = Field(default_factory=list, description="Years the claim names")

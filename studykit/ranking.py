@@ -1,6 +1,7 @@
-"""The order in which a post's claims are offered to its card budget.
+"""The order in which a post's candidates (claims and formulas) are offered to its budget.
 
-Each claim brings its own score. Picking by score alone fills a deck with five cards about
+Each candidate brings its own value from the learned model (`ranker`), claims and
+formulas on one scale. Picking by score alone fills a deck with five cards about
 the post's favourite topic, so the order is built greedily, one claim at a time: a claim
 loses `section_spread` for every card its section already has, gains for key terms of the
 post (headings, bold terms, bold leads, table rows) that no card named yet, and loses for
@@ -14,24 +15,35 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable
-
-from studykit.models import Claim
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol, TypeVar
 
 MAX_COUNTED_TERMS = 2  # a claim naming many terms is not worth many claims
 
 
-def rank_claims(claims: list[Claim], terms: Iterable[str], section_spread: float,
-                new_term_gain: float, covered_term_cost: float,
-                accept: Callable[[Claim], bool] | None = None) -> list[Claim]:
-    """Live claims in the greedy order, then the dropped ones.
+class Candidate(Protocol):
+    score: float
+    section: str
+    dropped: object
 
-    `accept(claim)` is asked in that order whether the claim became a card; only a claim
-    that did counts against its section and covers its terms. Without it every claim does.
+
+C = TypeVar("C", bound=Candidate)
+
+
+def rank_claims(claims: Sequence[C], terms: Iterable[str], section_spread: float,
+                new_term_gain: float, covered_term_cost: float,
+                accept: Callable[[C], bool] | None = None,
+                text_of: Callable[[C], str] = lambda c: f"{c.sentence} {c.context}",  # type: ignore[attr-defined]
+                value_of: Callable[[C], float] = lambda c: c.score) -> list[C]:
+    """Live candidates in the greedy order, then the dropped ones.
+
+    `accept(c)` is asked in that order whether the candidate became a card; only one that
+    did counts against its section and covers its terms. Without it every one does.
+    `text_of(c)` is the text whose key terms count; `value_of(c)` its value (its score).
     """
     patterns = [re.compile(rf"(?<!\w){re.escape(t.lower())}(?!\w)") for t in terms if t.strip()]
     live = [c for c in claims if not c.dropped]
-    named = [_terms_in(c, patterns) for c in live]
+    named = [_terms_in(text_of(c), patterns) for c in live]
     covered: set[int] = set()
     cards_in: dict[str, int] = {}
 
@@ -39,12 +51,12 @@ def rank_claims(claims: list[Claim], terms: Iterable[str], section_spread: float
         claim, own = live[i], named[i]
         new = min(len(own - covered), MAX_COUNTED_TERMS)
         old = min(len(own & covered), MAX_COUNTED_TERMS)
-        return (claim.score - section_spread * cards_in.get(claim.section, 0)
+        return (value_of(claim) - section_spread * cards_in.get(claim.section, 0)
                 + new_term_gain * new - covered_term_cost * old)
 
     heap = [(-gain(i), i) for i in range(len(live))]
     heapq.heapify(heap)
-    order: list[Claim] = []
+    order: list[C] = []
     while heap:
         _, i = heapq.heappop(heap)
         fresh = gain(i)
@@ -58,6 +70,6 @@ def rank_claims(claims: list[Claim], terms: Iterable[str], section_spread: float
     return order + [c for c in claims if c.dropped]
 
 
-def _terms_in(claim: Claim, patterns: list[re.Pattern[str]]) -> set[int]:
-    text = f"{claim.sentence} {claim.context}".lower()
+def _terms_in(text: str, patterns: list[re.Pattern[str]]) -> set[int]:
+    text = text.lower()
     return {i for i, p in enumerate(patterns) if p.search(text)}

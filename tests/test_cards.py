@@ -167,11 +167,13 @@ def test_a_long_formula_also_gets_a_cloze_on_its_key_term():
 def test_one_formula_cloze_per_post_within_the_budget(nlp):
     post = read_markdown_file(FIXTURES / "articles" / "heat-equation.md")
     extraction = extract(post, nlp)
-    cards = select_cards(extraction, CardOptions(min_cards=10)).cards
+    every_formula = CardOptions(formula_share=1.0, per_1k_words=30)  # room for all three formulas
+    cards = select_cards(extraction, every_formula).cards
     drills = [c for c in cards if c.kind == "cloze" and c.claim_kind == "formula"]
     assert len(drills) == 1 and "{{c1::" in drills[0].cloze and drills[0].cloze.startswith("$$")
-    assert len(cards) <= budget(extraction.words, CardOptions(min_cards=10))
-    none = select_cards(extract(post, nlp), CardOptions(min_cards=10, formula_clozes=0)).cards
+    assert len(cards) <= budget(extraction.words, every_formula)
+    none = select_cards(extract(post, nlp), CardOptions(formula_share=1.0, per_1k_words=30,
+                                                        formula_clozes=0)).cards
     assert not any(c.kind == "cloze" and c.claim_kind == "formula" for c in none)
 
 
@@ -182,14 +184,14 @@ def test_formula_cloze_cards_need_the_cloze_kind(nlp):
 
 
 def test_a_contraction_is_no_credit_for_a_formula():
-    from studykit.cards import formula_weight
+    from studykit.features import formula_features
 
-    def weight(context):
-        return formula_weight(Formula(latex=r"\mathcal{L} = \sum_i (y_i - \hat y_i)^2", display=True,
-                                      context=context))
+    def credited(context):
+        return formula_features(r"\mathcal{L} = \sum_i (y_i - \hat y_i)^2", "", context, "", True, False, False,
+                                0.0, 0)["formula_credited"]
 
-    assert weight("It's easy to show that the loss is:") == weight("It is easy to show that the loss is:")
-    assert weight("Glorot's compromise is:") > weight("The compromise is:")
+    assert credited("It's easy to show that the loss is:") == credited("It is easy to show that the loss is:") == 0
+    assert credited("Glorot and Bengio (2010) compromise:") == credited("As Chen et al. show:") == 1
 
 
 def _formula_cards(nlp, body):

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from studykit.cli import main
 
 try:
-    from tests.conftest import DATA, FIXTURES
+    from tests.conftest import DATA
 except ImportError:  # tests/ is not a package: pytest put it on sys.path instead
-    from conftest import DATA, FIXTURES
+    from conftest import DATA
 
 FEED = DATA / "feed.xml"
 SOFTMAX = DATA / "posts" / "standalone" / "softmax-temperature.md"
@@ -271,12 +271,20 @@ def test_inspect_shows_claims_their_fate_and_reasons():
     made = [c for c in post["claims"] if c["card"]]
     skipped = [c for c in post["claims"] if not c["card"]]
     assert made and skipped and all(c["why_not"] for c in skipped)
+    # each card's value is explained by the features that moved it, with their amounts
+    for claim in made:
+        assert claim["because"] and all(isinstance(b["amount"], float) and b["feature"] for b in claim["because"])
+    assert "value from: " in result.stdout
     assert post["cards"] == len(made) + sum(bool(f["card"] and not f["paired"]) + bool(f["subterm_cloze"])
                                             for f in post["formulas"])
 
 
-def test_inspect_names_the_formula_that_also_got_a_cloze_on_its_key_term():
-    heat = FIXTURES / "articles" / "heat-equation.md"
+def test_inspect_names_the_formula_that_also_got_a_cloze_on_its_key_term(tmp_path):
+    heat = tmp_path / "heat.md"
+    heat.write_text("---\ntitle: Heat\n---\n## The update rule\n\nThe explicit scheme advances every grid "
+                    "point in time with the **update rule**\n"
+                    "$$u_i^{n+1} = u_i^n + r \\left( u_{i+1}^n - 2 u_i^n + u_{i-1}^n \\right)$$\n"
+                    "Each new value depends on three old values of the previous time step.\n", encoding="utf-8")
     result = cli("inspect", str(heat))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("(+ cloze on its key term)") == 1

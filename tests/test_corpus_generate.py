@@ -23,7 +23,7 @@ except ImportError:  # tests/ is not a package: pytest put it on sys.path instea
     from conftest import EVAL_DEV, SHARED
 
 SCORER = SHARED / "tools" / "score_cards.py"
-FORMULA_RECALL = 0.9
+FORMULA_RECALL = 0.85  # per file; the mean must reach 0.95 (test_card_quality_on_the_dev_gold_set)
 # Each is the first post of its series in folder order (or alone in it), so cross-post
 # deduplication cannot make its cards differ between a full run and a run of these three.
 THREE = ("ml-math-derivations/19-neural-networks-and-backpropagation.md",
@@ -107,14 +107,27 @@ def _gold_files() -> list[Path]:
     return sorted(EVAL_DEV.glob("*.json")) if EVAL_DEV.is_dir() else []
 
 
+@pytest.fixture(scope="module")
+def dev_run() -> dict[str, tuple[Post, list[Card]]]:
+    """Each gold file's article, wherever it lives, generated on its own as score_dev.sh does:
+    {gold file stem: (post, its cards)}."""
+    runs = {}
+    for gold_file in _gold_files():
+        article = SHARED / json.loads(gold_file.read_text(encoding="utf-8"))["article"]
+        result = generate([str(article)])
+        assert result.errors == [] and len(result.posts) == 1, gold_file.stem
+        runs[gold_file.stem] = (result.posts[0], result.cards)
+    return runs
+
+
 @pytest.mark.parametrize("gold_file", _gold_files(), ids=lambda p: p.stem)
-def test_formula_cards_hold_the_gold_formulas(full_run, scorer, gold_file):
+def test_formula_cards_hold_the_gold_formulas(dev_run, scorer, gold_file):
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
-    article = (SHARED / gold["article"]).resolve()
-    post, cards = cards_by_source(full_run)[article]
+    post, cards = dev_run[gold_file.stem]
     formula_cards = [c.contract_dict() for c in cards if c.kind == "formula"]
     report = scorer.score(gold, formula_cards)
-    assert report["formulas"] > 0
+    if not gold["formulas"]:
+        pytest.skip(f"{gold_file.stem} has no key formulas")
     missed = [m["latex"] for m in gold["formulas"]
               if not any(scorer.norm_latex(m["latex"]) in scorer.norm_latex(c["back"]) for c in formula_cards)]
     assert report["formula_recall"] >= FORMULA_RECALL, (
@@ -158,24 +171,26 @@ def test_real_feed_works_offline_with_the_feed_text(corpus):
     assert {c.post_url for c in result.cards} <= set(links)
 
 
-def test_card_quality_on_the_dev_gold_set(full_run, scorer):
-    """The issue's floor: mean fact recall >= 0.5, formula recall >= 0.9, few flagged cards,
-    2-10 cards per 1,000 words on every file (same scorer as ../shared/tools/score_dev.sh)."""
+def test_card_quality_on_the_dev_gold_set(dev_run, scorer):
+    """A floor under the shipped model on every dev article (the figures themselves, in sample
+    and out of fold, are training/train_ranker.py's): mean fact recall >= 0.5, formula recall
+    >= 0.95, few flagged cards, 2-10 cards per 1,000 words on every file."""
     golds = _gold_files()
     if not golds:
         pytest.skip("../shared/eval-dev is not present")
-    by_source = cards_by_source(full_run)
     reports = {}
     for gold_file in golds:
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
-        article = (SHARED / gold["article"]).resolve()
-        _, cards = by_source[article]
+        _, cards = dev_run[gold_file.stem]
         words = scorer.prose_words(str(gold_file), gold)
         reports[gold_file.stem] = scorer.score(gold, [c.contract_dict() for c in cards], words)
-    mean = lambda key: sum(r[key] for r in reports.values()) / len(reports)  # noqa: E731
+    def mean(key):
+        values = [r[key] for r in reports.values() if r[key] is not None]
+        return sum(values) / len(values)
+
     summary = {n: (r["fact_recall"], r["formula_recall"], r["flagged_rate"], r["cards_per_1k_words"])
                for n, r in reports.items()}
     assert mean("fact_recall") >= 0.5, summary
-    assert mean("formula_recall") >= 0.9, summary
+    assert mean("formula_recall") >= 0.95, summary
     assert mean("flagged_rate") <= 0.05, summary
     assert all(r["density_ok"] for r in reports.values()), summary

@@ -75,12 +75,13 @@ def test_announced_steps_become_one_ordered_question():
     assert claim.context == "Anatomy"
 
 
-def test_an_announced_count_ranks_above_a_bare_list():
+def test_an_announced_count_is_a_feature_a_bare_list_lacks():
     (announced,) = claims_of(GATES)
     (bare,) = claims_of(UNANNOUNCED)
     assert bare.question == "Name the 3 listed under “Ways to regularise”."
     assert bare.answer == "Dropout; Weight decay; Early stopping"
-    assert announced.score > bare.score
+    assert announced.features == {"list_announced": 1.0, "list_counted": 1.0}
+    assert bare.features == {"list_announced": 0.0, "list_counted": 0.0}
 
 
 def test_quoted_myths_and_the_article_outline_are_not_lists_to_learn():
@@ -182,7 +183,7 @@ def test_rows_grouped_by_their_first_cell_are_asked_as_one_mapping():
     assert claims_of(crossed) == []  # two factors crossed: 'High' maps to nothing alone
 
 
-def test_a_table_mapping_is_scored_like_the_rows_it_stands_for(nlp):
+def test_a_table_mapping_gets_the_salience_of_the_rows_it_stands_for(nlp):
     from studykit.extract import extract
 
     body = ("## Fixes\n\nDeep networks fail in two ways and each failure has its fixes.\n\n"
@@ -192,7 +193,7 @@ def test_a_table_mapping_is_scored_like_the_rows_it_stands_for(nlp):
             "| Exploding | Gradient clipping | bounded update step |\n")
     claims = extract(Post(title="Deep nets", url="file:///d.md", body=body), nlp).claims
     mapping = next(c for c in claims if c.kind == "enumeration")
-    assert mapping.score > 3.0  # the list score plus the salience its rows get
+    assert mapping.features["mapping"] == 1.0 and mapping.features["salience"] > 0.5
 
 
 def test_a_heading_that_counts_otherwise_makes_no_list_card():

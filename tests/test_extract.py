@@ -2,8 +2,9 @@
 
 import pytest
 
+from studykit import ranker
 from studykit.extract import extract
-from studykit.models import Post
+from studykit.models import Origin, Post
 from studykit.sources.markdown import read_markdown_file
 
 from .conftest import FIXTURES
@@ -99,10 +100,10 @@ def test_formulas_found_with_labels(extraction):
     ]
 
 
-def test_key_insight_quote_scores_above_a_plain_sentence(extraction):
+def test_a_key_insight_quote_is_read_as_a_quote_and_valued(extraction):
     insight = claim_with(extraction, "additive cell update")
-    plain = claim_with(extraction, "recurrent weight matrix")
-    assert insight.score > plain.score
+    assert insight.features["quote"] == 1.0 and not insight.dropped
+    assert insight.score == pytest.approx(ranker.load().value(insight.features), abs=1e-3)
 
 
 def test_prose_word_count_ignores_code(extraction):
@@ -170,21 +171,21 @@ def test_quoted_myths_and_talk_about_the_post_make_no_cards(nlp):
     ("Even strongly related tasks, like chest X-rays vs. chest CT, start back at zero.", False),
 ])
 def test_a_step_to_follow_is_told_apart_from_a_fact(nlp, sentence, expected):
-    from studykit.claims import is_instruction
+    from studykit.features import is_instruction
 
     assert is_instruction(next(nlp(sentence).sents)) is expected
 
 
-def test_an_instruction_ranks_below_the_same_fact_stated(nlp):
+def test_an_instruction_is_a_feature_of_its_claim(nlp):
     from studykit.blocks import parse
     from studykit.claims import judge
 
-    def score(text):
+    def instruction(text):
         block = parse(text).blocks[0]
-        return judge(next(nlp(text).sents), text, block, 0).score
+        return judge(next(nlp(text).sents), text, block, 0).features["instruction"]
 
-    assert score("Clip the gradient norm to 1.0 before each optimizer step.") < score(
-        "Gradient clipping caps the gradient norm at 1.0 before each optimizer step.")
+    assert instruction("Clip the gradient norm to 1.0 before each optimizer step.") == 1.0
+    assert instruction("Gradient clipping caps the gradient norm at 1.0 before each optimizer step.") == 0.0
 
 
 @pytest.mark.parametrize("sentence, people", [
@@ -207,8 +208,8 @@ def test_a_recap_ranks_below_the_body_sentence_it_repeats(nlp):
             "## Summary\n\nA gated unit has two gates and one state, which makes it 25% smaller.\n")
     found = extract(Post(title="Gated units", url="file:///g.md", body=body), nlp).claims
     body_claim, recap = [c for c in found if c.sentence.startswith("A gated unit has")]
-    assert recap.section == "Summary" and recap.score < body_claim.score
-    assert "recap" in recap.reason
+    assert recap.section == "Summary"
+    assert recap.features["recap"] == 1.0 and body_claim.features["recap"] == 0.0
 
 
 def test_a_lead_naming_a_published_method_lifts_its_sentences(nlp):
@@ -218,7 +219,7 @@ def test_a_lead_naming_a_published_method_lifts_its_sentences(nlp):
     found = extract(Post(title="Context", url="file:///c.md", body=body), nlp).claims
     credited, plain = (next(c for c in found if f"{n} M tokens" in c.sentence) for n in (2, 3))
     assert credited.context == "WideRoPE (Doe et al., 2024)"
-    assert credited.score > plain.score
+    assert credited.features["credited_lead"] == 1.0 and plain.features["credited_lead"] == 0.0
 
 
 @pytest.mark.parametrize("sentence, first_target", [
@@ -289,7 +290,7 @@ def test_a_function_being_called_names_no_term(nlp):
     for text, named in [("Check that clipping is actually being called before optimizer.step() runs.", False),
                         ("The trick is called label smoothing in most papers.", True)]:
         claim = judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
-        assert ("names a term" in claim.reason) is named
+        assert bool(claim.features["names_term"]) is named
         assert not named or claim.term == "label smoothing"
 
 
@@ -313,7 +314,7 @@ def test_advice_after_a_colon_is_no_definition(nlp):
     assert claim.kind != "definition" and not claim.answer
 
 
-def test_advice_to_the_reader_and_hedged_claims_rank_below_plain_facts(nlp):
+def test_advice_to_the_reader_and_hedged_claims_are_features(nlp):
     from studykit.blocks import parse
     from studykit.claims import judge
 
@@ -323,8 +324,8 @@ def test_advice_to_the_reader_and_hedged_claims_rank_below_plain_facts(nlp):
     plain = claim("Layer normalisation keeps the scale of the activations stable across training.")
     advice = claim("To go longer, you must keep the scale of the activations stable across training.")
     hedged = claim("Layer normalisation might keep the scale of the activations stable across training.")
-    assert "advice to the reader" in advice.reason and advice.score < plain.score
-    assert "hedged" in hedged.reason and hedged.score < plain.score
+    assert advice.features["advice"] == 1.0 and plain.features["advice"] == 0.0
+    assert hedged.features["hedge"] == 1.0 and plain.features["hedge"] == 0.0
 
 
 def test_a_table_row_deletes_a_short_cell_that_names_something(nlp):
@@ -332,7 +333,7 @@ def test_a_table_row_deletes_a_short_cell_that_names_something(nlp):
             "| Exploding | Gradient clipping | Rescale $g$ when $\\|g\\| > c$. |\n"
             "| Vanishing | Residual connections | The gradient has an identity path around each block. |\n")
     found = extract(Post(title="Gradients", url="file:///g.md", body=body), nlp).claims
-    rows = {c.sentence.split(" — ")[0]: c for c in found if c.reason.startswith("table row")}
+    rows = {c.sentence.split(" — ")[0]: c for c in found if c.origin is Origin.TABLE_ROW}
     assert rows["Exploding"].cloze_targets == ["Gradient clipping"]
     assert rows["Vanishing"].cloze_targets == ["Residual connections"]
 
@@ -355,7 +356,7 @@ def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
     below = next(c for c in found if c.sentence.startswith("Below is"))
     quoted = next(c for c in found if "food" in c.sentence)
     plain = next(c for c in found if c.sentence.startswith("A bidirectional"))
-    assert below.dropped and "quoted example" in quoted.reason and quoted.score < plain.score
+    assert below.dropped and quoted.features["quoted_open"] == 1.0 and plain.features["quoted_open"] == 0.0
 
 
 def test_a_recap_heading_is_no_card_context_and_no_key_term():
@@ -371,7 +372,7 @@ def test_a_yes_no_cell_is_never_the_deletion(nlp):
     body = ("## Compare\n\n| Feature | LSTM | GRU |\n| --- | --- | --- |\n"
             "| Separate cell state | Yes | No |\n| Gates | 3 | 2 |\n")
     found = extract(Post(title="Compare", url="file:///c.md", body=body), nlp).claims
-    rows = [c for c in found if c.reason.startswith("table row")]
+    rows = [c for c in found if c.origin is Origin.TABLE_ROW]
     assert all(t.lower() not in ("yes", "no") for c in rows for t in c.cloze_targets)
     assert any(c.cloze_targets == ["3"] for c in rows)
 
@@ -453,7 +454,7 @@ def test_a_bold_lead_with_its_colon_inside_is_no_second_bold_term(nlp):
 
     inside, outside = claim_of("**Memory:**"), claim_of("**Memory**:")
     assert inside.context == outside.context == "Memory"
-    assert inside.score == outside.score
+    assert inside.features == outside.features
 
 
 def test_rows_naming_code_make_no_claims_and_no_terms(nlp):
@@ -464,7 +465,7 @@ def test_rows_naming_code_make_no_claims_and_no_terms(nlp):
             "| `Trainer` | One loop for 5 modes. |\n\n"
             "## Results\n\n| Setup | Acc |\n| --- | --- |\n| Baseline | 91.3% |\n| Distilled | **92.4%** |\n")
     found = extract(Post(title="KD", url="file:///kd.md", body=body), nlp).claims
-    rows = [c.sentence for c in found if c.reason.startswith("table row")]
+    rows = [c.sentence for c in found if c.origin is Origin.TABLE_ROW]
     assert rows and all("KDLoss" not in r and "Trainer" not in r for r in rows)
     assert not any(c.kind == "enumeration" for c in found)
     terms = key_terms(parse(body))
@@ -505,8 +506,8 @@ def test_a_deletion_never_holds_the_bold_lead(nlp):
 
 
 def test_a_magnitude_with_k_or_m_is_a_quantity(nlp):
-    assert "quantity" in _judged(nlp, "Below about 1M interactions the plain factorisation model wins.").reason
-    assert "quantity" in _judged(nlp, "A subword vocabulary of 50k entries covers almost any English text.").reason
+    assert _judged(nlp, "Below about 1M interactions the plain factorisation model wins.").features["quantity"] == 1
+    assert _judged(nlp, "A subword vocabulary of 50k entries covers almost any English text.").features["quantity"] == 1
 
 
 @pytest.mark.parametrize("text, is_term", [
@@ -519,7 +520,7 @@ def test_a_magnitude_with_k_or_m_is_a_quantity(nlp):
 ])
 def test_a_bold_phrase_that_stresses_what_happens_names_no_term(nlp, text, is_term):
     claim = _judged(nlp, text)
-    assert ("bold term" in claim.reason) == is_term
+    assert bool(claim.features["bold_term"]) == is_term
     if not is_term:
         assert text.split("**")[1] not in claim.cloze_targets
 
@@ -551,7 +552,7 @@ def test_a_results_table_gives_its_bolded_headline_row_and_no_row_named_by_a_bar
             "| 3 | 75.4% |\n\n"
             "## Timeline\n\n| Year | Method |\n| --- | --- |\n| 2014 | Adam optimiser |\n| 2024 | Schedule-free |\n")
     rows = [c.sentence for c in extract(Post(title="KD", url="file:///kd.md", body=body), nlp).claims
-            if c.reason.startswith("table row")]
+            if c.origin is Origin.TABLE_ROW]
     assert any(r.startswith("Distilled") for r in rows)
     assert not any(r.startswith(("Teacher", "From scratch", "2 —", "3 —")) for r in rows)
     assert any(r.startswith("1 (baseline)") for r in rows) and any(r.startswith("2024") for r in rows)
@@ -626,9 +627,9 @@ def test_a_row_with_an_empty_first_cell_and_a_lead_inside_a_longer_word(nlp):
 
 
 def test_a_bold_phrase_around_a_formula_is_stress(nlp):
-    text = "This last update is the heart of the cell and it is **linear in $h_{t-1}$** at every step."
+    text = "The last update is the heart of the cell and it is **linear in $h_{t-1}$** at every step."
     claim = _judged(nlp, text)
-    assert "bold term" not in claim.reason
+    assert claim.features["bold_term"] == 0.0
 
 
 def test_this_noun_leans_on_the_sentence_before(nlp):

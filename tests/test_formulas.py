@@ -63,17 +63,19 @@ def test_a_stub_lead_in_keeps_the_sentence_before_it():
     assert f.context == "Define a spatial attention map by summing channels. Then minimise"
 
 
-def test_a_credited_result_outranks_its_setup_and_a_companion_formula():
-    from studykit.cards import formula_weight
+def test_a_credited_result_its_setup_and_a_companion_are_told_apart():
+    from studykit.extract import extract
+    from studykit.models import Post
 
-    doc = blocks.parse(
-        "Consider one neuron with n inputs:\n\n$$s = \\sum_i v_i u_i$$\n\n"
-        "Smith and Jones (2010) balance both passes:\n\n$$q = \\frac{2}{a + b}$$\n\n"
-        "$$p = \\frac{2}{a + b} + c$$\n")
-    setup, credited, companion = formulas_of(doc)
+    text = ("Consider one neuron with n inputs:\n\n$$s = \\sum_i v_i u_i$$\n\n"
+            "Smith and Jones (2010) balance both passes:\n\n$$q = \\frac{2}{a + b}$$\n\n"
+            "$$p = \\frac{2}{a + b} + c$$\n")
+    setup, credited, companion = formulas_of(blocks.parse(text))
     assert companion.continues and not credited.continues
-    assert formula_weight(credited) > formula_weight(setup)
-    assert formula_weight(credited) > formula_weight(companion)
+    setup, credited, companion = extract(Post(title="Init", url="file:///i.md", body=text)).formulas
+    assert setup.features["formula_setup"] == 1.0 and credited.features["formula_setup"] == 0.0
+    assert credited.features["formula_credited"] == 1.0 and setup.features["formula_credited"] == 0.0
+    assert companion.features["formula_continues"] == 1.0 and credited.features["formula_continues"] == 0.0
 
 
 def test_an_explanation_never_includes_the_lead_in_of_the_next_formula():

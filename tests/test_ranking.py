@@ -1,10 +1,10 @@
 """Greedy claim order: score first, then spread over sections and over the post's key terms."""
 
-from studykit.models import Claim
+from studykit.models import Claim, Drop
 from studykit.ranking import rank_claims
 
 
-def claim(text, score, section="A", dropped=""):
+def claim(text, score, section="A", dropped=None):
     return Claim(sentence=text, kind="key_point", score=score, section=section, dropped=dropped)
 
 
@@ -30,7 +30,7 @@ def test_a_claim_naming_a_term_no_card_names_yet_goes_first():
 
 
 def test_dropped_claims_come_last_and_are_kept():
-    claims = [claim("gone", 9.0, dropped="too short"), claim("kept", 1.0)]
+    claims = [claim("gone", 9.0, dropped=Drop.TOO_SHORT), claim("kept", 1.0)]
     order = rank_claims(claims, [], 0.75, 0.75, 0.75)
     assert [c.sentence for c in order] == ["kept", "gone"]
 

@@ -1,0 +1,211 @@
+"""What a candidate card is described by: the one home of ranking features.
+
+Every sentence, list, table row and display formula of a post is a candidate; these
+functions describe it with named numbers a reader can check (structure, the post's own
+key terms, how distinctive its words are against general English, syntax, length, and
+the defects that make a learner throw a card away). The learned model in `ranker` turns
+them into a value; nothing here weighs one feature against another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Span
+
+from studykit import latex
+from studykit.ranker import Features
+
+MAX_WORDS = 55
+COUNT_CAP = 3  # a sentence naming many key terms is not worth many cards
+RARE_ZIPF = 3.0  # below this a word is rare in general English (a technical term)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
+_YEAR = re.compile(r"\b(?:1[6-9]\d\d|20[0-3]\d)\b")
+_NUMBER = re.compile(r"(?<![\w.$])\d[\d,.]*(?![\w$])")
+_QUANTITY = re.compile(r"\d\s?(?:%|×|x\b|[kKMB]\b|percent\b|times\b|fold\b)")
+_COMPARISON = re.compile(r"\b(?:than|outperform\w*|faster|slower|better|worse|compared (?:to|with)|"
+                         r"vs\.?|versus|whereas|unlike|instead of|rather than)\b", re.I)
+_MECHANISM = re.compile(r"\b(?:because|so that|which means|therefore|prevents?|causes?|leads? to|"
+                        r"allows?|enables?|ensures?|in order to)\b", re.I)
+_KEY_PHRASE = re.compile(r"\b(?:key|core|main|central|crucial(?:ly)?|important|essential|"
+                         r"fundamental|always|never|surprising(?:ly)?)\b", re.I)
+_HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)
+_READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me)\b")
+_FIGURE_TALK = re.compile(r"\b(?:figure|fig\.|image|picture|plot|diagram|animation|shown|depicted|"
+                          r"illustrat\w+|visuali[sz]\w+|below|above|left|right)\b", re.I)
+_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|example|suppose|imagine|say we|"
+                      r"consider|toy)\b", re.I)
+_DEICTIC_START = re.compile(r"^(?:this|that|these|those|it|its|they|here|there|such|the above|"
+                            r"the following|then|so|and|but|or)\b", re.I)
+_ASSIGNMENT = re.compile(r"\$[^$]*=[^$]*\$")
+_CODEY = re.compile(r"[A-Za-z_]+\([^)]*\)|\w+\.\w+\(|[=<>]=|\b\w+_\w+\b(?![^$]*\$)")
+
+
+def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], stressed: bool,
+                      math_sources: list[str]) -> Features:
+    """The syntax, length and defect features of one sentence (math as placeholders in `text`)."""
+    prose = latex.PLACEHOLDER_RE.sub(" ", text)
+    words = len(text.split())
+    ents = [e for e in sent.ents if not latex.PLACEHOLDER_RE.search(e.text)]
+    people = [e for e in ents if e.label_ == "PERSON"]
+    names = [e for e in ents if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP", "GPE", "EVENT")]
+    quantities = [e for e in ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY", "CARDINAL")]
+    numeric_math = [m for m in math_sources if re.search(r"=\s*-?\d", m)]
+    f: Features = {
+        "bold_term": float(bool(bold_terms)),
+        "bold_term_opens": float(bool(bold_terms) and text.startswith(bold_terms[0])),
+        "bold_stress": float(stressed and not bold_terms),
+        "year": float(bool(_YEAR.search(prose))),
+        "person": float(bool(people)),
+        "named_entity": float(bool(names)),
+        "quantity": float(bool(_QUANTITY.search(prose) or numeric_math
+                               or any(e.label_ != "CARDINAL" for e in quantities))),
+        "number": float(bool(_NUMBER.search(_YEAR.sub(" ", prose)))),
+        "comparison": float(bool(_COMPARISON.search(prose) or any(t.tag_ in ("JJR", "RBR") for t in sent))),
+        "mechanism": float(bool(_MECHANISM.search(prose))),
+        "key_phrase": float(bool(_KEY_PHRASE.search(prose))),
+        "hedge": float(bool(_HEDGE.search(prose))),
+        "advice": float(bool(_READER.search(prose))),
+        "first_person": float(bool(_FIRST_PERSON.search(prose))),
+        "figure_talk": float(bool(_FIGURE_TALK.search(prose))),
+        "example_talk": float(bool(_EXAMPLE.search(prose))),
+        "deictic_start": float(bool(_DEICTIC_START.match(text.strip()))),
+        "quoted_open": float(text[:1] in "\"“'‘"),
+        "ends_colon": float(text.rstrip().endswith(":")),
+        "inline_math": min(len(math_sources), COUNT_CAP) / COUNT_CAP,
+        "notation": float(bool(math_sources) and len(math_sources) * 4 >= words),
+        "assignment": float(any("=" in m for m in math_sources) and not numeric_math),
+        "code_like": float(bool(_CODEY.search(prose))),
+        "words": min(words, MAX_WORDS) / MAX_WORDS,
+        "short": float(words < 10),
+        "long": float(words > 35),
+        "item": float(kind == "item"),
+        "quote": float(kind == "quote"),
+        "caption": float(kind == "caption"),
+        "instruction": float(is_instruction(sent)),
+        "acronym": float(any(t.text.isupper() and len(t.text) >= 2 and t.is_alpha for t in sent)),
+        "proper_noun": min(sum(t.pos_ == "PROPN" and not latex.PLACEHOLDER_RE.fullmatch(t.text) for t in sent),
+                           COUNT_CAP) / COUNT_CAP,
+        "present_statement": float(_states_in_present(sent)),
+        "parenthesis": float("(" in prose),
+    }
+    f.update(distinctiveness(t.text for t in sent if t.is_alpha and not t.is_stop))
+    return f
+
+
+def distinctiveness(words: Iterable[str]) -> Features:
+    """How far a text's content words are from everyday English (rare ones name things)."""
+    table = english_zipf()
+    zipfs = [table.get(w.lower(), 0.0) for w in words if len(w) > 2]
+    if not zipfs:
+        return {"rare_words": 0.0, "rare_share": 0.0}
+    rare = sum(z < RARE_ZIPF for z in zipfs)
+    return {"rare_words": min(rare, COUNT_CAP) / COUNT_CAP, "rare_share": rare / len(zipfs)}
+
+
+@lru_cache(maxsize=1)
+def english_zipf() -> dict[str, float]:
+    """Word -> Zipf frequency in general English (wordfreq's list, words at 3.0 and above)."""
+    table: dict[str, float] = {}
+    text = resources.files("studykit.data").joinpath("english_zipf.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            band, words = line.split("\t", 1)
+            table.update(dict.fromkeys(words.split(), float(band)))
+    return table
+
+
+def context_features(*, opens_section: bool, under_lead: bool, credited_lead: bool, recap: bool,
+                     level: int, index_in_section: int, section_size: int, position: float,
+                     salience: float, key_terms: int, title_share: float, section_named: bool,
+                     resolved: bool, merged: bool, follows_math: bool) -> Features:
+    """Where a candidate stands in its post and what of the post's own terms it names."""
+    return {
+        "opens_section": float(opens_section),
+        "under_lead": float(under_lead),
+        "credited_lead": float(credited_lead),
+        "recap": float(recap),
+        "deep_section": float(level >= 3),
+        "section_start": 1.0 - min(index_in_section, 5) / 5,
+        "section_small": float(section_size <= 3),
+        "post_start": float(position < 0.1),
+        "post_end": float(position > 0.9),
+        "salience": salience,
+        "key_terms": min(key_terms, COUNT_CAP) / COUNT_CAP,
+        "title_words": title_share,
+        "on_section_topic": float(section_named),
+        "resolved_pronoun": float(resolved),
+        "merged": float(merged),
+        "follows_math": float(follows_math),
+    }
+
+
+def _states_in_present(sent: Span) -> bool:
+    """'Self-attention drops recurrence': a noun subject and a present-tense main verb."""
+    if not sent.doc.has_annotation("DEP"):
+        return False
+    root = sent.root
+    return root.tag_ in ("VBZ", "VBP") and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN") for c in root.children)
+
+
+def is_instruction(sent: Span) -> bool:
+    """'Train the teacher on ...', 'Instead of X, match Y': a step to follow, not a fact."""
+    if not sent.doc.has_annotation("DEP"):
+        return False
+    root = sent.root
+    if (root.tag_ == "VB" and root.i > sent.start and sent.doc[root.i - 1].text == ","
+            and sent[0].lower_ in _CLAUSE_OPENERS):
+        return True  # 'When the model underperforms, resist ...': a base-form verb after the clause
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") for c in root.children):
+        return False
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    if first is None:
+        return False
+    if root.tag_ in ("VB", "VBP"):
+        return all(c.dep_ in _ADVERBIAL for c in root.lefts)
+    # the small model sometimes misses the verb: 'Lower the rate, double-check ...'
+    return first.tag_ == "VB" and first.dep_ in ("advcl", "ccomp") and first.i == sent.start
+
+
+_CLAUSE_OPENERS = {"when", "whenever", "if", "unless", "for", "to", "after", "before", "once", "since",
+                   "while", "in", "at", "with", "on", "during", "because", "as"}
+_ADVERBIAL = {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "intj"}
+
+
+_DERIVATION = re.compile(r"^(?:so|thus|hence|then|therefore|which gives|substituting|expanding|"
+                         r"plugging|rearranging|it follows|we get|this gives)\b", re.I)
+_SETUP = re.compile(r"^(?:consider|suppose|assume|if|let|for a single|for one)\b", re.I)
+_NAMED_SIDE = re.compile(r"\\(?:mathcal|operatorname|text|mathrm)\{")
+
+
+def formula_features(latex_source: str, label: str, context: str, explanation: str, has_lhs: bool,
+                     continues: bool, recap: bool, salience: float, key_terms: int) -> Features:
+    """A display formula: named or not, a result or a step, how long, how it is introduced."""
+    body = re.sub(r"\s+", "", latex_source)
+    lead = context.strip()
+    return {
+        "formula": 1.0,
+        "formula_labelled": float(bool(label)),
+        "formula_tagged": float("\\tag" in body),
+        "formula_named_side": float(bool(_NAMED_SIDE.search(body.split("=")[0]))),
+        "formula_short": float(len(body) < 15),
+        "formula_long": float(len(body) > 120),
+        "formula_has_lhs": float(has_lhs),
+        "formula_derivation": float(bool(_DERIVATION.match(lead))),
+        "formula_setup": float(bool(_SETUP.match(lead))),
+        "formula_continues": float(continues),
+        "formula_credited": float(bool(_YEAR.search(lead) or " et al" in lead)),
+        "formula_explained": float(bool(explanation)),
+        "formula_lead_colon": float(lead.endswith(":")),
+        "formula_no_lead": float(not lead),
+        "formula_environment": float("\\begin" in body),
+        "recap": float(recap),
+        "salience": salience,
+        "key_terms": min(key_terms, COUNT_CAP) / COUNT_CAP,
+    }

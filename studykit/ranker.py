@@ -1,0 +1,54 @@
+"""The learned value of a candidate card: a logistic model whose weights are data.
+
+`training/train_ranker.py` fits the weights on the gold facts of `eval-dev` and writes
+`studykit/data/ranker.json`; this module only reads that file (once) and applies it, so
+studykit needs no training library at run time. A candidate's value is the model's
+log-odds that it states a fact a teacher would card; `contributions` says which features
+moved it and by how much (`studykit inspect` shows them).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+WEIGHTS_FILE = "ranker.json"
+Features = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic model: value = bias + sum(weight * feature)."""
+
+    weights: dict[str, float]
+    bias: float
+    selection: dict[str, float]  # the selection's own settings, fitted beside the weights
+
+    def value(self, features: Features) -> float:
+        """Log-odds that the candidate holds a key fact (unknown features weigh nothing)."""
+        return self.bias + sum(self.weights.get(name, 0.0) * x for name, x in features.items())
+
+    def probability(self, features: Features) -> float:
+        return 1.0 / (1.0 + math.exp(-self.value(features)))
+
+    def contributions(self, features: Features, top: int = 3) -> list[tuple[str, float]]:
+        """The features that moved the value most, with their amounts, largest first."""
+        amounts = [(name, self.weights.get(name, 0.0) * x) for name, x in features.items()]
+        amounts = [(n, round(a, 2)) for n, a in amounts if abs(a) >= 0.005]
+        return sorted(amounts, key=lambda na: (-abs(na[1]), na[0]))[:top]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Model:
+        return cls(weights=dict(data["weights"]), bias=float(data["bias"]),
+                   selection=dict(data.get("selection", {})))
+
+
+@lru_cache(maxsize=1)
+def load() -> Model:
+    """The shipped model (read once per process)."""
+    text = resources.files("studykit.data").joinpath(WEIGHTS_FILE).read_text("utf-8")
+    return Model.from_dict(json.loads(text))
