@@ -1,7 +1,8 @@
 """Math in prose: find LaTeX spans, shield them from NLP, and render them as Unicode.
 
 Dialects handled: `$...$` and `$$...$$` (Hugo/KaTeX; kramdown's inline `$$` counts as
-display only when it stands alone in its paragraph), `\\(...\\)`, `\\[...\\]` and bare
+display only when it stands alone in its paragraph), `\\(...\\)`, `\\[...\\]`, their
+Markdown-escaped forms `\\\\(...\\\\)` (kramdown sources, where `\\_` inside stands for `_`) and bare
 `\\begin{equation|align|gather|multline}` environments. A `$` in prose ("costs $5") is
 not math: like pandoc, an opening `$` must be followed by a non-space and a closing `$`
 preceded by a non-space and not followed by a digit.
@@ -19,6 +20,7 @@ PLACEHOLDER_RE = re.compile(r"MATHSPAN(\d+)Z")
 _ENVIRONMENTS = r"(?:equation|align|gather|multline|eqnarray|displaymath)\*?"
 _TOKEN = re.compile(
     r"(?P<dd>(?<!\\)\$\$)"
+    r"|(?P<ko>\\\\\()"  # kramdown's Markdown-escaped \\( ... \\)
     r"|(?P<bo>\\\[)|(?P<po>\\\()"
     rf"|(?P<env>\\begin\{{(?P<envname>{_ENVIRONMENTS})\}})"
     r"|(?P<d>(?<![\\$])\$(?!\$))"
@@ -33,10 +35,13 @@ class MathSpan:
     end: int
     latex: str  # the body without delimiters, verbatim
     display: bool
-    delimiter: str  # "$", "$$", "\\(", "\\[", or "env"
+    delimiter: str  # "$", "$$", "\\(", "\\[", "env", or "\\\\(" (kramdown's escaped form)
+    raw: str = ""  # the span as written, delimiters included
 
     @property
     def source(self) -> str:
+        if self.raw:
+            return self.raw
         return {
             "$": f"${self.latex}$",
             "$$": f"$${self.latex}$$",
@@ -72,6 +77,14 @@ def _close(text: str, m: re.Match[str]) -> MathSpan | None:
         if end < 0 or not text[m.end():end].strip():
             return None
         return MathSpan(start, end + 2, text[m.end():end], _alone(text, start, end + 2), "$$")
+    if m.group("ko"):
+        end = text.find("\\\\)", m.end())
+        body = text[m.end():end]
+        if end < 0 or not body.strip():
+            return None
+        # Markdown escapes inside the math: '\\_' is '_' and '\\*' is '*' once Markdown is done
+        return MathSpan(start, end + 3, re.sub(r"\\([_*])", r"\1", body).strip(), False, "\\\\(",
+                        raw=text[start:end + 3])
     if m.group("bo") or m.group("po"):
         closer = "\\]" if m.group("bo") else "\\)"
         end = text.find(closer, m.end())

@@ -54,3 +54,12 @@ def test_unclosed_dollar_is_left_alone():
 def test_double_dollar_that_opens_or_closes_its_line_is_display():
     text = "A long product of terms:$$a = \\prod_t b_t$$\nso it vanishes, while $$x^2$$ stays inline."
     assert spans(text) == [("a = \\prod_t b_t", True, "$$"), ("x^2", False, "$$")]
+
+
+def test_kramdown_escaped_inline_math_is_ordinary_inline_math():
+    text = r"we maximize \\( \sum\_i A\_i \log p(y\_i \mid x\_i) \\) over the batch"
+    (span,) = latex.find_math(text)
+    assert span.latex == r"\sum_i A_i \log p(y_i \mid x_i)" and not span.display
+    protected, found = latex.protect(text)
+    assert latex.restore(protected, found) == r"we maximize $\sum_i A_i \log p(y_i \mid x_i)$ over the batch"
+    assert latex.restore(protected, found, dollars=False) == text
