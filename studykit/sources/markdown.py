@@ -80,7 +80,8 @@ def post_from_markdown(text: str, source: str, url: str = "") -> Post:
     return Post(
         title=title, url=url, body=body, series=series, part=part, tags=_tags(meta),
         published=as_datetime(meta.get("date") or meta.get("published")),
-        summary=str(meta.get("description") or meta.get("summary") or ""), source=source,
+        summary=str(meta.get("description") or meta.get("summary") or meta.get("excerpt") or ""),
+        source=source,
     )
 
 
