@@ -15,7 +15,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
-from studykit import features, latex
+from studykit import english, features, latex
 from studykit.blocks import Block, is_writeup_label
 from studykit.models import Claim, Drop
 from studykit.questions import year_question
@@ -328,8 +328,9 @@ def _noun_targets(sent: Span, chunks: list[Span]) -> list[str]:
         if len(text) < 4 or len(toks) > 4:
             continue
         proper = any(t.pos_ == "PROPN" or t.text.isupper() for t in toks)
+        rare = any(english.zipf(t.text) < english.RARE_ZIPF for t in toks if t.is_alpha)
         is_subject = chunk.root.dep_ in ("nsubj", "nsubjpass")
-        ranked.append((not proper, is_subject, -len(toks), text))
+        ranked.append((not proper, not rare, is_subject, -len(toks), text))  # names, then technical words
     return [c[-1] for c in sorted(ranked)]
 
 

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Span
 
-from studykit import latex
+from studykit import english, latex
 from studykit.ranker import Features
 
 MAX_WORDS = 55
 COUNT_CAP = 3  # a sentence naming many key terms is not worth many cards
-RARE_ZIPF = 3.0  # below this a word is rare in general English (a technical term)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
 _YEAR = re.compile(r"\b(?:1[6-9]\d\d|20[0-3]\d)\b")
@@ -92,6 +89,8 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "proper_noun": min(sum(t.pos_ == "PROPN" and not latex.PLACEHOLDER_RE.fullmatch(t.text) for t in sent),
                            COUNT_CAP) / COUNT_CAP,
         "present_statement": float(_states_in_present(sent)),
+        "no_verb": float(not any(t.pos_ in ("VERB", "AUX") for t in sent)),
+        "names_share": sum(t.pos_ == "PROPN" for t in sent) / max(len(sent), 1),
         "parenthesis": float("(" in prose),
     }
     f.update(distinctiveness(t.text for t in sent if t.is_alpha and not t.is_stop))
@@ -100,24 +99,11 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
 
 def distinctiveness(words: Iterable[str]) -> Features:
     """How far a text's content words are from everyday English (rare ones name things)."""
-    table = english_zipf()
-    zipfs = [table.get(w.lower(), 0.0) for w in words if len(w) > 2]
+    zipfs = [english.zipf(w) for w in words if len(w) > 2]
     if not zipfs:
         return {"rare_words": 0.0, "rare_share": 0.0}
-    rare = sum(z < RARE_ZIPF for z in zipfs)
+    rare = sum(z < english.RARE_ZIPF for z in zipfs)
     return {"rare_words": min(rare, COUNT_CAP) / COUNT_CAP, "rare_share": rare / len(zipfs)}
-
-
-@lru_cache(maxsize=1)
-def english_zipf() -> dict[str, float]:
-    """Word -> Zipf frequency in general English (wordfreq's list, words at 3.0 and above)."""
-    table: dict[str, float] = {}
-    text = resources.files("studykit.data").joinpath("english_zipf.txt").read_text("utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            band, words = line.split("\t", 1)
-            table.update(dict.fromkeys(words.split(), float(band)))
-    return table
 
 
 def context_features(*, opens_section: bool, under_lead: bool, credited_lead: bool, recap: bool,

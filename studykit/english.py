@@ -1,0 +1,31 @@
+"""How common a word is in general English (Zipf scale: 7 for 'the', 3 for rare words).
+
+The list is wordfreq's (`studykit/data/english_zipf.txt`, written by
+`training/train_ranker.py`), words at Zipf 3.0 and above; a word not in it is rarer. Read
+once per process. Rare words name technical things: they make a sentence distinctive and a
+cloze deletion worth recalling.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+RARE_ZIPF = 3.0  # below this a word is rare in general English (a technical term)
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, float]:
+    """Word -> Zipf frequency band."""
+    found: dict[str, float] = {}
+    text = resources.files("studykit.data").joinpath("english_zipf.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            band, words = line.split("\t", 1)
+            found.update(dict.fromkeys(words.split(), float(band)))
+    return found
+
+
+def zipf(word: str) -> float:
+    """The word's Zipf frequency; 0.0 when it is rarer than the list goes."""
+    return table().get(word.lower(), 0.0)
