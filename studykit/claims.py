@@ -345,7 +345,7 @@ def _stresses(sent: Span, phrase: str) -> bool:
             and not any(t.pos_ in ("NOUN", "PROPN") and not latex.PLACEHOLDER_RE.fullmatch(t.text)
                         for t in tokens)
             and any(t.pos_ in _FUNCTION_POS or (t.pos_ == "ADV" and t.lower_.endswith("ly")
-                                                   and len(t) >= 5 and t.lower_ != "early")
+                                                   and len(t) >= 5)
                     for t in tokens))
 
 

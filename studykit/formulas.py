@@ -24,7 +24,7 @@ _NAMING = (
 )
 _WEAK_LABELS = {"this", "that", "it", "we", "so", "then", "thus", "hence", "which", "here",
                 "where", "counting", "formally", "concretely", "explicitly", "note",
-                "in short", "in practice", "in gru", "for example", "e.g", "i.e", "equivalently"}
+                "in short", "in practice", "for example", "e.g", "i.e", "equivalently"}
 MIN_LATEX_CHARS = 6
 MAX_EXPLANATION_WORDS = 40
 MAX_EXPLANATION_ITEMS = 4

@@ -1,0 +1,152 @@
+"""Fit the keep filter on our keep/discard labels of generated cards, and report it out of fold.
+
+    .venv/bin/python training/keep_filter.py [--shared ../shared] [--no-write]
+
+`training/card_labels.jsonl` holds one line per labelled card of the dev articles:
+`{"article", "key", "kind", "label": "keep"|"discard", "reason"}`. `key` is `candidate_key`
+of the card's sentence (or formula), so no text of the articles is kept here. The reasons
+form a closed set (`REASONS`). The filter is a logistic regression over the ranker's own
+features that predicts "a learner keeps this card"; a candidate it gives less than the
+threshold makes no card. Figures: leave-one-article-out precision and recall of the
+"discard" decision, per writer and overall, and how many labels still match a candidate.
+Writes `studykit/data/keep_filter.json` (same bytes for the same data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import train_ranker as tr  # noqa: E402
+
+from studykit import ranker  # noqa: E402
+from studykit.models import Formula  # noqa: E402
+
+LABELS = tr.ROOT / "training" / "card_labels.jsonl"
+FILTER = tr.ROOT / "studykit" / "data" / "keep_filter.json"
+REASONS = ("keep", "caption", "notation_setup", "worked_example", "fragment", "trivial_deletion",
+           "needs_figure", "program_output", "other")
+C = 0.5
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4)
+
+
+def candidate_key(candidate) -> str:
+    """A candidate's sentence (or formula) as a key that survives changes of markup."""
+    text = candidate.latex if isinstance(candidate, Formula) else candidate.sentence
+    return text_key(text)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(re.sub(r"\W+", " ", text.lower()).strip().encode()).hexdigest()[:16]
+
+
+def read_labels(path: Path = LABELS) -> list[dict]:
+    labels = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    bad = [row for row in labels if row["reason"] not in REASONS or (row["label"] == "keep") != (row["reason"] == "keep")]
+    if bad:
+        raise SystemExit(f"{path}: {len(bad)} label(s) outside the closed set, e.g. {bad[0]}")
+    return labels
+
+
+def joined(articles: list[tr.Article], labels: list[dict]) -> list[tuple[tr.Article, object, int, str]]:
+    """(article, candidate, 1 for keep, reason) for every label that matches a live candidate."""
+    by_article = {a.gold["article"]: a for a in articles}
+    index = {}
+    for a in articles:
+        for c in [*a.extraction.claims, *a.extraction.formulas]:
+            if c.features:
+                index.setdefault((a.gold["article"], candidate_key(c)), c)
+    rows = []
+    for row in labels:
+        c = index.get((row["article"], row["key"]))
+        if c is not None and row["article"] in by_article:
+            rows.append((by_article[row["article"]], c, int(row["label"] == "keep"), row["reason"]))
+    return rows
+
+
+def fit(x: np.ndarray, y: np.ndarray, names: list[str], threshold: float) -> ranker.Model:
+    model = LogisticRegression(C=C, max_iter=10000, solver="lbfgs").fit(x, y)
+    weights = {n: round(float(w), tr.DIGITS) for n, w in zip(names, model.coef_[0])}
+    return ranker.Model(weights=weights, bias=round(float(model.intercept_[0]), tr.DIGITS),
+                        selection={"threshold": threshold})
+
+
+def out_of_fold(rows, names: list[str], key) -> np.ndarray:
+    """Each row's keep probability from a filter fitted without the rows of its fold."""
+    x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
+    y = np.array([keep for _, _, keep, _ in rows])
+    folds = np.array([key(a) for a, _, _, _ in rows])
+    p = np.zeros(len(rows))
+    for k in sorted(set(folds)):
+        test = folds == k
+        if len(set(y[~test])) < 2:
+            p[test] = y[~test].mean()
+            continue
+        model = fit(x[~test], y[~test], names, 0.0)
+        p[test] = [model.probability(dict(zip(names, row))) for row in x[test]]
+    return p
+
+
+def precision_recall(y: np.ndarray, p: np.ndarray, threshold: float) -> tuple[float, float]:
+    """Of the "discard" decision (p < threshold): precision and recall against the labels."""
+    flagged = p < threshold
+    discard = y == 0
+    tp = int((flagged & discard).sum())
+    precision = tp / flagged.sum() if flagged.sum() else 0.0
+    recall = tp / discard.sum() if discard.sum() else 0.0
+    return round(precision, 3), round(recall, 3)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=tr.ROOT.parent / "shared")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    labels = read_labels()
+    articles = tr.load_articles(args.shared / "eval-dev", args.shared)
+    rows = joined(articles, labels)
+    names = tr.feature_names(articles)
+    y = np.array([keep for _, _, keep, _ in rows])
+    print(f"{len(labels)} labels, {len(rows)} match a candidate of today's extraction, "
+          f"{int(y.sum())} keep ({y.mean():.0%})")
+    print("reasons:", dict(Counter(r for _, _, _, r in rows)))
+    by_writer = Counter(a.writer for a, _, _, _ in rows)
+    print("per writer:", dict(by_writer))
+    p_article = out_of_fold(rows, names, lambda a: a.name)
+    p_writer = out_of_fold(rows, names, lambda a: a.writer)
+    print("\n## the 'discard' decision out of fold: precision / recall")
+    print("threshold  leave-one-article-out  leave-one-writer-out")
+    for t in THRESHOLDS:
+        print(f"{t:9}  {precision_recall(y, p_article, t)!s:21}  {precision_recall(y, p_writer, t)}")
+    threshold = max(THRESHOLDS, key=lambda t: (precision_recall(y, p_article, t)[0] >= 0.7,
+                                               precision_recall(y, p_article, t)[1]))
+    print(f"\nchosen threshold {threshold} (the most recall at precision 0.7 or more, leave one article out)")
+    groups = defaultdict(list)
+    for (a, _, keep, _), p in zip(rows, p_article):
+        groups[a.writer].append((keep, p))
+    for writer, vs in sorted(groups.items()):
+        yy, pp = np.array([k for k, _ in vs]), np.array([p for _, p in vs])
+        print(f"writer {writer:17} labels={len(vs):3} keep={yy.mean():.0%} "
+              f"discard precision/recall={precision_recall(yy, pp, threshold)}")
+    x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
+    model = fit(x, y, names, threshold)
+    print("\n## weights (keep)")
+    for name, weight in sorted(model.weights.items(), key=lambda nw: -abs(nw[1]))[:20]:
+        print(f"{name:24} {weight:+.3f}")
+    if not args.no_write:
+        FILTER.write_text(tr.model_json(model), "utf-8")
+        print(f"wrote {FILTER.relative_to(tr.ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
