@@ -293,15 +293,15 @@ def formula_card(post: Post, formula: Formula) -> Card:
             ask += f" (${lhs}$ = ?)"
     elif lhs:
         ask = f"what is ${lhs}$?"
-    else:
-        ask = "which formula comes next?"
+    else:  # no name and no left side: the words that lead to it, or its section, ask for it
+        ask = "what formula do these words lead to?" if formula.context else "what formula does this section give?"
     where = formula.section if formula.section and formula.section != formula.label else ""
     head = _head(topic, where, ask)
     weak_label = len(formula.label.split()) == 1  # "combine" (from "Step 3 — combine.") names a step
     if formula.context and (not formula.context.endswith((".", "!", "?")) or weak_label):
         front = _quoting(head, [formula.context])
     elif not formula.label and not lhs and formula.context:
-        front = _quoting(head, [formula.context], "After: ")
+        front = _quoting(head, [formula.context])
     else:
         front = head
     back = f"$${formula.latex}$$"
@@ -346,7 +346,8 @@ def formula_pair_card(post: Post, first: Formula, second: Formula) -> Card:
     elif all(sides):
         ask = f"what are ${sides[0]}$ and ${sides[1]}$?"
     else:
-        ask = "which two formulas come next?"
+        ask = ("what two formulas do these words lead to?" if first.context
+               else "what two formulas does this section give?")
     labels = {f.label for f in (first, second) if f.label}
     where = labels.pop() if len(labels) == 1 else first.section  # two labels: their section names both
     head = _head(short_title(post), where, ask)

@@ -297,3 +297,13 @@ def test_formula_fronts_and_ids_stay_sound_at_the_edges(nlp):
                          CardOptions(formula_share=1.0)).cards
     ids = [c.id for c in cards]
     assert len([c for c in cards if c.kind == "formula"]) == 2 and len(ids) == len(set(ids))
+
+
+def test_a_formula_without_name_or_left_side_is_asked_by_its_words_or_section():
+    post = Post(title="Matrices", url="file:///m.md", body="x")
+    matrix = "\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}"
+    led = formula_card(post, Formula(latex=matrix, display=True, section="Rotation", context="Stack the pairs:"))
+    alone = formula_card(post, Formula(latex=matrix, display=True, section="Rotation"))
+    assert "what formula do these words lead to?" in led.front and "“Stack the pairs:”" in led.front
+    assert "what formula does this section give?" in alone.front and "Rotation" in alone.front
+    assert not any("comes next" in c.front for c in (led, alone))
