@@ -49,6 +49,8 @@ class CardOptions:
     section_spread: float | None = None  # value a candidate loses for each card of its section
     new_term_gain: float | None = None  # ... gains for each key term of the post no card names yet
     covered_term_cost: float | None = None  # ... and loses for each one a card already names
+    keep_filter: ranker.Model | None = None  # who decides a card is kept; None: the shipped filter
+    use_keep_filter: bool = True
 
     def setting(self, name: str) -> float:
         """An option, or the model's value for it when unset."""
@@ -142,6 +144,9 @@ class _Picker:
         self.formula_limit = math.ceil(total * options.formula_share)
         self.min_value = options.setting("min_value")
         self.formula_prior = options.setting("formula_prior")
+        keep = (options.keep_filter or ranker.load_keep()) if options.use_keep_filter else None
+        self.keep = keep
+        self.keep_threshold = keep.selection.get("threshold", 0.0) if keep else 0.0
         self.formulas: list[Formula] = []
         self.cards: list[tuple[int, Card]] = []
         self.facts: list[tuple[set[str], set[str]]] = []
@@ -166,6 +171,9 @@ class _Picker:
             return False
         if candidate.score < self.min_value:
             candidate.dropped = Drop.LOW_VALUE
+            return False
+        if self.keep is not None and self.keep.probability(candidate.features) < self.keep_threshold:
+            candidate.dropped = Drop.LIKELY_DISCARDED
             return False
         if isinstance(candidate, Formula):
             if len(self.formulas) >= self.formula_limit:

@@ -8,6 +8,7 @@ cloze deletion worth recalling.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -29,3 +30,19 @@ def table() -> dict[str, float]:
 def zipf(word: str) -> float:
     """The word's Zipf frequency; 0.0 when it is rarer than the list goes."""
     return table().get(word.lower(), 0.0)
+
+
+EVERYDAY_ZIPF = 4.5  # 'history', 'game', 'mind' are 4.5 and above; 'gradient', 'dropout' are 3.0
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
+
+
+def is_everyday(phrase: str) -> bool:
+    """'game', 'first time', 'few more notes': only everyday words, no name, number or math.
+    Such a deletion asks for nothing a learner needs a card to recall (labelled cards: 5 kept
+    of 28)."""
+    if re.search(r"[\d$]", phrase):
+        return False
+    words = _WORD.findall(phrase)
+    if not words or any(ch.isupper() for w in words for ch in w):
+        return False
+    return all(zipf(w) >= EVERYDAY_ZIPF for w in words)

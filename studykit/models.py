@@ -37,6 +37,7 @@ class Drop(str, Enum):
     FINISHES_FORMULA = "finishes the sentence of the display formula above"
     OVER_BUDGET = "over the post's card budget"
     LOW_VALUE = "valued below the least a card must be worth"
+    LIKELY_DISCARDED = "a learner would likely throw this card away (the keep filter)"
     ON_FORMULA_CARD = "already on the back of a formula card"
     NEAR_DUPLICATE = "near-duplicate of a claim already on a card (this post or its series)"
     SAME_NUMBER = "states a number already on a card"

@@ -4,7 +4,8 @@
 `studykit/data/ranker.json`; this module only reads that file (once) and applies it, so
 studykit needs no training library at run time. A candidate's value is the model's
 log-odds that it states a fact a teacher would card; `contributions` says which features
-moved it and by how much (`studykit inspect` shows them).
+moved it and by how much (`studykit inspect` shows them). A second model of the same form,
+the keep filter, predicts whether a learner would keep the card at all.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from importlib import resources
 
 
 WEIGHTS_FILE = "ranker.json"
+KEEP_FILE = "keep_filter.json"
 Features = dict[str, float]
 
 
@@ -50,5 +52,17 @@ class Model:
 @lru_cache(maxsize=1)
 def load() -> Model:
     """The shipped model (read once per process)."""
-    text = resources.files("studykit.data").joinpath(WEIGHTS_FILE).read_text("utf-8")
+    return _read(WEIGHTS_FILE)
+
+
+@lru_cache(maxsize=1)
+def load_keep() -> Model:
+    """The shipped keep filter: the probability that a learner keeps a candidate's card,
+    fitted on our keep/discard labels (`training/keep_filter.py`); `selection["threshold"]`
+    is the least probability a card needs."""
+    return _read(KEEP_FILE)
+
+
+def _read(name: str) -> Model:
+    text = resources.files("studykit.data").joinpath(name).read_text("utf-8")
     return Model.from_dict(json.loads(text))

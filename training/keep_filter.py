@@ -15,6 +15,7 @@ Writes `studykit/data/keep_filter.json` (same bytes for the same data).
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import re
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_ranker as tr  # noqa: E402
 
 from studykit import ranker  # noqa: E402
+from studykit.cards import CardOptions, SeriesMemory, select_cards  # noqa: E402
 from studykit.models import Formula  # noqa: E402
 
 LABELS = tr.ROOT / "training" / "card_labels.jsonl"
@@ -96,14 +98,53 @@ def out_of_fold(rows, names: list[str], key) -> np.ndarray:
     return p
 
 
+def selected(article: tr.Article, model: ranker.Model, keep: ranker.Model | None) -> tuple[list, list[dict]]:
+    """The candidates that became cards, and the cards, with `model` and keep filter `keep`."""
+    extraction = copy.deepcopy(article.extraction)
+    for c in [*extraction.claims, *extraction.formulas]:
+        if c.dropped is None or c.dropped in tr.SELECTION_DROPS:
+            c.dropped = None
+            c.score = model.value(c.features)
+    options = CardOptions(**model.selection, keep_filter=keep, use_keep_filter=keep is not None)
+    cards = [card.contract_dict() for card in select_cards(extraction, options, SeriesMemory()).cards]
+    chosen = [c for c in [*extraction.claims, *extraction.formulas] if c.features and c.dropped is None]
+    return chosen, cards
+
+
+def deck_figures(articles, labels, names, thresholds, scorer) -> None:
+    """Leave one article out, for each threshold: fact and formula recall of the decks, and the
+    share of their labelled cards a learner keeps."""
+    fact_models = tr.folds(articles, lambda a: a.name)
+    rows = joined(articles, labels)
+    x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
+    y = np.array([keep for _, _, keep, _ in rows])
+    owner = np.array([a.name for a, _, _, _ in rows])
+    label_of = {(a.name, candidate_key(c)): keep for a, c, keep, _ in rows}
+    print("\n## decks, leave one article out: fact recall, formula recall, labelled cards kept")
+    for t in thresholds:
+        facts, formulas, kept = [], [], []
+        for article, model in zip(articles, fact_models):
+            keep = None
+            if t > 0:
+                train = owner != article.name
+                keep = fit(x[train], y[train], names, t)
+            chosen, cards = selected(article, model, keep)
+            score = scorer.score(article.gold, cards, scorer.prose_words(str(article.gold_path), article.gold))
+            facts.append(score["fact_recall"])
+            formulas.append(score["formula_recall"])
+            kept += [label_of[k] for c in chosen if (k := (article.name, candidate_key(c))) in label_of]
+        print(f"threshold {t:4}: fact={tr.mean(facts)} formula={tr.mean(formulas)} "
+              f"kept={sum(kept)}/{len(kept)} ({sum(kept) / max(len(kept), 1):.0%})")
+
+
 def precision_recall(y: np.ndarray, p: np.ndarray, threshold: float) -> tuple[float, float]:
     """Of the "discard" decision (p < threshold): precision and recall against the labels."""
     flagged = p < threshold
     discard = y == 0
     tp = int((flagged & discard).sum())
-    precision = tp / flagged.sum() if flagged.sum() else 0.0
-    recall = tp / discard.sum() if discard.sum() else 0.0
-    return round(precision, 3), round(recall, 3)
+    precision = tp / int(flagged.sum()) if flagged.sum() else 0.0
+    recall = tp / int(discard.sum()) if discard.sum() else 0.0
+    return round(float(precision), 3), round(float(recall), 3)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         yy, pp = np.array([k for k, _ in vs]), np.array([p for _, p in vs])
         print(f"writer {writer:17} labels={len(vs):3} keep={yy.mean():.0%} "
               f"discard precision/recall={precision_recall(yy, pp, threshold)}")
+    deck_figures(articles, labels, names, (0.0, *THRESHOLDS), tr.load_scorer(args.shared))
     x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
     model = fit(x, y, names, threshold)
     print("\n## weights (keep)")

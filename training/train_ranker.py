@@ -52,7 +52,7 @@ DIGITS = 4  # weights are rounded so that a re-run writes the same bytes
 SELECTION = {"section_spread": 0.6, "new_term_gain": 0.5, "covered_term_cost": 0.5, "min_value": -4.0,
              "formula_prior": 2.0}
 # drops made by the selection, which a re-evaluation with another model undoes
-SELECTION_DROPS = {Drop.OVERLAPS, Drop.OVER_BUDGET, Drop.LOW_VALUE, Drop.ON_FORMULA_CARD,
+SELECTION_DROPS = {Drop.OVERLAPS, Drop.OVER_BUDGET, Drop.LOW_VALUE, Drop.LIKELY_DISCARDED, Drop.ON_FORMULA_CARD,
                    Drop.NEAR_DUPLICATE, Drop.SAME_NUMBER, Drop.NO_ANSWER, Drop.SAME_QUESTION,
                    Drop.FORMULA_SHARE, Drop.IN_SERIES}
 
@@ -165,14 +165,15 @@ def folds(articles: list[Article], key: Callable[[Article], str]) -> list[ranker
     return [models[key(a)] for a in articles]
 
 
-def cards_of(article: Article, model: ranker.Model) -> list[dict]:
-    """The cards `generate` would make of the article with `model` ranking its candidates."""
+def cards_of(article: Article, model: ranker.Model, keep: ranker.Model | None = None) -> list[dict]:
+    """The cards `generate` would make of the article with `model` ranking its candidates and
+    `keep` as the keep filter (none without it)."""
     extraction = copy.deepcopy(article.extraction)
     for c in [*extraction.claims, *extraction.formulas]:
         if c.dropped is None or c.dropped in SELECTION_DROPS:
             c.dropped = None
             c.score = model.value(c.features)
-    options = CardOptions(**model.selection)
+    options = CardOptions(**model.selection, keep_filter=keep, use_keep_filter=keep is not None)
     return [card.contract_dict() for card in select_cards(extraction, options, SeriesMemory()).cards]
 
 
