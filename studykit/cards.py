@@ -424,7 +424,8 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
                      source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
     if "cloze" not in kinds:
         return None
-    targets = [t for t in claim.cloze_targets if _deletable(claim.sentence, t)]
+    targets = [t for t in claim.cloze_targets if _deletable(claim.sentence, t)
+               and not _given_away(t, claim.sentence, claim.context)]
     if not targets:
         return None
     groups = targets[:1]
@@ -446,6 +447,12 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
 
 
 MAX_DELETION_WORDS = 8  # a longer deletion asks to recite a sentence
+
+
+def _given_away(target: str, sentence: str, context: str) -> bool:
+    """'The initial [...] work presented MoE layers': the answer stands elsewhere on the card."""
+    pattern = re.compile(rf"(?<!\w){re.escape(target.lower())}(?!\w)")
+    return len(pattern.findall(sentence.lower())) > 1 or bool(pattern.search(context.lower()))
 
 
 def _deletable(sentence: str, target: str) -> bool:

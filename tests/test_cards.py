@@ -307,3 +307,14 @@ def test_a_formula_without_name_or_left_side_is_asked_by_its_words_or_section():
     assert "what formula do these words lead to?" in led.front and "“Stack the pairs:”" in led.front
     assert "what formula does this section give?" in alone.front and "Rotation" in alone.front
     assert not any("comes next" in c.front for c in (led, alone))
+
+
+def test_a_deletion_that_stands_elsewhere_on_the_card_is_not_asked():
+    post = Post(title="Experts", url="file:///e.md", body="x")
+    claim = Claim(sentence="The first MoE work ran MoE layers as branches, which made GPUs slow.",
+                  kind="key_point", context="Mixture of experts", cloze_targets=["MoE", "GPUs"])
+    card = claim_card(post, claim, frozenset({"cloze"}))
+    assert "{{c1::GPUs}}" in card.cloze and "{{c1::MoE}}" not in card.cloze
+    in_context = Claim(sentence="Routing sends each token to a few experts.", kind="key_point",
+                       context="Routing", cloze_targets=["Routing", "experts"])
+    assert "{{c1::experts}}" in claim_card(post, in_context, frozenset({"cloze"})).cloze
