@@ -39,8 +39,9 @@ _META = re.compile(  # talk about the article or its figures, not about the subj
 _NEEDS_FIGURE = re.compile(
     r"\b(?:(?:the|this|that|these) (?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph)s?"
     r"|(?:left|right|top|bottom|middle) (?:panel|plot|figure)"
-    r"|(?:blue|orange|red|green|grey|gray|purple|yellow|black|dashed|dotted|solid)\s+(?:[\"“][^\"”]+[\"”]\s+)?"
-    r"(?:curve|line|bars?|dots|points|region|band|markers?))\b"
+    r"|(?:blue|orange|red|green|grey|gray|purple|yellow|black|white|dashed|dotted|solid)\s+(?:[\"“][^\"”]+[\"”]\s+)?"
+    r"(?:curves?|lines?|bars?|dots|points|region|band|markers?|numbers|arrows?|pixels|boxes|cells|squares|circles))\b"
+    r"|\((?:in )?(?:blue|orange|red|green|grey|gray|purple|yellow|black|white)(?:/\w+)?\)"  # '(in blue)', '(blue/green)'
     r"|\bpanel \([a-z]\)|^(?:left|right|top|bottom|middle)(?: panel)?\s*:", re.I)
 # 'In that regime, pick GRU': the regime is named in the sentence before
 _DEMONSTRATIVE_OPENER = re.compile(r"^(?:in|at|for|under|with|by|from|on|after|before|given|despite)\s+"

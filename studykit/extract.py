@@ -30,7 +30,8 @@ _OPENS_ABOUT_ARTICLE = (  # a heading that opens with these is about the article
     r"what you(?: will|'ll|’ll) (?:learn|build|get|need|see)|prerequisites?|further reading|"
     r"bibliography|table of contents|acknowledge?ments?|about the author|"
     r"related (?:posts|articles|reading)|series navigation|next up|what'?s next|where to go (?:next|from here)|"
-    r"learning objectives|in this (?:article|post)|quiz(?:zes)?|homework|proofs? of the exercises")
+    r"learning objectives|in this (?:article|post)|quiz(?:zes)?|homework|proofs? of the exercises|"
+    r"(?:some |more |additional |useful |further )?resources|citations?")
 _NAMES_ABOUT_ARTICLE = r"references?|contents|exercises?"  # ... only when it is the whole heading
 SKIPPED_SECTIONS = re.compile(rf"^(?:{_OPENS_ABOUT_ARTICLE}|{_NAMES_ABOUT_ARTICLE})\b", re.I)  # also leads
 _ARTICLE_HEADING = re.compile(  # 'Exercises (with answers)', 'References & further reading'
