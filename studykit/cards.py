@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from studykit import series as series_mod
 from studykit.blocks import mentions
-from studykit import ranker
+from studykit import numbers, ranker
 from studykit.models import Card, Claim, Drop, Formula, Origin, Post
 from studykit.ranking import rank_claims
 from studykit.sanitize import strip_controls
@@ -247,13 +247,12 @@ class _Picker:
         return Selection([c for _, c in chosen], self.extraction.claims, self.total)
 
 
-_QUANTITY = re.compile(r"(?<![\d,.])(\d[\d,.]*)\s?(%|×|x\b|percent\b|[kKMB]\b)")
 
 
 def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
     """The sentence's quantities ('25%') and word stems, to spot one number stated twice."""
     quantities = {n.rstrip(".,") + ("%" if unit == "percent" else unit.lower())
-                  for n, unit in _QUANTITY.findall(sentence)}
+                  for n, unit in numbers.QUANTITY.findall(sentence)}
     stems = {w[:5] for w in re.findall(r"[a-z]{4,}", sentence.lower()) if w not in _stop_words()}
     return (quantities, stems) if quantities else (set(), set())
 

@@ -15,7 +15,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
-from studykit import english, features, latex
+from studykit import english, features, latex, numbers
 from studykit.blocks import Block, is_writeup_label
 from studykit.models import Claim, Drop
 from studykit.questions import year_question
@@ -48,15 +48,8 @@ _DEMONSTRATIVE_OPENER = re.compile(r"^(?:in|at|for|under|with|by|from|on|after|b
                                    r"(?:this|that|these|those|such)\s+\w+", re.I)
 _UNFINISHED = re.compile(r"(?:,|\b(?:then|and|or|but|to|of|with|by|where|is|are|the|a|an|as|"
                          r"for|in|on|at|from|that|which|so))\s*$", re.I)
-_YEAR_DIGITS = r"(?:1[6-9]\d\d|20[0-3]\d)"  # 1600-2039: a year, not a count
-_CITATION = re.compile(rf"\([^()]*\b{_YEAR_DIGITS}[a-z]?\)")
 _QUOTED = re.compile(r"[\"“'‘].+[\"”'’][.!?]?")
-_YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
-_NUMBER = re.compile(
-    r"(?<![\w.])[~≈<>≥≤]?\d[\d,.]*(?:\s?[–-]\s?\d[\d,.]*)?(?:\s?(?:%|×|x\b|k\b|M\b|B\b|ms\b|s\b|GB|MB|bits?\b|"
-    r"times|fold|percent|points?|layers?|heads?|dimensions?|parameters?|steps?|epochs?|"
-    r"tokens?|samples?|hours?|days?))?")
 _INSIGHT = re.compile(r"^\**(?:key (?:insight|idea|takeaway|point)|insight|takeaway|tl;dr|"
                       r"summary|rule of thumb|bottom line|in a nutshell)\b", re.I)
 _INSIGHT_LABEL = re.compile(r"^\**(?:the )?(?:key (?:insight|idea|takeaway|point)|insight|takeaway|"
@@ -64,7 +57,6 @@ _INSIGHT_LABEL = re.compile(r"^\**(?:the )?(?:key (?:insight|idea|takeaway|point
 _DEFINITION_VERBS = {"be"}
 _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(?: this| it)?)"
                     r" (?:the |an? )?[\"“'*]*([\w\-’' ]{3,40}?)[\"”'*]*(?=[,.;:)]|$|\s(?:by|in|for|from|with|on|at|because|and|which|that|when)\b)")
-_MATH_NUMBER = re.compile(r"=\s*-?\d")
 # "is called before optimizer.step()" invokes; it names nothing
 _FUNCTION_WORD = re.compile(r"^(?:before|after|by|on|in|at|with|from|to|for|when|once|each|every|"
                             r"twice|again|only|inside|within|during|per|as|the same)\b", re.I)
@@ -171,12 +163,11 @@ def judge(sent: Span, text: str, block: Block, position: int,
     if definition:
         kind = "definition"
         claim.term, claim.answer = definition
-    years = _YEAR.findall(text)
+    years = numbers.YEAR.findall(text)
     people = _people(sent, bool(years))
-    numbers = [m.group(0).strip() for m in _NUMBER.finditer(text)
-               if not _YEAR.fullmatch(m.group(0).strip())]
+    values = [m.group(0).strip() for m in numbers.NUMBER.finditer(text) if not numbers.is_year(m.group(0))]
     quantities = [e.text for e in sent.ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
-    math_numbers = [m for m in math_sources if _MATH_NUMBER.search(m)]
+    math_numbers = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
     if kind == "key_point":
         kind = ("date" if years else "person" if people
                 else "number" if quantities or math_numbers else "key_point")
@@ -187,7 +178,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     if text.rstrip().endswith(":"):
         claim.sentence = text.rstrip()[:-1].rstrip() + "."
     chunks = noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
-    claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, numbers, chunks)
+    claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, values, chunks)
     claim.people, claim.years = people, years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
@@ -197,7 +188,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.cloze_targets = _clean_targets(claim.cloze_targets + _noun_targets(sent, chunks), text)
     # a deletion of only everyday words ('game', 'first time') asks for nothing; a bold term may
     claim.cloze_targets = [t for t in claim.cloze_targets if t in terms or not english.is_everyday(t)]
-    cited = {y for c in _CITATION.findall(text) for y in _YEAR.findall(c)}
+    cited = {y for c in numbers.CITATION.findall(text) for y in numbers.YEAR.findall(c)}
     if cited:  # "(Dauphin et al., 2014)" backs the claim; its year is the last thing to ask
         claim.cloze_targets = ([t for t in claim.cloze_targets if t not in cited]
                                + [t for t in claim.cloze_targets if t in cited])
@@ -373,17 +364,17 @@ def _names_a_thing(sent: Span, phrase: str) -> bool:
 
 
 def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: list[str],
-             quantities: list[str], numbers: list[str], chunks: list[Span]) -> list[str]:
+             quantities: list[str], values: list[str], chunks: list[Span]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
     out: list[str] = []
     out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b) and not _stresses(sent, b)]
     out += quantities
     for chunk in chunks:
         # 'one quantity', 'three things': a vague noun, no count worth asking for; '10-20 points' is
-        counts = [t for t in chunk if t.like_num and not _YEAR.fullmatch(t.text) and t.lower_ != "one"]
+        counts = [t for t in chunk if t.like_num and not numbers.is_year(t.text) and t.lower_ != "one"]
         if counts and not (all(t.is_alpha for t in counts) and chunk.root.lemma_.lower() in _GENERIC_HEADS):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
-    out += [n for n in numbers if len(n) >= 3 or re.search(r"\d\s?%", n)]
+    out += [n for n in values if len(n) >= 3 or "%" in n]
     out += years + people
     out += [e.text for e in sent.ents if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP")]
     return _clean_targets(out, text)

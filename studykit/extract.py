@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
-from studykit import features, latex, ranker, salience
+from studykit import features, latex, numbers, ranker, salience
 from studykit import nlp as nlp_mod
 from studykit.enumerations import enumeration_claims
 from studykit.formulas import formulas_of
@@ -50,7 +50,6 @@ MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one e
 _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|further reading|code|"
                           r"link|slides|video)s?$|^parts? \d"  # "**Part 8 (synthesis):**" maps the series
                           r"|^(?:left|right|middle|top|bottom|centre|center)(?: panel)?$", re.I)  # the figure's
-_CREDITED = re.compile(r"\bet al\b|\b(?:19[5-9]\d|20[0-3]\d)\b")
 
 
 @dataclass
@@ -240,7 +239,7 @@ def _describe(judged: list[tuple[Claim, set[str]]], where: dict[int, _Where],
         low = claim.sentence.lower()
         index = seen[claim.section] = seen.get(claim.section, -1) + 1
         claim.features.update(features.context_features(
-            opens_section=at.opens, under_lead=bool(at.lead), credited_lead=bool(_CREDITED.search(at.lead)),
+            opens_section=at.opens, under_lead=bool(at.lead), credited_lead=bool(numbers.YEAR.search(at.lead) or "et al" in at.lead),
             recap=bool(RECAP_SECTIONS.match(claim.section)), level=at.level, index_in_section=index,
             section_size=per_section[claim.section], position=claim.position / last, salience=value,
             key_terms=sum(bool(p.search(low)) for p in terms),

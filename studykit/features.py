@@ -14,16 +14,13 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span
 
-from studykit import english, latex
+from studykit import english, latex, numbers
 from studykit.ranker import Features
 
 MAX_WORDS = 55
 COUNT_CAP = 3  # a sentence naming many key terms is not worth many cards
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
-_YEAR = re.compile(r"\b(?:1[6-9]\d\d|20[0-3]\d)\b")
-_NUMBER = re.compile(r"(?<![\w.$])\d[\d,.]*(?![\w$])")
-_QUANTITY = re.compile(r"\d\s?(?:%|×|x\b|[kKMB]\b|percent\b|times\b|fold\b)")
 _COMPARISON = re.compile(r"\b(?:than|outperform\w*|faster|slower|better|worse|compared (?:to|with)|"
                          r"vs\.?|versus|whereas|unlike|instead of|rather than)\b", re.I)
 _MECHANISM = re.compile(r"\b(?:because|so that|which means|therefore|prevents?|causes?|leads? to|"
@@ -52,17 +49,17 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
     people = [e for e in ents if e.label_ == "PERSON"]
     names = [e for e in ents if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP", "GPE", "EVENT")]
     quantities = [e for e in ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY", "CARDINAL")]
-    numeric_math = [m for m in math_sources if re.search(r"=\s*-?\d", m)]
+    numeric_math = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
     f: Features = {
         "bold_term": float(bool(bold_terms)),
         "bold_term_opens": float(bool(bold_terms) and text.startswith(bold_terms[0])),
         "bold_stress": float(stressed and not bold_terms),
-        "year": float(bool(_YEAR.search(prose))),
+        "year": float(bool(numbers.YEAR.search(prose))),
         "person": float(bool(people)),
         "named_entity": float(bool(names)),
-        "quantity": float(bool(_QUANTITY.search(prose) or numeric_math
+        "quantity": float(bool(numbers.QUANTITY.search(prose) or numeric_math
                                or any(e.label_ != "CARDINAL" for e in quantities))),
-        "number": float(bool(_NUMBER.search(_YEAR.sub(" ", prose)))),
+        "number": float(any(not numbers.is_year(m.group(0)) for m in numbers.NUMBER.finditer(prose))),
         "comparison": float(bool(_COMPARISON.search(prose) or any(t.tag_ in ("JJR", "RBR") for t in sent))),
         "mechanism": float(bool(_MECHANISM.search(prose))),
         "key_phrase": float(bool(_KEY_PHRASE.search(prose))),
@@ -186,7 +183,7 @@ def formula_features(latex_source: str, label: str, context: str, explanation: s
         "formula_derivation": float(bool(_DERIVATION.match(lead))),
         "formula_setup": float(bool(_SETUP.match(lead))),
         "formula_continues": float(continues),
-        "formula_credited": float(bool(_YEAR.search(lead) or " et al" in lead)),
+        "formula_credited": float(bool(numbers.YEAR.search(lead) or " et al" in lead)),
         "formula_explained": float(bool(explanation)),
         "formula_lead_colon": float(lead.endswith(":")),
         "formula_no_lead": float(not lead),

@@ -10,9 +10,8 @@ import re
 
 from spacy.tokens import Span, Token
 
-from studykit import latex
+from studykit import latex, numbers
 
-_YEAR = re.compile(r"^(1[6-9]\d\d|20[0-3]\d)$")
 MAX_WORDS = 22
 
 
@@ -27,10 +26,10 @@ def year_question(sent: Span) -> tuple[str, str] | None:
         return None
     subject = [t for t in root.children if t.dep_ == "nsubj"]
     year_prep = [t for t in root.children if t.dep_ == "prep" and t.lower_ == "in"
-                 and any(_YEAR.match(c.text) for c in t.children)]
+                 and any(numbers.is_year(c.text) for c in t.children)]
     if len(subject) != 1 or len(year_prep) != 1 or subject[0].pos_ == "PRON":
         return None
-    year = next(c.text for c in year_prep[0].children if _YEAR.match(c.text))
+    year = next(c.text for c in year_prep[0].children if numbers.is_year(c.text))
     skip = set(range(year_prep[0].left_edge.i, year_prep[0].right_edge.i + 1))
     subj = _span_text(sent, subject[0])
     last = sent[-1].i if sent[-1].is_punct else None

@@ -1,0 +1,26 @@
+"""Years, numbers and quantities in prose: the one home of their patterns.
+
+A year is 1600-2039 (a count like 2048 is not); a quantity is a number with a unit a card
+can ask for ('25%', '4x', '137B', '10 times'); a citation is a parenthesis holding a year
+('(Chen et al., 2019)').
+"""
+
+from __future__ import annotations
+
+import re
+
+_YEAR_DIGITS = r"(?:1[6-9]\d\d|20[0-3]\d)"
+YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
+CITATION = re.compile(rf"\([^()]*\b{_YEAR_DIGITS}[a-z]?\)")
+# a number, maybe a range, maybe with the unit it counts
+NUMBER = re.compile(
+    r"(?<![\w.])[~≈<>≥≤]?\d[\d,.]*(?:\s?[–-]\s?\d[\d,.]*)?(?:\s?(?:%|×|x\b|k\b|M\b|B\b|ms\b|s\b|GB|MB|bits?\b|"
+    r"times|fold|percent|points?|layers?|heads?|dimensions?|parameters?|steps?|epochs?|"
+    r"tokens?|samples?|hours?|days?))?")
+# the number and unit of a quantity: '25%', '4x', '137 B', '3 percent'
+QUANTITY = re.compile(r"(?<![\d,.])(\d[\d,.]*)\s?(%|×|x\b|percent\b|times\b|fold\b|[kKMB]\b)")
+NUMERIC_MATH = re.compile(r"=\s*-?\d")  # '$\tau = 4$' states a value
+
+
+def is_year(text: str) -> bool:
+    return bool(YEAR.fullmatch(text.strip()))
