@@ -228,10 +228,7 @@ def _describe(judged: list[tuple[Claim, set[str]]], where: dict[int, _Where],
     terms = [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)") for t in extraction.terms]
     title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w\-]{3,}", title)} - claims_mod.STOP_WORDS
     last = max((c.position for c, _ in judged), default=0) or 1
-    per_section: dict[str, int] = {}
     live = [(c, v) for (c, _), v in zip(judged, values) if not c.dropped]
-    for claim, _ in live:
-        per_section[claim.section] = per_section.get(claim.section, 0) + 1
     seen: dict[str, int] = {}
     model = ranker.load()
     for claim, value in live:
@@ -241,7 +238,7 @@ def _describe(judged: list[tuple[Claim, set[str]]], where: dict[int, _Where],
         claim.features.update(features.context_features(
             opens_section=at.opens, under_lead=bool(at.lead), credited_lead=bool(numbers.YEAR.search(at.lead) or "et al" in at.lead),
             recap=bool(RECAP_SECTIONS.match(claim.section)), level=at.level, index_in_section=index,
-            section_size=per_section[claim.section], position=claim.position / last, salience=value,
+            position=claim.position / last, salience=value,
             key_terms=sum(bool(p.search(low)) for p in terms),
             title_share=len(title_words & set(re.findall(r"[a-z][\w\-]{3,}", low))) / (len(title_words) or 1),
             section_named=bool(claim.section) and blocks_mod.mentions(claim.sentence, claim.section),
@@ -275,7 +272,6 @@ def _subject_features(subject: str, claim: Claim, terms: list[re.Pattern[str]]) 
         "opens_with_key_term": float(any(p.search(opening) for p in terms)),
         "subject_section": float(bool(subject) and bool(claim.section)
                                  and blocks_mod.mentions(subject, claim.section)),
-        "subject_rare": features.distinctiveness(subject.split())["rare_share"] if subject else 0.0,
     }
 
 

@@ -47,7 +47,6 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
     words = len(text.split())
     ents = [e for e in sent.ents if not latex.PLACEHOLDER_RE.search(e.text)]
     people = [e for e in ents if e.label_ == "PERSON"]
-    names = [e for e in ents if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP", "GPE", "EVENT")]
     quantities = [e for e in ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY", "CARDINAL")]
     numeric_math = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
     f: Features = {
@@ -56,7 +55,6 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "bold_stress": float(stressed and not bold_terms),
         "year": float(bool(numbers.YEAR.search(prose))),
         "person": float(bool(people)),
-        "named_entity": float(bool(names)),
         "quantity": float(bool(numbers.QUANTITY.search(prose) or numeric_math
                                or any(e.label_ != "CARDINAL" for e in quantities))),
         "number": float(any(not numbers.is_year(m.group(0)) for m in numbers.NUMBER.finditer(prose))),
@@ -82,10 +80,8 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "quote": float(kind == "quote"),
         "caption": float(kind == "caption"),
         "instruction": float(is_instruction(sent)),
-        "acronym": float(any(t.text.isupper() and len(t.text) >= 2 and t.is_alpha for t in sent)),
         "proper_noun": min(sum(t.pos_ == "PROPN" and not latex.PLACEHOLDER_RE.fullmatch(t.text) for t in sent),
                            COUNT_CAP) / COUNT_CAP,
-        "present_statement": float(_states_in_present(sent)),
         "no_verb": float(not any(t.pos_ in ("VERB", "AUX") for t in sent)),
         "names_share": sum(t.pos_ == "PROPN" for t in sent) / max(len(sent), 1),
         "parenthesis": float("(" in prose),
@@ -104,7 +100,7 @@ def distinctiveness(words: Iterable[str]) -> Features:
 
 
 def context_features(*, opens_section: bool, under_lead: bool, credited_lead: bool, recap: bool,
-                     level: int, index_in_section: int, section_size: int, position: float,
+                     level: int, index_in_section: int, position: float,
                      salience: float, key_terms: int, title_share: float, section_named: bool,
                      resolved: bool, merged: bool, follows_math: bool) -> Features:
     """Where a candidate stands in its post and what of the post's own terms it names."""
@@ -115,8 +111,6 @@ def context_features(*, opens_section: bool, under_lead: bool, credited_lead: bo
         "recap": float(recap),
         "deep_section": float(level >= 3),
         "section_start": 1.0 - min(index_in_section, 5) / 5,
-        "section_small": float(section_size <= 3),
-        "post_start": float(position < 0.1),
         "post_end": float(position > 0.9),
         "salience": salience,
         "key_terms": min(key_terms, COUNT_CAP) / COUNT_CAP,
@@ -126,15 +120,6 @@ def context_features(*, opens_section: bool, under_lead: bool, credited_lead: bo
         "merged": float(merged),
         "follows_math": float(follows_math),
     }
-
-
-def _states_in_present(sent: Span) -> bool:
-    """'Self-attention drops recurrence': a noun subject and a present-tense main verb."""
-    if not sent.doc.has_annotation("DEP"):
-        return False
-    root = sent.root
-    return root.tag_ in ("VBZ", "VBP") and any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN") for c in root.children)
 
 
 def is_instruction(sent: Span) -> bool:
