@@ -174,6 +174,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
                 elif i == 0 and _follows_math(doc, block) and sent.text.lstrip()[:1].islower():
                     # "with $W \in ...$", "so the student can ...": the formula's own sentence
                     claim.dropped = Drop.FINISHES_FORMULA
+                elif i == 0 and _predicate_of_lead_in(doc, block, sent):
+                    claim.dropped = Drop.NO_SUBJECT
             pair = _paired(previous, claim, sent, block, doc) if not merged else None
             subject = claims_mod.subject_of(sent)
             previous_subject = subject  # "It" refers to the sentence just before
@@ -353,6 +355,17 @@ def _runs_into_formula(doc: blocks_mod.Document, block: blocks_mod.Block, sent) 
     following = doc.blocks[block.index + 1:block.index + 2]
     return (bool(following) and following[0].kind == "math"
             and sent.end == len(sent.doc) and not sent.text.rstrip().endswith((".", "!", "?", ":")))
+
+
+def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sent) -> bool:
+    """'In summary, MoEs:' then '- Are pretrained much faster ...': a list item that opens
+    with a verb and has no subject of its own finishes the lead-in's sentence."""
+    if block.kind != "item" or not sent.doc.has_annotation("DEP") or sent[0].pos_ not in ("VERB", "AUX"):
+        return False
+    if any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in sent.root.children):
+        return False
+    before = next((b for b in reversed(doc.blocks[:block.index]) if b.kind != "item"), None)
+    return before is not None and before.kind == "paragraph" and before.plain.rstrip().endswith(":")
 
 
 def _follows_math(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:

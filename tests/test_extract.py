@@ -694,3 +694,13 @@ def test_colour_keys_of_a_figure_and_a_resources_list_make_no_cards(nlp):
             "## Some resources\n\nSparse Routing: Fast Training of Many Experts at Scale (Mar 2021)\n")
     live = _live(nlp, body)
     assert live == ["A black box model hides how the gradients flow through the unrolled network."]
+
+
+def test_a_list_item_that_finishes_its_lead_in_is_no_card_alone(nlp):
+    body = ("## Summary of sparse models\n\nCompared with a dense network of the same quality, sparse models:\n\n"
+            "- Are trained much faster than the dense network of the same quality.\n"
+            "- Need a lot of memory because every expert is loaded at once.\n\n"
+            "## Routing\n\nEach router sends a token to the two experts with the highest gate values.\n")
+    live = _live(nlp, body)
+    assert "Each router sends a token to the two experts with the highest gate values." in live
+    assert not any(s.startswith(("Are trained", "Need a lot")) for s in live)
