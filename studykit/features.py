@@ -30,14 +30,11 @@ _KEY_PHRASE = re.compile(r"\b(?:key|core|main|central|crucial(?:ly)?|important|e
 _HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)
 _READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me)\b")
-_FIGURE_TALK = re.compile(r"\b(?:figure|fig\.|image|picture|plot|diagram|animation|shown|depicted|"
-                          r"illustrat\w+|visuali[sz]\w+|below|above|left|right)\b", re.I)
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|example|suppose|imagine|say we|"
                       r"consider|toy)\b", re.I)
 _DEICTIC_START = re.compile(r"^(?:this|that|these|those|it|its|they|here|there|such|the above|"
                             r"the following|then|so|and|but|or)\b", re.I)
 _ASSIGNMENT = re.compile(r"\$[^$]*=[^$]*\$")
-_CODEY = re.compile(r"[A-Za-z_]+\([^)]*\)|\w+\.\w+\(|[=<>]=|\b\w+_\w+\b(?![^$]*\$)")
 
 
 def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], stressed: bool,
@@ -64,7 +61,6 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "hedge": float(bool(_HEDGE.search(prose))),
         "advice": float(bool(_READER.search(prose))),
         "first_person": float(bool(_FIRST_PERSON.search(prose))),
-        "figure_talk": float(bool(_FIGURE_TALK.search(prose))),
         "example_talk": float(bool(_EXAMPLE.search(prose))),
         "deictic_start": float(bool(_DEICTIC_START.match(text.strip()))),
         "quoted_open": float(text[:1] in "\"“'‘"),
@@ -72,7 +68,6 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "inline_math": min(len(math_sources), COUNT_CAP) / COUNT_CAP,
         "notation": float(bool(math_sources) and len(math_sources) * 4 >= words),
         "assignment": float(any("=" in m for m in math_sources) and not numeric_math),
-        "code_like": float(bool(_CODEY.search(prose))),
         "words": min(words, MAX_WORDS) / MAX_WORDS,
         "short": float(words < 10),
         "long": float(words > 35),
