@@ -318,3 +318,20 @@ def test_a_deletion_that_stands_elsewhere_on_the_card_is_not_asked():
     in_context = Claim(sentence="Routing sends each token to a few experts.", kind="key_point",
                        context="Routing", cloze_targets=["Routing", "experts"])
     assert "{{c1::experts}}" in claim_card(post, in_context, frozenset({"cloze"})).cloze
+
+
+def test_the_keep_filter_drops_what_it_gives_too_little_and_nothing_when_neutral(post, nlp):
+    from studykit import ranker
+    from studykit.models import Drop
+
+    hedged = ranker.Model(weights={"hedge": -9.0}, bias=2.0, selection={"threshold": 0.5})
+    body = ("## Gates\n\nThe update gate might keep most of the old state in a trained unit.\n\n"
+            "The reset gate decides how much of the old state enters the candidate state.\n")
+    extraction = extract(Post(title="Gates", url="file:///g.md", body=body), nlp)
+    select_cards(extraction, CardOptions(keep_filter=hedged))
+    might = next(c for c in extraction.claims if "might" in c.sentence and c.origin.name == "SENTENCE")
+    assert might.dropped is Drop.LIKELY_DISCARDED
+    neutral = ranker.Model(weights={"hedge": -9.0}, bias=2.0, selection={"threshold": 0.0})
+    again = extract(Post(title="Gates", url="file:///g.md", body=body), nlp)
+    select_cards(again, CardOptions(keep_filter=neutral))
+    assert not any(c.dropped is Drop.LIKELY_DISCARDED for c in again.claims)
