@@ -14,7 +14,10 @@ import pytest
 
 from studykit.session import grade
 from studykit.store import CardFilter, open_store
-from tests.test_tui import CARDS, OPTIM, S1, SIGNALS_1, T0, Clock, make_app, make_store, press, settle
+from studykit.models import Post
+from tests.test_tui import (
+    CARDS, OPTIM, S1, SIGNALS_1, T0, Clock, _card, make_app, make_store, press, settle,
+)
 
 SIZE = (80, 24)
 
@@ -44,6 +47,25 @@ def test_review_front_with_a_formula(snap_compare, db):
 
 def test_review_back_with_a_formula(snap_compare, db):
     app = make_app(db, Clock(), start=CardFilter(series=OPTIM.series))
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await press(pilot, "space")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+TEXTBOOK = Post(title="Divergences", url="https://blog.example/info/1/", body="",
+                series="Information Theory", part=1)
+
+
+def test_review_back_with_a_textbook_formula(snap_compare, tmp_path):
+    """`\\log\\frac`, `\\leftarrow` and `\\vec` as a reader of a textbook would accept them."""
+    card = _card(TEXTBOOK, 0, "formula", "Divergences: how is $D_{\\mathrm{KL}}(p \\| q)$ updated and defined?",
+                 r"$$D_{\mathrm{KL}}(p \| q) = \sum_x p(x) \log \frac{p(x)}{q(x)}, \qquad "
+                 r"\mathbf{w} \leftarrow \mathbf{w} - \eta \vec{g} \tag{1}$$")
+    db = make_store(tmp_path / "formula.db", {TEXTBOOK.title: (TEXTBOOK, [card])})
+    app = make_app(db, Clock(), start=CardFilter(series=TEXTBOOK.series))
 
     async def run_before(pilot):
         await settle(pilot)
