@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.shell_completion import CompletionItem
 
 from studykit import __version__
 from studykit.cards import CardOptions
@@ -37,6 +38,11 @@ def _card_options_flags(func):
                         help="Cards per 1,000 words of prose a post may get.")(func)
 
 
+def _complete_paths(ctx, param, incomplete: str) -> list[CompletionItem]:
+    """SOURCES are paths as often as URLs: let the shell complete file names."""
+    return [CompletionItem(incomplete, type="file")]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="studykit")
 def main() -> None:
@@ -44,7 +50,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1, required=True, shell_complete=_complete_paths)
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format [default: table on a terminal, else jsonl].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -58,7 +64,8 @@ def main() -> None:
 def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per_1k: float,
              max_cards: int | None, kinds: str, anki_path: Path | None, deck_root: str,
              quiet: bool) -> None:
-    """Make cards from SOURCES: feed URLs or files, article URLs or files, .md files, folders."""
+    """Make cards from SOURCES: feed URLs or files, article URLs or files, .md files, folders,
+    or `-` for one document or feed on standard input (`cat post.md | studykit generate -`)."""
     result = _generate(sources, per_1k, max_cards, kinds, quiet)
     if anki_path:
         from studykit.anki import export_apkg
@@ -107,14 +114,14 @@ def _generate(sources: tuple[str, ...], per_1k: float, max_cards: int | None, ki
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1, required=True, shell_complete=_complete_paths)
 @_card_options_flags
 @click.option("--cards-only", is_flag=True, help="List only the claims that became cards.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def inspect(sources: tuple[str, ...], per_1k: float, max_cards: int | None, kinds: str,
             cards_only: bool, as_json: bool) -> None:
     """Show, per post, the claims and formulas found, their kind and score, and which
-    became cards and why the others did not."""
+    became cards and why the others did not. SOURCES as for `generate` (`-` is standard input)."""
     from studykit import explain
 
     result = _generate(sources, per_1k, max_cards, kinds, quiet=True)
@@ -212,14 +219,15 @@ def _ago(when, now) -> str:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1, required=True, shell_complete=_complete_paths)
 @_db_option
 @_card_options_flags
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (errors still shown).")
 @_json_option
 def add(sources: tuple[str, ...], db: str | None, per_1k: float, max_cards: int | None,
         kinds: str, quiet: bool, as_json: bool) -> None:
-    """Make cards from SOURCES and store them for study; re-adding keeps every history."""
+    """Make cards from SOURCES and store them for study; re-adding keeps every history.
+    SOURCES as for `generate`; `-` reads one document or feed from standard input."""
     options = _card_options(per_1k, max_cards, kinds)
     with _store(db) as store:  # opened first: a bad --db fails before the slow part
         result = _generate(sources, per_1k, max_cards, kinds, quiet, options, nothing="nothing stored")
@@ -667,7 +675,7 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
 def run() -> None:
     """Entry point that turns StudykitError into a one-line message (no traceback)."""
     try:
-        main(standalone_mode=True)
+        main(prog_name="studykit", standalone_mode=True)  # completion reads _STUDYKIT_COMPLETE
     except StudykitError as exc:
         click.echo(f"studykit: error: {exc}", err=True)
         sys.exit(1)

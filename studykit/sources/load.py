@@ -1,7 +1,7 @@
 """From whatever the user names (URL, file, folder) to Posts.
 
 `load_source` yields Posts and, for parts that failed, SourceErrors: one bad entry or
-file never stops the rest of a run.
+file never stops the rest of a run. The source `-` is standard input (`sources.stdin`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from studykit.models import Post
 from studykit.sources.feed import parse_feed, posts_from_feed
 from studykit.sources.fetch import Fetcher, FetchResult, fetch
 from studykit.sources.markdown import read_markdown_file, read_text_file
+from studykit.sources.stdin import read_stdin
 from studykit.sources.web import fetch_article, post_from_html, read_html_file
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
@@ -24,6 +25,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 # Hugo section indexes and repo readmes are not posts.
 SKIPPED_NAMES = {"_index.md", "index.xml", "readme.md", "license.md", "changelog.md"}
+STDIN = "-"
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
 
 
@@ -42,6 +44,9 @@ def load_source(source: str, fetcher: Fetcher | None = None) -> Iterator[Post | 
     (default: `fetch`), so a caller can add conditional requests and a cache."""
     fetcher = fetcher or fetch
     try:
+        if source == STDIN:
+            yield from read_stdin(load_article=partial(_load_local_article, fetcher=fetcher))
+            return
         if is_url(source):
             yield from _load_url(source, fetcher)
             return

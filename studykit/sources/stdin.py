@@ -1,0 +1,70 @@
+"""The source `-`: one Markdown or HTML document, or a feed, piped on standard input.
+
+What the bytes are is sniffed (a feed's root element, an HTML tag near the start, else
+Markdown). A post read this way has no file to name it, so its URL is its front matter's
+`url`/`permalink`, the page's canonical link, or `stdin:` and its title: re-adding the same
+post from a pipe keeps its cards and their history.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from studykit.errors import SourceError
+from studykit.models import Post
+from studykit.sources.feed import parse_feed, posts_from_feed
+from studykit.sources.markdown import post_from_markdown
+from studykit.sources.web import post_from_html
+
+NAME = "<stdin>"
+MAX_BYTES = 20_000_000
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|article|main)\b", re.I)
+
+
+def read_stdin(stream: BinaryIO | None = None, load_article: Callable[[str], Post] | None = None
+               ) -> Iterator[Post | SourceError]:
+    """Posts of the document on standard input (feed entries' articles through
+    `load_article`, which fetches URLs and reads paths relative to the working folder)."""
+    stream = stream if stream is not None else sys.stdin.buffer
+    if stream.isatty():
+        print("studykit: reading a document from standard input (end it with Ctrl-D)", file=sys.stderr)
+    raw = stream.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise SourceError(NAME, f"standard input holds over {MAX_BYTES // 1_000_000} MB",
+                          "pipe a single post or feed")
+    text = decode(raw)
+    if not text.strip():
+        raise SourceError(NAME, "standard input is empty",
+                          "pipe a document in, e.g. `cat post.md | studykit generate -`")
+    head = text[:4096]
+    if re.search(r"<(?:rss|feed|rdf:RDF)[\s>]", head, re.I):
+        if load_article is None:
+            raise SourceError(NAME, "a feed on standard input needs a way to load its articles")
+        yield from posts_from_feed(parse_feed(text.encode("utf-8"), NAME), NAME, load_article,
+                                   local_dir=Path.cwd())
+    elif _HTML_START.search(head[:2048]):
+        yield _named(post_from_html(text, NAME, ""))
+    else:
+        yield _named(post_from_markdown(text, NAME, ""))
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without a BOM) or UTF-16 with its BOM; binary data is refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    if b"\x00" in raw[:4096]:
+        raise SourceError(NAME, "standard input is binary data, not text",
+                          "pipe a Markdown, HTML or feed document")
+    return raw.decode("utf-8-sig", errors="replace")
+
+
+def _named(post: Post) -> Post:
+    """A post without a URL of its own is known by its title."""
+    if post.url and post.url != NAME:
+        return post
+    slug = re.sub(r"[^a-z0-9]+", "-", post.title.lower()).strip("-") or "untitled"
+    return post.model_copy(update={"url": f"stdin:{slug}"})
