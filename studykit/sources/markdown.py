@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from studykit import limits
 from studykit import series as series_mod
 from studykit.blocks import remove_non_prose
 from studykit.errors import SourceError
@@ -25,6 +26,10 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
                 raise SourceError(source, f"front matter opened with {fence} is never closed",
                                   f"add a closing {fence} line")
             raw = text[len(fence) + 1:end]
+            if len(raw) > limits.FRONT_MATTER_CHARACTERS:
+                raise SourceError(source, f"front matter is {len(raw):,} characters, over the "
+                                  f"{limits.FRONT_MATTER_CHARACTERS:,} allowed",
+                                  "keep the metadata short; the text goes below the fence")
             body = text[end + len(fence) + 1:].lstrip("\n")
             try:
                 meta = loader(raw) or {}
@@ -37,8 +42,17 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
     return {}, text
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: `*name` is how a few hundred bytes expand to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases (*name) are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
 def _load_yaml(raw: str) -> Any:
-    return yaml.safe_load(raw)
+    return yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
 def as_datetime(value: Any) -> datetime | None:
@@ -62,10 +76,14 @@ def _utc(value: datetime) -> datetime:
 
 
 def _tags(meta: dict[str, Any]) -> list[str]:
+    """`tags` as a list, a comma-separated string or one value (`tags: 7`); nested values
+    are not tags."""
     tags = meta.get("tags") or []
     if isinstance(tags, str):
-        tags = [t.strip() for t in tags.split(",")]
-    return [str(t).strip() for t in tags if str(t).strip()]
+        tags = tags.split(",")
+    elif not isinstance(tags, list):
+        tags = [tags]
+    return [str(t).strip() for t in tags if not isinstance(t, (dict, list)) and str(t).strip()]
 
 
 def post_from_markdown(text: str, source: str, url: str = "") -> Post:

@@ -1,0 +1,44 @@
+"""A sentence's own noun chunks and entities, found in log time.
+
+spaCy's `Span.noun_chunks` and `Span.ents` walk the whole doc on every call, so asking for
+them sentence by sentence made a long paragraph quadratic in its length (a one-paragraph
+page of 150,000 characters took minutes). The doc's chunks and entities are listed once,
+kept on the doc, and each sentence takes its slice by binary search.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from spacy.tokens import Span
+
+_CHUNKS = "studykit.noun_chunks"
+_ENTS = "studykit.ents"
+
+
+def noun_chunks(sent: Span) -> list[Span]:
+    """The sentence's noun chunks; none when the pipeline has no parser (the blank fallback)."""
+    doc = sent.doc
+    if not doc.has_annotation("DEP"):
+        return []
+    if _CHUNKS not in doc.user_data:
+        doc.user_data[_CHUNKS] = list(doc.noun_chunks)
+    return _within(doc.user_data[_CHUNKS], sent)
+
+
+def ents(sent: Span) -> list[Span]:
+    """The named entities inside the sentence."""
+    doc = sent.doc
+    if _ENTS not in doc.user_data:
+        doc.user_data[_ENTS] = list(doc.ents)
+    return _within(doc.user_data[_ENTS], sent)
+
+
+def _within(spans: list[Span], sent: Span) -> list[Span]:
+    first = bisect_left(spans, sent.start, key=_start)
+    last = bisect_left(spans, sent.end, key=_start)
+    return [s for s in spans[first:last] if s.end <= sent.end]
+
+
+def _start(span: Span) -> int:
+    return span.start
