@@ -8,6 +8,7 @@ through one `nlp.pipe` call.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -20,6 +21,7 @@ from studykit import nlp as nlp_mod
 from studykit.enumerations import enumeration_claims
 from studykit.formulas import formulas_of
 from studykit.latex import left_side
+from studykit.errors import SourceError
 from studykit.models import Claim, Drop, Formula, Origin, Post
 
 PROSE_KINDS = ("paragraph", "item", "quote", "caption")
@@ -101,8 +103,10 @@ def prose_words(body: str) -> int:
 
 
 def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: int = 64,
-                progress: Callable[[str], None] | None = None) -> list[Extraction]:
-    """Extract every post, sharing one spaCy pipe over all of their prose."""
+                progress: Callable[[str], None] | None = None,
+                errors: list[SourceError] | None = None) -> list[Extraction]:
+    """Extract every post, sharing one spaCy pipe over all of their prose. With `errors`, a
+    post that fails is reported there and left out; without, its exception propagates."""
     nlp = nlp or nlp_mod.load()
     prepared = []
     texts: list[str] = []
@@ -115,7 +119,15 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
     spacy_docs = nlp_mod.pipe(nlp, texts, batch_size=batch_size)
     results = []
     for i, (post, doc, prose, skipped) in enumerate(prepared, start=1):
-        results.append(_extract_post(post, doc, prose, skipped, spacy_docs))
+        own_docs = iter(list(islice(spacy_docs, len(prose))))  # in step even if this post fails
+        try:
+            results.append(_extract_post(post, doc, prose, skipped, own_docs))
+        except Exception as exc:  # noqa: BLE001 (one post's failure must not end the run)
+            if errors is None:
+                raise
+            errors.append(SourceError(post.source or post.url, f"could not be extracted "
+                                      f"({type(exc).__name__}: {exc})", "the other posts go on"))
+            continue
         if progress:
             progress(f"extracted {i}/{len(prepared)}: {post.title}")
     return results

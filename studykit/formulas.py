@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from studykit import latex
+from studykit import latex, limits
 from studykit.blocks import Block, Document, bold_lead, is_two_column, mapping_answer, mapping_text, strip_inline
 from studykit.claims import talks_about_article
-from studykit.models import Formula
+from studykit.models import Drop, Formula
 
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+[a-z]?[.)]|step\s*\d+[:.]?|\(\w\))\s*", re.I)
 _NAMING = (
@@ -47,10 +47,13 @@ def formulas_of(doc: Document) -> list[Formula]:
         label = label_for(before, block.section)
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
         explanation = _explanation(doc, block)
-        found.append(Formula(latex=span.latex.strip(), display=True, label=label,
-                             context=context, explanation=explanation,
-                             section=block.section, position=block.index,
-                             continues=_follows_formula(doc, block)))
+        formula = Formula(latex=span.latex.strip(), display=True, label=label,
+                          context=context, explanation=explanation,
+                          section=block.section, position=block.index,
+                          continues=_follows_formula(doc, block))
+        if len(formula.latex) > limits.FORMULA_CHARACTERS:
+            formula.dropped = Drop.TOO_LONG  # a wall of LaTeX is no card (and costs time)
+        found.append(formula)
     return found
 
 

@@ -56,11 +56,22 @@ def generate(sources: Iterable[str], options: CardOptions | None = None,
         return result
     if progress:
         progress(f"extracting claims from {len(posts)} post(s)")
-    result.extractions = extract_all(posts, progress=progress)
+    result.extractions = extract_all(posts, progress=progress, errors=result.errors)
     memories: dict[str, SeriesMemory] = {}
+    made: set[int] = set()
     for extraction in result.extractions:
         memory = memories.setdefault(extraction.post.series, SeriesMemory())
-        selection = select_cards(extraction, options, memory)
+        try:
+            selection = select_cards(extraction, options, memory)
+        except Exception as exc:  # noqa: BLE001 (one post's failure must not end the run)
+            post = extraction.post
+            result.errors.append(SourceError(post.source or post.url, f"its cards could not be made "
+                                             f"({type(exc).__name__}: {exc})", "the other posts go on"))
+            continue
         result.selections.append(selection)
         result.cards.extend(selection.cards)
+        made.add(id(extraction.post))
+    # A failed post is left out everywhere: never stored as a post without cards.
+    result.extractions = [e for e in result.extractions if id(e.post) in made]
+    result.posts = [p for p in posts if id(p) in made]
     return result

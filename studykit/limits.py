@@ -7,12 +7,12 @@ what to do; the rest of the run goes on.
 
 from __future__ import annotations
 
-# A post's prose reaching spaCy (studykit/extract.py). A long technical article is
-# 50,000-150,000 characters; past this the rest of the post is not read.
-POST_CHARACTERS = 600_000
-# Blocks (paragraphs, list items, headings...) of one post read (studykit/extract.py).
-POST_BLOCKS = 6_000
-# Headings of one post that count as its key terms and sections (studykit/extract.py).
+# A post's body (studykit/sources/gate.py). The longest article of the corpus is under
+# 100,000 characters; past this the rest of the post is not read.
+POST_CHARACTERS = 300_000
+# Paragraphs (blank-line separated blocks) of one post read (studykit/sources/gate.py).
+POST_BLOCKS = 3_000
+# Headings of one post read (studykit/sources/gate.py): key terms are found per heading.
 POST_HEADINGS = 600
 # One piece of text handed to spaCy at once; a longer paragraph goes in pieces
 # (studykit/nlp.py), far below spaCy's own 1,000,000-character limit (error E088).

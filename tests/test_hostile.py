@@ -57,7 +57,7 @@ def slow(handler) -> None:
 
 # Every bad source: path -> (route, a word the error must contain).
 BAD = {
-    "/truncated.xml": ((200, RSS, rss(item("A", "/a"))[:90]), "entry"),
+    "/truncated.xml": ((200, RSS, rss(item("A", "/a"))[:90]), "malformed"),
     "/malformed.xml": ((200, RSS, b'<?xml version="1.0"?><rss version="2.0"><channel><<<>>></rss>'), "feed"),
     "/empty.xml": ((200, RSS, rss()), "no entries"),
     "/huge": ((200, HTML, b"<html><body><p>" + b"a" * 50_000_000), "limit"),

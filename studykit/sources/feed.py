@@ -15,6 +15,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import feedparser
 
+from studykit import limits
 from studykit import series as series_mod
 from studykit.errors import SourceError
 from studykit.models import Post
@@ -35,7 +36,27 @@ def parse_feed(data: bytes | str, source: str) -> list[dict]:
             raise SourceError(source, f"not a readable RSS/Atom feed: {reason}",
                               "check that the URL or file is the feed itself")
         raise SourceError(source, "feed has no entries", "nothing to make cards from")
-    return [_entry(e) for e in parsed.entries]
+    entries = [_entry(e) for e in parsed.entries]
+    if parsed.bozo and not any(e["link"] for e in entries):
+        reason = (str(parsed.get("bozo_exception") or "").splitlines() or ["malformed XML"])[0]
+        raise SourceError(source, f"the feed's XML is malformed ({reason})",
+                          "check the feed in a validator; its entries cannot be read")
+    return entries
+
+
+def newest(entries: list[dict], source: str, most: int = limits.FEED_ENTRIES
+           ) -> tuple[list[dict], str]:
+    """At most `most` entries, newest first by date (undated ones keep their feed order),
+    and a note when some were left out."""
+    if len(entries) <= most:
+        return entries, ""
+    def age(i: int) -> tuple[bool, float]:
+        published = entries[i]["published"]
+        return (published is None, -published.timestamp() if published else i)
+
+    kept = sorted(sorted(range(len(entries)), key=age)[:most])
+    return [entries[i] for i in kept], (f"{source}: the feed has {len(entries):,} entries; "
+                                        f"only the newest {most} are read per run")
 
 
 def _entry(e) -> dict:
@@ -57,7 +78,9 @@ def _entry(e) -> dict:
 
 def posts_from_feed(entries: list[dict], feed_source: str, load_article: ArticleLoader,
                     local_dir: Path | None = None) -> Iterator[Post | SourceError]:
-    """One Post per entry: the full article when it can be had, else the feed's own text."""
+    """One Post per entry (the newest `limits.FEED_ENTRIES`): the full article when it can be
+    had, else the feed's own text."""
+    entries, note = newest(entries, feed_source)
     for entry in entries:
         title = entry["title"] or entry["link"] or "untitled"
         try:
@@ -73,6 +96,9 @@ def posts_from_feed(entries: list[dict], feed_source: str, load_article: Article
             yield fallback
             continue
         _merge_entry(post, entry)
+        if note:
+            post.notes.append(note)
+            note = ""
         yield post
 
 

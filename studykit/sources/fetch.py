@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import httpx
 
+from studykit import limits
 from studykit.errors import FetchError
 
 __all__ = ["USER_AGENT", "FetchResult", "Fetcher", "fetch"]
@@ -67,8 +68,10 @@ def fetch(
     last_modified: str | None = None,
     max_retry_wait: float = 10.0,
     client: httpx.Client | None = None,
+    deadline: float = limits.RESPONSE_SECONDS,
 ) -> FetchResult:
-    """GET `url` and return its decoded text, or raise FetchError saying what went wrong."""
+    """GET `url` and return its decoded text, or raise FetchError saying what went wrong.
+    `timeout` bounds each read; `deadline` the whole response."""
     _check_scheme(url, url)
     headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT}
     if etag:
@@ -78,7 +81,7 @@ def fetch(
     own_client = client is None
     client = client or httpx.Client(timeout=timeout, verify=_ssl_context())
     try:
-        return _Fetch(client, url, headers, timeout, max_bytes, max_retry_wait).run(max_redirects)
+        return _Fetch(client, url, headers, timeout, max_bytes, max_retry_wait, deadline).run(max_redirects)
     finally:
         if own_client:
             client.close()
@@ -113,6 +116,8 @@ class _Fetch:
     timeout: float
     max_bytes: int
     max_retry_wait: float
+    deadline: float
+    started: float = 0.0  # when the current request began (monotonic seconds)
 
     def run(self, max_redirects: int) -> FetchResult:
         # Redirects are followed by hand so each hop's scheme is checked before it is requested.
@@ -144,11 +149,15 @@ class _Fetch:
 
     def _once(self, current: str) -> FetchResult | str | float:
         """One request: a FetchResult, a Location (str) or a Retry-After delay in seconds (float)."""
+        self.started = time.monotonic()
         try:
             with self.client.stream("GET", current, headers=self.headers, timeout=self.timeout, follow_redirects=False) as response:
                 return self._handle(response)
         except httpx.TimeoutException as exc:
             raise FetchError(self.url, f"timed out after {self.timeout:g}s", "the server is slow or unreachable; try again later") from exc
+        except httpx.RemoteProtocolError as exc:
+            raise FetchError(self.url, f"the server broke off the response ({exc})",
+                             "the reply was cut short or malformed; try again later") from exc
         except httpx.TransportError as exc:
             detail = str(exc) or type(exc).__name__
             raise FetchError(self.url, f"could not connect ({detail})", "check the URL and your network connection") from exc
@@ -193,6 +202,9 @@ class _Fetch:
             body += chunk
             if len(body) > self.max_bytes:
                 raise too_big
+            if time.monotonic() - self.started > self.deadline:
+                raise FetchError(self.url, f"the response took over {self.deadline:g}s "
+                                 f"({len(body):,} bytes so far)", "the server is too slow; try again later")
         return bytes(body)
 
 

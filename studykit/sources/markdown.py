@@ -126,6 +126,14 @@ def read_text_file(path: Path, max_bytes: int = 20_000_000) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+    return decode_text(raw, str(path))
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without a BOM) or UTF-16 with its BOM; binary data is refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
     if b"\x00" in raw[:4096]:
-        raise SourceError(str(path), "file is binary, not text", "pass a .md, .html or feed file")
-    return raw.decode("utf-8", errors="replace")
+        raise SourceError(name, "binary data, not text (and no UTF-16 byte-order mark)",
+                          "pass a Markdown, HTML or feed document in UTF-8")
+    return raw.decode("utf-8-sig", errors="replace")

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from studykit.errors import SourceError
 from studykit.models import Post
 from studykit.sources.feed import parse_feed, posts_from_feed
-from studykit.sources.markdown import post_from_markdown
+from studykit.sources.markdown import decode_text, post_from_markdown
 from studykit.sources.web import post_from_html
 
 NAME = "<stdin>"
@@ -36,7 +36,7 @@ def read_stdin(stream: BinaryIO | None = None, load_article: Callable[[str], Pos
     if len(raw) > MAX_BYTES:
         raise SourceError(NAME, f"standard input holds over {MAX_BYTES // 1_000_000} MB",
                           "pipe a single post or feed")
-    text = decode(raw)
+    text = decode_text(raw, NAME)
     if not text.strip():
         raise SourceError(NAME, "standard input is empty",
                           "pipe a document in, e.g. `cat post.md | studykit generate -`")
@@ -50,16 +50,6 @@ def read_stdin(stream: BinaryIO | None = None, load_article: Callable[[str], Pos
         yield _named(post_from_html(text, NAME, ""))
     else:
         yield _named(post_from_markdown(text, NAME, ""))
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without a BOM) or UTF-16 with its BOM; binary data is refused."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16", errors="replace")
-    if b"\x00" in raw[:4096]:
-        raise SourceError(NAME, "standard input is binary data, not text",
-                          "pipe a Markdown, HTML or feed document")
-    return raw.decode("utf-8-sig", errors="replace")
 
 
 def _named(post: Post) -> Post:
