@@ -82,24 +82,27 @@ def posts_from_feed(entries: list[dict], feed_source: str, load_article: Article
     had, else the feed's own text."""
     entries, note = newest(entries, feed_source)
     for entry in entries:
-        title = entry["title"] or entry["link"] or "untitled"
-        try:
-            post = load_article(_article_location(entry["link"], local_dir, feed_source))
-        except SourceError as exc:
-            fallback = _fallback_post(entry, feed_source)
-            if fallback is None:
-                yield SourceError(entry["link"] or feed_source,
-                                  f"entry '{title}': {exc.reason}; the feed has no text for it")
-                continue
-            fallback.notes.append(f"full article unavailable ({exc.reason}); "
-                                  "using the feed's own text")
-            yield fallback
-            continue
-        _merge_entry(post, entry)
-        if note:
-            post.notes.append(note)
+        item = _entry_post(entry, feed_source, load_article, local_dir)
+        if note and isinstance(item, Post):
+            item.notes.append(note)
             note = ""
-        yield post
+        yield item
+
+
+def _entry_post(entry: dict, feed_source: str, load_article: ArticleLoader,
+                local_dir: Path | None) -> Post | SourceError:
+    title = entry["title"] or entry["link"] or "untitled"
+    try:
+        post = load_article(_article_location(entry["link"], local_dir, feed_source))
+    except SourceError as exc:
+        fallback = _fallback_post(entry, feed_source)
+        if fallback is None:
+            return SourceError(entry["link"] or feed_source,
+                               f"entry '{title}': {exc.reason}; the feed has no text for it")
+        fallback.notes.append(f"full article unavailable ({exc.reason}); using the feed's own text")
+        return fallback
+    _merge_entry(post, entry)
+    return post
 
 
 def _article_location(link: str, local_dir: Path | None, feed_source: str) -> str:

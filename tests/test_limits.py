@@ -1,0 +1,191 @@
+"""Budgets and the post gate, end to end (issue: nothing a page, a file or a typo can do
+breaks studykit). Real files in tmp_path, a real HTTP server on 127.0.0.1, the real CLI,
+real spaCy, and Anki's own library reading the exported deck. Slow, size-driven cases
+(multi-megabyte pages) are measured by benchmarks/limits.py instead."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+
+import pytest
+import spacy
+from click.testing import CliRunner
+
+from studykit import limits, nlp
+from studykit.cli import main
+from studykit.sources.fetch import fetch
+from studykit.sources.load import load_source
+from tests.http_server import RouteServer
+
+try:
+    from tests.conftest import DATA
+except ImportError:  # tests/ is not a package: pytest put it on sys.path instead
+    from conftest import DATA
+
+SOFTMAX = DATA / "posts" / "standalone" / "softmax-temperature.md"
+ESC_TITLE = "Attention&#27;]52;c;SGVsbG8=&#7; &#27;[2J\u200bExplained\u202e"
+PROSE = ("<p>Attention is a mechanism that weights the values by the similarity of the queries "
+         "and the keys. The transformer was introduced by Vaswani and colleagues in 2017.</p>") * 6
+
+
+def cli(*args: str, ok: bool = True, **kw):
+    result = CliRunner().invoke(main, list(args), **kw)
+    assert "Traceback" not in result.output + (result.stderr or "")
+    if ok:
+        assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def review_rows(db: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM review_log ORDER BY 1").fetchall()
+
+
+def test_text_past_spacys_length_limit_goes_through_in_pieces():
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")
+    text = "A sentence that repeats for a long while. " * 30_000  # 1,260,000 characters
+    assert len(text) > blank.max_length
+    docs = list(nlp.pipe(blank, ["short one.", text, "last."]))
+    assert [d.text for d in docs] == ["short one.", text, "last."]
+
+
+def test_a_post_over_the_budget_is_cut_at_a_paragraph_with_a_note(tmp_path):
+    big = tmp_path / "big.md"
+    big.write_text("---\ntitle: Big\n---\n" + "A paragraph about attention weights.\n\n" * 40_000)
+    (post,) = list(load_source(str(big)))
+    assert len(post.body) <= limits.POST_CHARACTERS and post.body.endswith("weights.")
+    assert any("split it" in n and "big.md" in post.url for n in post.notes)
+
+
+def test_one_bad_file_in_a_folder_never_stops_the_good_one(tmp_path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "good.md").write_text(SOFTMAX.read_text())
+    (folder / "tags.md").write_text("---\ntitle: Tags\ntags: 7\n---\nThe softmax function maps "
+                                    "scores to probabilities that sum to one.\n")
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    (folder / "bomb.md").write_text(f"---\n{bomb}---\nbody\n")
+    db = str(tmp_path / "study.db")
+    started = time.monotonic()
+    result = cli("add", str(folder), "--db", db, "--json", "-q")
+    assert time.monotonic() - started < 120
+    report = json.loads(result.stdout)
+    assert report["posts_new"] == 2 and report["new"] >= 5  # good.md and tags.md
+    assert "bomb.md" in result.stderr and "aliases" in result.stderr
+
+
+def test_escapes_and_invisible_characters_from_a_page_never_reach_the_terminal_or_store(tmp_path):
+    page = (f"<html><head><title>{ESC_TITLE}</title>"
+            f"<meta property='article:series' content='\u200bSeries\u200b&#27;[31m'></head>"
+            f"<body><article><h1>{ESC_TITLE}</h1>{PROSE}</article></body></html>").encode()
+    db = str(tmp_path / "study.db")
+    with RouteServer({"/post": (200, {"Content-Type": "text/html"}, page)}) as base:
+        table = cli("generate", base + "/post", "--format", "table")
+        cli("add", base + "/post", "--db", db)
+    outputs = [table.output, table.stderr, cli("due", "--db", db).output,
+               cli("cards", "--db", db).output, cli("stats", "--db", db).output]
+    for out in outputs:
+        assert "\x1b" not in out and "\x07" not in out and "\u200b" not in out and "\u202e" not in out
+    cards = json.loads(cli("cards", "--db", db, "--json").stdout)
+    assert cards and {c["series"] for c in cards} == {"Series"}
+    assert all("\x1b" not in c["post_title"] and "\u200b" not in c["post_title"] for c in cards)
+
+
+def test_cloze_syntax_in_a_page_never_becomes_a_deletion_in_anki(tmp_path):
+    anki = pytest.importorskip("anki.collection")
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Cloze Trap\n---\n"
+                    "The **softmax** function turns scores {{c9::into}} probabilities that sum to one, "
+                    "and it was named by John Bridle in 1989.\n\n"
+                    + SOFTMAX.read_text().split("---", 2)[2])
+    deck = tmp_path / "deck.apkg"
+    cli("generate", str(post), "--anki", str(deck), "-q")
+    col = anki.Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(anki.ImportAnkiPackageRequest(
+            package_path=str(deck), options=anki.ImportAnkiPackageOptions()))
+        notes = [col.get_note(n) for n in col.find_notes("")]
+        assert notes
+        for note in notes:
+            fields = " ".join(note.fields)
+            assert "{{c9::" not in fields
+            numbers = {int(n) for n in __import__("re").findall(r"\{\{c(\d+)::", fields)}
+            assert len(note.cards()) == max(1, len(numbers))
+    finally:
+        col.close()
+
+
+def test_a_fifo_or_device_as_a_source_is_named_for_what_it_is(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = cli("generate", str(fifo), ok=False)
+    assert result.exit_code == 1 and "is a FIFO (named pipe), not a file" in result.stderr
+
+
+def test_a_feed_is_read_up_to_its_newest_entries(tmp_path):
+    count = limits.FEED_ENTRIES + 40
+    items = "".join(f"<item><title>Post {i}</title><link>/a/{i}</link>"
+                    f"<pubDate>Mon, {1 + i % 28:02d} Jan 2024 00:00:00 +0000</pubDate>"
+                    f"<description>Short text {i}.</description></item>" for i in range(count))
+    rss = f"<?xml version='1.0'?><rss version='2.0'><channel><title>F</title>{items}</channel></rss>"
+    server = RouteServer({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss.encode())})
+    with server as base:
+        items = list(load_source(base + "/feed.xml"))
+    articles = [p for p in server.paths() if p.startswith("/a/")]
+    assert len(articles) == limits.FEED_ENTRIES and len(items) == limits.FEED_ENTRIES
+    assert any("only the newest" in n for item in items[:1] for n in item.notes)
+
+
+def test_a_trickling_server_meets_the_whole_response_deadline():
+    def trickle(handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+        try:
+            for _ in range(40):
+                handler.wfile.write(b"<p>x</p>")
+                handler.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass  # the client hung up at its deadline
+
+    with RouteServer({"/slow": trickle}) as base:
+        started = time.monotonic()
+        with pytest.raises(Exception) as error:
+            fetch(base + "/slow", deadline=1.0)
+        assert time.monotonic() - started < 3
+    assert "took over 1s" in str(error.value)
+
+
+def test_a_cut_short_body_is_called_cut_short():
+    def truncated(handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", "5000")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(b"<p>only part of it</p>")
+        handler.close_connection = True
+
+    with RouteServer({"/cut": truncated}) as base:
+        items = list(load_source(base + "/cut"))
+    assert len(items) == 1 and "broke off" in str(items[0])
+
+
+def test_review_rows_survive_a_run_with_bad_sources(tmp_path):
+    db = str(tmp_path / "study.db")
+    cli("add", str(SOFTMAX), "--db", db, "-q")
+    first = json.loads(cli("cards", "--db", db, "--json").stdout)[0]["id"]
+    cli("grade", first, "good", "--db", db)
+    before = review_rows(db)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    cli("add", str(fifo), str(tmp_path / "missing.md"), "--db", db, ok=False)
+    assert review_rows(db) == before and before
