@@ -26,11 +26,10 @@ import html
 import itertools
 import os
 import re
-import secrets
 import sqlite3
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
@@ -41,8 +40,8 @@ from typing import IO
 import genanki
 
 from studykit import latex, sanitize
-from studykit.errors import StudykitError
 from studykit.models import Card
+from studykit.outputs import atomic_write, check_target
 from studykit.series import slugify
 
 DEFAULT_ROOT = "Studykit"
@@ -205,7 +204,7 @@ def export_apkg(cards: Iterable[Card], path: str | os.PathLike[str], *, deck_roo
     the package time: note types, card rows and note ids; fix it for byte-stable builds.
     Cards sharing an id are exported once (the first one wins).
     """
-    target = _check_target(path)
+    target = check_target(path)
     ts = time.time() if timestamp is None else _epoch(timestamp)
     updated_at = updated_at or {}
     decks: dict[str, genanki.Deck] = {}
@@ -219,7 +218,7 @@ def export_apkg(cards: Iterable[Card], path: str | os.PathLike[str], *, deck_roo
                             guid=note.guid, mod=int(ts if changed is None else _epoch(changed))))
         count += note.cards
     package = genanki.Package(list(decks.values()))
-    _atomic_write(target, lambda f: _write_package(package, f, ts))
+    atomic_write(target, lambda f: _write_package(package, f, ts))
     notes = sum(len(d.notes) for d in decks.values())
     return ExportSummary(notes, count, tuple(sorted(decks)), target)
 
@@ -238,7 +237,7 @@ def export_tsv(cards: Iterable[Card], path: str | os.PathLike[str], *, deck_root
     import of an .apkg from `export_apkg` sets up. Text imports carry no mod times; Anki's
     "existing notes" import option (default: update) decides.
     """
-    target = _check_target(path)
+    target = check_target(path)
     lines = ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2", "#deck column:3",
              "#tags column:8", "#columns:" + "\t".join(TSV_COLUMNS)]
     decks: set[str] = set()
@@ -250,7 +249,7 @@ def export_tsv(cards: Iterable[Card], path: str | os.PathLike[str], *, deck_root
         notes += 1
         count += note.cards
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    _atomic_write(target, lambda f: f.write(data))
+    atomic_write(target, lambda f: f.write(data))
     return ExportSummary(notes, count, tuple(sorted(decks)), target)
 
 
@@ -438,35 +437,6 @@ def _notes(cards: Iterable[Card], deck_root: str, post_level: bool) -> Iterable[
 
 def _epoch(value: Timestamp) -> float:
     return value.timestamp() if isinstance(value, datetime) else float(value)
-
-
-def _check_target(path: str | os.PathLike[str]) -> Path:
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise StudykitError(f"{target}: is a folder; give a file name such as {target / 'cards.apkg'}")
-    if not target.parent.is_dir():
-        raise StudykitError(f"{target}: the folder {target.parent} does not exist; create it or "
-                            "choose another output path")
-    return target
-
-
-def _atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write through a temporary file beside `target`, then rename: never a half-written file."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode follows the umask
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise StudykitError(f"{target}: cannot write ({e.strerror or e}); check the folder's "
-                            "permissions and free space") from e
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _write_package(package: genanki.Package, f: IO[bytes], timestamp: float) -> None:

@@ -44,6 +44,7 @@ from studykit.cards import CardOptions, SeriesMemory, post_key, select_cards
 from studykit.deckspec import DeckSpec, is_url
 from studykit.errors import SourceError, StudykitError
 from studykit.models import Card, Claim, Formula, Post
+from studykit.outputs import OutputError, atomic_write, check_target, check_targets
 
 if TYPE_CHECKING:
     from studykit.store import Store
@@ -223,6 +224,7 @@ def build(specs: Iterable[DeckSpec], *, jobs: int | None = None, db: str | os.Pa
     """
     started = time.perf_counter()
     specs = list(specs)
+    check_outputs(specs)
     progress = progress or SilentProgress()
     store = _open_store(db) if any(s.outputs.store for s in specs) else None
     try:
@@ -252,6 +254,20 @@ def build(specs: Iterable[DeckSpec], *, jobs: int | None = None, db: str | os.Pa
             store.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def check_outputs(specs: list[DeckSpec]) -> None:
+    """Refuse, before anything is read, outputs that would overwrite a spec, one of the
+    local sources, or another output of this build (OutputError names both)."""
+    inputs = [(f"the deck spec {spec.file}", spec.file) for spec in specs]
+    inputs += [(f"the source {location} of {spec.file}", Path(location)) for spec in specs
+               for location in map(spec.resolve, spec.sources) if not is_url(location)]
+    outputs = [(f"the {kind} output of {spec.file}", spec.output_path(path)) for spec in specs
+               for kind, path in (("Anki", spec.outputs.anki), ("JSONL", spec.outputs.jsonl)) if path]
+    check_targets(outputs, inputs)
+    for _, path in outputs:
+        if path.exists():
+            check_target(path)  # a device or FIFO is refused before a minute of work
 
 
 def _open_store(db: str | os.PathLike[str] | None) -> Store:
@@ -779,12 +795,12 @@ def _write_jsonl(spec: DeckSpec, cards: list[Card], digests: dict[str, str], cac
             data = "".join(json.dumps(c.contract_dict(), ensure_ascii=False) + "\n" for c in cards).encode()
             if not (path.is_file() and path.read_bytes() == data):
                 path.parent.mkdir(parents=True, exist_ok=True)
-                _atomic_write(path, data)
+                atomic_write(path, data)
                 entry["written"] = True
                 progress.log(f"wrote {shown_path(path)}: {len(cards)} cards")
             cache.put_output(path, digest)
-    except OSError as exc:
-        report.failed.append(Failure(shown_path(path), f"cannot write: {exc.strerror or exc}"))
+    except (OutputError, OSError) as exc:
+        report.failed.append(Failure(shown_path(path), f"cannot write: {getattr(exc, 'strerror', None) or exc}"))
         return False
     report.outputs.append(entry)
     return True
@@ -792,12 +808,3 @@ def _write_jsonl(spec: DeckSpec, cards: list[Card], digests: dict[str, str], cac
 
 def _output_digest(data: object) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

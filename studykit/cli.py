@@ -66,6 +66,7 @@ def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per
              quiet: bool) -> None:
     """Make cards from SOURCES: feed URLs or files, article URLs or files, .md files, folders,
     or `-` for one document or feed on standard input (`cat post.md | studykit generate -`)."""
+    _check_outputs(sources, {"-o": output, "--anki": anki_path})
     result = _generate(sources, per_1k, max_cards, kinds, quiet)
     if anki_path:
         from studykit.anki import export_apkg
@@ -76,14 +77,26 @@ def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per
     fmt = fmt or ("table" if output is None and sys.stdout.isatty() else "jsonl")
     text = render(result.cards, fmt)
     if output:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
+        from studykit.outputs import atomic_write
+
+        atomic_write(output, text.encode("utf-8"))  # an OutputError is one line, exit 1
     else:
         click.echo(text, nl=False)
     where = f" to {output}" if output else ""
     _say(f"{len(result.cards)} cards from {len(result.posts)} post(s){where}", quiet)
+
+
+def _check_outputs(sources: tuple[str, ...], targets: dict[str, Path | None]) -> None:
+    """Refuse, before the slow part, outputs that are not regular files or would overwrite a
+    source or each other."""
+    from studykit.outputs import check_target, check_targets
+    from studykit.sources.load import STDIN, is_url
+
+    outputs = [(f"the {flag} output", path) for flag, path in targets.items() if path]
+    for _, path in outputs:
+        check_target(path)
+    local = [(f"the source {s}", Path(s)) for s in sources if s != STDIN and not is_url(s)]
+    check_targets(outputs, local)
 
 
 def _card_options(per_1k: float, max_cards: int | None, kinds: str) -> CardOptions:
@@ -501,7 +514,12 @@ def export(path: Path, fmt: str | None, deck_root: str, post_level: bool, series
            post: str | None, tag: str | None, db: str | None) -> None:
     """Export the stored cards to Anki; exporting again updates notes, never duplicates."""
     from studykit.export import export_store
+    from studykit.outputs import OutputError, check_target
 
+    try:
+        check_target(path)  # before the store is opened: a FIFO or folder is refused at once
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
     with _store(db) as store:
         try:
             summary = export_store(store, path, where=_filter(series, post, tag), fmt=fmt,

@@ -12,7 +12,6 @@ import pytest
 from studykit.anki import (
     BASIC_NOTETYPE,
     CLOZE_NOTETYPE,
-    _atomic_write,
     deck_id,
     export_apkg,
     export_tsv,
@@ -20,6 +19,7 @@ from studykit.anki import (
     note_guid,
 )
 from studykit.errors import StudykitError
+from studykit.outputs import atomic_write
 from studykit.models import Card
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -259,7 +259,7 @@ def test_refuses_a_missing_folder_and_never_leaves_a_half_file(tmp_path):
         raise RuntimeError("disk on fire")
 
     with pytest.raises(RuntimeError):
-        _atomic_write(target, crash)
+        atomic_write(target, crash)
     assert target.read_bytes() == b"previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cards.apkg"]
 
