@@ -29,6 +29,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import sys
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -558,8 +560,11 @@ def extract_posts(posts: list[Post], jobs: int = 1, progress: Progress | None = 
 def _extract_here(posts: list[Post], progress: Progress) -> dict[str, dict]:
     from studykit.extract import extract_all
 
-    extractions = extract_all(posts, progress=lambda message: progress.advance(message))
-    return {post.hash: dump_extraction(e) for post, e in zip(posts, extractions)}
+    errors: list[SourceError] = []
+    extractions = extract_all(posts, progress=lambda message: progress.advance(message), errors=errors)
+    for error in errors:
+        progress.log(f"studykit: error: {error}", important=True)
+    return {e.post.hash: dump_extraction(e) for e in extractions}
 
 
 def _extract_in_workers(posts: list[Post], jobs: int, progress: Progress) -> dict[str, dict]:
@@ -567,13 +572,20 @@ def _extract_in_workers(posts: list[Post], jobs: int, progress: Progress) -> dic
     done: dict[str, dict] = {}
     context = multiprocessing.get_context("spawn")  # no fork: the parent may run threads
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                             initializer=_worker_start) as pool:
-        futures = {pool.submit(_worker_extract, chunk): chunk for chunk in chunks}
-        for future in as_completed(futures):
-            chunk = futures[future]
-            for post, data in zip(chunk, future.result()):
-                done[post.hash] = data
-                progress.advance(f"extracted {len(done)}/{len(posts)}: {post.title}")
+                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+        try:
+            futures = {pool.submit(_worker_extract, chunk): chunk for chunk in chunks}
+            for future in as_completed(futures):
+                chunk = futures[future]
+                for post, data in zip(chunk, future.result()):
+                    if data is not None:
+                        done[post.hash] = data
+                    progress.advance(f"extracted {len(done)}/{len(posts)}: {post.title}")
+        except BaseException:  # Ctrl-C, SIGTERM (see cli.build), a failed chunk: stop the workers now
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return done
 
 
@@ -592,18 +604,32 @@ def _chunks(posts: list[Post], jobs: int) -> list[list[Post]]:
 _WORKER_NLP = None
 
 
-def _worker_start() -> None:
-    """Runs once in each worker: load the spaCy model it will use for every chunk."""
+def _worker_start(parent: int) -> None:
+    """Runs once in each worker: watch the parent, load the spaCy model it will use."""
     global _WORKER_NLP
     from studykit import nlp as nlp_mod
 
+    threading.Thread(target=_die_with, args=(parent,), daemon=True, name="parent-watch").start()
     _WORKER_NLP = nlp_mod.load()
 
 
-def _worker_extract(posts: list[Post]) -> list[dict]:
+def _die_with(parent: int) -> None:
+    """End this worker once its parent is gone (killed with -9, it cannot tell us): a worker
+    left alone would sit on its pipe, holding its memory, forever."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _worker_extract(posts: list[Post]) -> list[dict | None]:
+    """Each post's extraction in order; None (and a line on stderr) for a post that failed."""
     from studykit.extract import extract_all
 
-    return [dump_extraction(e) for e in extract_all(posts, _WORKER_NLP)]
+    errors: list[SourceError] = []
+    done = {e.post.hash: dump_extraction(e) for e in extract_all(posts, _WORKER_NLP, errors=errors)}
+    for error in errors:
+        print(f"studykit: error: {error}", file=sys.stderr)
+    return [done.get(post.hash) for post in posts]
 
 
 def dump_extraction(extraction) -> dict:
@@ -626,12 +652,14 @@ def load_extraction(post: Post, data: dict):
 def _finish(plan: _Plan, fresh: dict[str, dict], cache: BuildCache, store: Store | None,
             progress: Progress) -> None:
     spec, report = plan.spec, plan.report
-    cards = _select(plan, fresh, cache)
+    failed: set[int] = set()
+    cards = _select(plan, fresh, cache, failed)
     records = _count_cards(cards, cache.spec_cards(str(spec.file)), report)
     updated = {cid: r.changed_at for cid, r in records.items()}
     ok = True
     if spec.outputs.store and store is not None:
-        ok &= _to_store(store, plan.posts, cards, updated, report, progress)
+        kept = [p for p in plan.posts if id(p) not in failed]  # a failed post keeps its stored cards
+        ok &= _to_store(store, kept, cards, updated, report, progress)
     digests = {cid: r.digest for cid, r in records.items()}
     if spec.outputs.anki:
         ok &= _write_apkg(spec, cards, digests, updated, cache, report, progress)
@@ -641,8 +669,9 @@ def _finish(plan: _Plan, fresh: dict[str, dict], cache: BuildCache, store: Store
         cache.replace_spec_cards(str(spec.file), records)
 
 
-def _select(plan: _Plan, fresh: dict[str, dict], cache: BuildCache) -> list[Card]:
-    """Every post's cards in reading order, from the cache where nothing upstream changed."""
+def _select(plan: _Plan, fresh: dict[str, dict], cache: BuildCache, failed: set[int]) -> list[Card]:
+    """Every post's cards in reading order, from the cache where nothing upstream changed;
+    the ids of posts that failed are added to `failed` (their cards are not made)."""
     options = plan.spec.filters.card_options()
     memories: dict[str, SeriesMemory | bytes] = {}
     cards: list[Card] = []
@@ -657,15 +686,26 @@ def _select(plan: _Plan, fresh: dict[str, dict], cache: BuildCache) -> list[Card
         if entry.extraction is not None:
             data = entry.extraction
             plan.report.posts_skipped += 1
-        else:
+        elif entry.post.hash in fresh:
             data = fresh[entry.post.hash]
             plan.report.posts_extracted += 1
+        else:
+            failed.add(id(entry.post))
+            plan.report.failed.append(Failure(entry.post.source or entry.post.url,
+                                              "could not be extracted (see the note above)"))
+            continue
         memory = memories.get(series)
         if memory is None:
             memory = SeriesMemory()
         elif isinstance(memory, bytes):
             memory = memory_from_data(cache.unpack_memory(memory))
-        chosen = select_cards(load_extraction(entry.post, data), options, memory).cards
+        try:
+            chosen = select_cards(load_extraction(entry.post, data), options, memory).cards
+        except Exception as exc:  # noqa: BLE001 (one post's failure must not end the build)
+            failed.add(id(entry.post))
+            plan.report.failed.append(Failure(entry.post.source or entry.post.url,
+                                              f"its cards could not be made ({type(exc).__name__}: {exc})"))
+            continue
         memories[series] = memory
         cards += chosen
         snapshot = json.loads(json.dumps(memory_data(memory)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -303,8 +304,9 @@ def due(db: str | None, series: str | None, post: str | None, tag: str | None, n
 @click.argument("rating",
                 type=click.Choice(["again", "hard", "good", "easy"], case_sensitive=False))
 @_db_option
-@click.option("--duration", "duration_ms", type=click.IntRange(0), metavar="MS",
-              help="How long the answer took, in milliseconds.")
+# 86,400,000 is schedule.MAX_DURATION_MS, not imported here: schedule loads fsrs.
+@click.option("--duration", "duration_ms", type=click.IntRange(0, 86_400_000), metavar="MS",
+              help="How long the answer took, in milliseconds (at most a day).")
 @_now_option
 @_json_option
 def grade_command(card_id: str, rating: str, db: str | None, duration_ms: int | None,
@@ -554,6 +556,10 @@ def review(db: str | None, series: str | None, first_card: bool) -> None:
         app = StudykitApp(store=store, start=start, exit_after_first_card=first_card)
         # Headless when there is no terminal (the benchmark's pipe): the same app, undrawn.
         app.run(headless=first_card and not sys.stdout.isatty())
+    if app.failure is not None:  # a damaged store: the app ended at once
+        raise StudyError(str(app.failure))
+    if app.return_code:  # the app crashed (Textual printed why)
+        sys.exit(app.return_code)
     if first_card:
         # The benchmark passes its clock (time.time()) from just before it started us.
         t0 = os.environ.get("STUDYKIT_BENCH_T0", "")
@@ -671,6 +677,7 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
         progress = _BarProgress()
     else:
         progress = _LineProgress()
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         with progress:
             report = build_mod.build(loaded, jobs=jobs, db=db, use_cache=not no_cache,
@@ -678,6 +685,8 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
     except StudykitError as exc:  # the study store cannot be opened: nothing was built
         click.echo(f"studykit: error: {exc}", err=True)
         sys.exit(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for note in report.notes:
         _say(f"note: {note}", quiet)
     for spec, failure in report.failed:
@@ -688,6 +697,13 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
         for spec in report.specs:
             click.echo(_spec_line(spec))
     sys.exit(report.exit_code)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM during a build: unwind like Ctrl-C, so workers stop, temporary files go and
+    the store and cache are closed (an interrupted build is finished by the next one)."""
+    click.echo("studykit: terminated; stopping the build", err=True)
+    sys.exit(128 + signum)
 
 
 def run() -> None:
