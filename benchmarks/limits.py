@@ -9,11 +9,18 @@ Serves on 127.0.0.1 (a real HTTP server, tests/http_server.py):
   text: the feed is fetched, parsed and every entry converted, without 2,000 page fetches;
 - one page 1 byte over the cap, to show it is refused by the limit.
 
+Then the whole generation (spaCy and card selection) on hostile posts written to a
+temporary folder: one paragraph of 2.5 MB, 40,000 short paragraphs (4.2 MB), 10,000
+headings, a 726-byte YAML alias bomb; and a real article of ../shared/corpus repeated 1, 2,
+4 and 8 times in one post, to show the cost grows linearly with a post's size (up to the
+post budget of `studykit.limits`).
+
 Each case runs in a fresh child interpreter so its peak RSS (`VmHWM`, or ru_maxrss) is its
-own. No NLP runs: this measures the source stage (fetch, parse, extraction to Markdown).
+own.
 
     .venv/bin/python benchmarks/limits.py            # plain report
     .venv/bin/python benchmarks/limits.py --json     # one JSON object
+    .venv/bin/python benchmarks/limits.py --no-posts # the source stage only
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -67,6 +75,97 @@ CHILD = textwrap.dedent("""
 """)
 
 
+GENERATE_CHILD = textwrap.dedent("""
+    import json, resource, sys, time
+    from studykit.generate import generate
+
+    def peak_kib():
+        try:
+            for line in open("/proc/self/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    t0 = time.perf_counter()
+    result = generate([sys.argv[1]])
+    print(json.dumps({"seconds": time.perf_counter() - t0, "cards": len(result.cards),
+                      "posts": len(result.posts), "errors": [str(e) for e in result.errors],
+                      "notes": [n for p in result.posts for n in p.notes],
+                      "peak_rss_kib": peak_kib()}))
+""")
+SENTENCE = "The {0} layer number {1} maps the query to a key in {2}."
+
+
+def hostile_posts(folder: Path) -> dict[str, Path]:
+    """Posts that once broke or stalled a run, written to `folder`."""
+    words = ["attention", "gradient", "network", "weight", "value"]
+    def sentence(i: int) -> str:
+        return SENTENCE.format(words[i % 5], i, 1900 + i % 120)
+    files = {
+        "one paragraph, 2.5 MB": ("one.html", "<html><head><title>One</title></head><body><article><p>"
+                                  + " ".join(sentence(i) for i in range(43_000)) + "</p></article></body></html>"),
+        "40,000 paragraphs": ("many.html", "<html><head><title>Many</title></head><body><article>"
+                              + "".join(f"<p>{sentence(i)} It is short.</p>" for i in range(40_000))
+                              + "</article></body></html>"),
+        "10,000 headings": ("headings.md", "---\ntitle: Headings\n---\n"
+                            + "".join(f"## Heading {i}\n\n{sentence(i)}\n\n" for i in range(10_000))),
+        "YAML alias bomb": ("bomb.md", "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+            f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+            + "---\nSome body text.\n"),
+    }
+    out = {}
+    for name, (file, text) in files.items():
+        (folder / file).write_text(text, encoding="utf-8")
+        out[name] = folder / file
+    return out
+
+
+def scaled_article(folder: Path) -> dict[int, Path]:
+    """The longest Markdown article of the shared corpus, its body repeated 1, 2, 4, 8 times."""
+    corpus = REPO.parent / "shared" / "corpus" / "articles"
+    if not corpus.is_dir():
+        return {}
+    article = max(corpus.rglob("*.md"), key=lambda p: p.stat().st_size)
+    _, front, body = article.read_text(encoding="utf-8").split("---", 2)
+    out = {}
+    for times in (1, 2, 4, 8):
+        path = folder / f"article-x{times}.md"
+        path.write_text(f"---{front}---\n" + "\n\n".join([body] * times), encoding="utf-8")
+        out[times] = path
+    return out
+
+
+def run_generate(path: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", GENERATE_CHILD, str(path)], capture_output=True,
+                         text=True, env=env, check=True, timeout=1800)
+    return {"bytes": path.stat().st_size, **json.loads(out.stdout)}
+
+
+def post_report(args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        hostile = {name: run_generate(path) for name, path in hostile_posts(folder).items()}
+        scaled = {times: run_generate(path) for times, path in scaled_article(folder).items()}
+    return {"hostile": hostile, "scaled": scaled}
+
+
+def print_posts(report: dict) -> None:
+    print("\ngeneration of hostile posts (each in a fresh interpreter, model load included):")
+    for name, r in report["hostile"].items():
+        said = (r["notes"] or r["errors"] or [""])[0]
+        print(f"  {name:>22}: {r['bytes']:>10,} bytes, {r['seconds']:6.1f} s, peak RSS "
+              f"{r['peak_rss_kib'] / 1024:5.0f} MiB, {r['cards']} cards; {said[:110]}")
+    if report["scaled"]:
+        base = report["scaled"][1]["seconds"]
+        print("a real article repeated in one post (cost should grow linearly):")
+        for times, r in report["scaled"].items():
+            print(f"  x{times}: {r['bytes']:>9,} bytes, {r['seconds']:6.1f} s ({r['seconds'] / base:4.2f}x), "
+                  f"peak RSS {r['peak_rss_kib'] / 1024:5.0f} MiB, {r['cards']} cards")
+
+
 def big_page(limit: int) -> bytes:
     head = b"<html><head><title>The largest page</title></head><body><article><h1>Largest</h1>\n"
     tail = b"</article></body></html>\n"
@@ -100,6 +199,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=2000, help="feed entries (default 2000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--no-posts", action="store_true", help="skip the generation cases")
     args = parser.parse_args()
 
     page, feed, over = big_page(MAX_BYTES), big_feed(args.entries), big_page(MAX_BYTES + 1)
@@ -111,6 +211,8 @@ def main() -> None:
         report["page"] = {"bytes": len(page), **run_child(base + "/page")}
         report["feed"] = {"bytes": len(feed), "entries": args.entries, **run_child(base + "/feed.xml")}
         report["over_cap"] = {"bytes": len(over), **run_child(base + "/over")}
+    if not args.no_posts:
+        report["posts"] = post_report(args)
 
     if args.json:
         print(json.dumps(report, indent=2))
@@ -124,6 +226,8 @@ def main() -> None:
         print(f"{name:>8}: {r['bytes']:>12,} bytes{extra} in {r['seconds']:.2f} s, peak RSS "
               f"{r['peak_rss_kib'] / 1024:.0f} MiB (after imports {r['rss_after_import_kib'] / 1024:.0f} MiB); "
               f"{outcome}")
+    if "posts" in report:
+        print_posts(report["posts"])
 
 
 if __name__ == "__main__":

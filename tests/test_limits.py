@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
 
 import pytest
 import spacy
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from studykit import limits, nlp
 from studykit.cli import main
+from studykit.errors import SourceError
 from studykit.sources.fetch import fetch
 from studykit.sources.load import load_source
 from tests.http_server import RouteServer
@@ -189,3 +193,47 @@ def test_review_rows_survive_a_run_with_bad_sources(tmp_path):
     os.mkfifo(fifo)
     cli("add", str(fifo), str(tmp_path / "missing.md"), "--db", db, ok=False)
     assert review_rows(db) == before and before
+
+
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2060\ufeff"
+HOSTILE_TEXT = st.lists(st.one_of(
+    st.characters(exclude_categories=("Cs",)),
+    st.sampled_from(list(INVISIBLE) + ["\x1b[2J", "\x1b]52;c;SGk=\x07", "{{c1::", "}}", "\n"])),
+    max_size=30).map("".join)
+FRONT_VALUES = st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.booleans(), HOSTILE_TEXT,
+                         st.lists(HOSTILE_TEXT, max_size=3), st.dictionaries(HOSTILE_TEXT, HOSTILE_TEXT, max_size=2))
+
+
+def clean(value: str) -> bool:
+    return not any(c in value for c in INVISIBLE) and not any(
+        ord(c) < 32 and c not in "\t\n" or 0x7f <= ord(c) <= 0x9f for c in value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=FRONT_VALUES, series=FRONT_VALUES, tags=FRONT_VALUES, date=FRONT_VALUES,
+       order=FRONT_VALUES, body=HOSTILE_TEXT)
+def test_any_front_matter_and_text_pass_the_gate_clean(tmp_path, title, series, tags, date, order, body):
+    import yaml
+
+    meta = yaml.safe_dump({"title": title, "series": series, "tags": tags, "date": date,
+                           "series_order": order}, allow_unicode=True)
+    post = tmp_path / "post.md"
+    post.write_text(f"---\n{meta}---\n{body}\n", encoding="utf-8")
+    for item in load_source(str(post)):
+        if isinstance(item, SourceError):
+            assert "post.md" in str(item) and clean(str(item))
+            continue
+        for value in (item.title, item.series, item.url, item.body, item.summary, *item.tags):
+            assert clean(value), repr(value)
+        assert not re.search(r"\{\{\s*c\d+\s*::", item.body + item.title)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400))
+def test_random_bytes_as_any_source_kind_never_raise(tmp_path, data):
+    for name in ("x.md", "x.html", "x.xml", "x.txt"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        for item in load_source(str(path)):
+            text = str(item) if isinstance(item, SourceError) else item.title + item.body
+            assert clean(text)
