@@ -60,6 +60,12 @@ def _check_source(source: str) -> str:
 Source = Annotated[str, AfterValidator(_check_source)]
 
 
+EARLIEST_SINCE = datetime(1000, 1, 1, tzinfo=timezone.utc)
+LATEST_SINCE = datetime(9000, 1, 1, tzinfo=timezone.utc)
+_SINCE_RANGE = (f"expected a date from {EARLIEST_SINCE:%Y-%m-%d} to before "
+                f"{LATEST_SINCE:%Y-%m-%d}")
+
+
 class SpecError(StudykitError):
     """A deck spec cannot be read or is not valid (a usage error: `build` exits 2)."""
 
@@ -82,17 +88,27 @@ class Filters(_Strict):
     @field_validator("since", mode="before")
     @classmethod
     def _since(cls, value: Any) -> Any:
-        """TOML dates, local and offset date-times, and ISO text all become UTC instants."""
+        """TOML dates, local and offset date-times, and ISO text all become UTC instants,
+        from EARLIEST_SINCE to before LATEST_SINCE (the dates a Markdown post can carry)."""
+        out_of_range = ValueError(f"{_SINCE_RANGE}, got "
+                                  + (value.isoformat() if isinstance(value, date) else repr(value)))
         if isinstance(value, str):
             try:
                 value = datetime.fromisoformat(value.strip())
             except ValueError:
                 raise ValueError("expected a date such as 2025-01-01") from None
         if isinstance(value, datetime):
-            return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-        if isinstance(value, date):
-            return datetime.combine(value, time(), tzinfo=timezone.utc)
-        raise ValueError("expected a date such as 2025-01-01")
+            try:
+                value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+            except OverflowError:  # 9999-12-31T23:59:59-10:00 is past datetime's end in UTC
+                raise out_of_range from None
+        elif isinstance(value, date):
+            value = datetime.combine(value, time(), tzinfo=timezone.utc)
+        else:
+            raise ValueError("expected a date such as 2025-01-01")
+        if not EARLIEST_SINCE <= value < LATEST_SINCE:
+            raise out_of_range
+        return value
 
     def card_options(self) -> CardOptions:
         return CardOptions(per_1k_words=self.per_1k, max_cards=self.max_cards_per_post,

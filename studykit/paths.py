@@ -1,8 +1,9 @@
 """Where studykit keeps its files: the data directory and the study database.
 
 `data_dir()` is platformdirs' per-user data directory ("studykit"), or `STUDYKIT_HOME`
-when set. The study database is `<data dir>/studykit.db` unless `--db PATH` or
-`STUDYKIT_DB` names another file. Nothing here creates files; the store does that.
+when set (a folder: one naming a file is refused). The study database is
+`<data dir>/studykit.db` unless `--db PATH` or `STUDYKIT_DB` names another file. Nothing
+here creates files; the store does that.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from studykit.errors import StudykitError
+
 APP_NAME = "studykit"
 DB_NAME = "studykit.db"
 
@@ -20,7 +23,11 @@ def data_dir() -> Path:
     """The directory for studykit's own files (`STUDYKIT_HOME` overrides platformdirs)."""
     home = os.environ.get("STUDYKIT_HOME", "").strip()
     if home:
-        return Path(home).expanduser()
+        path = Path(home).expanduser()
+        if path.exists() and not path.is_dir():
+            raise StudykitError(f"STUDYKIT_HOME={home} is a file, not a folder: point it at a "
+                                "folder for studykit's files, or unset it")
+        return path
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

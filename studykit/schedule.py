@@ -29,6 +29,15 @@ STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
 STATE_CODES = {v: k for k, v in STATE_NAMES.items()}
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 
+# Bounds on what a grade and the settings may hold, so that every due date FSRS computes
+# (review time + at most `maximum_interval`, 100 years) stays far inside datetime's range
+# and every number fits an SQLite INTEGER. Listed in docs/threat-model.md.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a grade's time, --now: from ...
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)  # ... up to (not including) this
+MAX_DURATION_MS = 86_400_000  # how long one answer took: at most a day
+MAX_STEPS = 10  # learning or relearning steps
+MAX_STEP = timedelta(days=365)  # one step
+
 
 class SettingsError(StudykitError):
     """A setting has a value studykit cannot use."""
@@ -50,11 +59,38 @@ def parse_when(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise StudykitError(f"{text!r} is not an ISO date-time (try 2026-03-01T09:30:00+01:00)")\
-            from None
+        raise StudykitError(f"{_short(text)!r} is not an ISO date-time (try "
+                            "2026-03-01T09:30:00+01:00)") from None
     if value.tzinfo is None:
-        raise StudykitError(f"{text!r} has no time zone: add an offset such as +00:00 or Z")
-    return utc(value)
+        raise StudykitError(f"{_short(text)!r} has no time zone: add an offset such as +00:00 or Z")
+    try:
+        value = utc(value)
+    except OverflowError:  # 9999-12-31T23:59:59-10:00 is past the end of datetime in UTC
+        raise _out_of_range(repr(_short(text))) from None
+    check_time(value, repr(_short(text)))
+    return value
+
+
+def check_time(value: datetime, what: str) -> None:
+    """Refuse a grade time outside EARLIEST..LATEST: FSRS adds up to 100 years to it."""
+    if not EARLIEST <= value < LATEST:
+        raise _out_of_range(what)
+
+
+def _out_of_range(what: str) -> StudykitError:
+    return StudykitError(f"{what} is out of range: use a time from {EARLIEST:%Y-%m-%d} to "
+                         f"before {LATEST:%Y-%m-%d} (UTC)")
+
+
+def check_duration(duration_ms: int | None) -> None:
+    if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
+        raise StudykitError(f"duration {duration_ms} ms is out of range: use 0 to "
+                            f"{MAX_DURATION_MS} ms (a day)")
+
+
+def _short(text: str, size: int = 60) -> str:
+    """`text` cut for an error message: an error line never echoes a whole hostile value."""
+    return text if len(text) <= size else text[:size] + "…"
 
 
 def parse_rating(value: str | int) -> int:
@@ -78,12 +114,19 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
     parts = text.replace(",", " ").split()
     if parts in ([], ["none"]):
         return ()
+    if len(parts) > MAX_STEPS:
+        raise ValueError(f"must be at most {MAX_STEPS} steps")
     steps = []
     for part in parts:
         m = _STEP.match(part.lower())
         if not m or float(m.group(1)) <= 0:
-            raise ValueError(f"bad step {part!r} (write steps like '1m 10m' or '30s 1h 1d')")
-        steps.append(timedelta(seconds=float(m.group(1)) * _UNIT[m.group(2)]))
+            raise ValueError(f"bad step {_short(part)!r} (write steps like '1m 10m' or '30s 1h 1d')")
+        seconds = float(m.group(1)) * _UNIT[m.group(2)]
+        if seconds > MAX_STEP.total_seconds():
+            raise ValueError(f"each step must be at most {MAX_STEP.days}d")
+        if seconds != int(seconds):
+            raise ValueError("each step must be a whole number of seconds")
+        steps.append(timedelta(seconds=int(seconds)))
     return tuple(steps)
 
 
@@ -107,7 +150,10 @@ def _parse_bool(text: str) -> bool:
 
 def _parse_int(low: int, high: int):
     def parse(text: str) -> int:
-        value = int(text)
+        try:
+            value = int(text)
+        except ValueError:  # int()'s own message suggests sys.set_int_max_str_digits
+            raise ValueError(f"must be a whole number between {low} and {high}") from None
         if not low <= value <= high:
             raise ValueError(f"must be between {low} and {high}")
         return value
@@ -179,12 +225,12 @@ class Settings:
 def parse_setting(key: str, text: str):
     """The value of setting `key` from its text form, or a SettingsError saying what fits."""
     if key not in SETTINGS:
-        raise SettingsError(f"unknown setting {key!r}; settings: {', '.join(SETTINGS)}")
+        raise SettingsError(f"unknown setting {_short(key)!r}; settings: {', '.join(SETTINGS)}")
     try:
         return SETTINGS[key][0](str(text))
     except ValueError as exc:
         reason = str(exc) if "must" in str(exc) or "use" in str(exc) else "not a valid value"
-        raise SettingsError(f"{key} = {text!r}: {reason}") from None
+        raise SettingsError(f"{key} = {_short(str(text))!r}: {reason}") from None
 
 
 # ---- the study day ----------------------------------------------------------------------
@@ -259,6 +305,8 @@ def review(before: dict | None, fsrs_id: int, rating: int, when: datetime, setti
     when = utc(when, "review time")
     if rating not in RATING_NAMES:
         raise ValueError(f"rating must be 1..4, got {rating!r}")
+    check_time(when, f"review time {when.isoformat()}")
+    check_duration(duration_ms)
     card = fsrs.Card(card_id=fsrs_id, due=when) if before is None else load_card(before)
     if card.last_review is not None and when < card.last_review:
         raise StudykitError(

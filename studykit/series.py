@@ -101,8 +101,14 @@ def resolve(title: str, url: str = "", front_series: object = None,
     return series, part, title.strip()
 
 
+# A part number from front matter past this is treated as absent: it must fit an SQLite
+# INTEGER and sort among real parts (titles and URLs give at most three digits).
+MAX_PART = 99_999
+
+
 def _as_int(value: object) -> int | None:
     try:
-        return int(str(value).strip()) if value is not None and str(value).strip() else None
-    except ValueError:
+        part = int(str(value).strip()) if value is not None and str(value).strip() else None
+    except ValueError:  # not a number, or more than 4,300 digits
         return None
+    return part if part is not None and 0 <= part <= MAX_PART else None

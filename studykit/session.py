@@ -239,8 +239,9 @@ class Session:
         assert self._current is not None and self._shown_at is not None
         entry = self._current[0]
         now = self._now()
-        if duration_ms is None:
-            duration_ms = max(0, int((now - self._shown_at).total_seconds() * 1000))
+        if duration_ms is None:  # a card left on screen overnight took at most a day
+            duration_ms = min(max(0, int((now - self._shown_at).total_seconds() * 1000)),
+                              schedule.MAX_DURATION_MS)
         real_time = self.clock is now_utc  # then the store reads the time inside its lock
         result = grade(self.store, card.rowid, rating, now=None if real_time else now,
                        duration_ms=duration_ms, settings=self.settings)
@@ -360,7 +361,9 @@ def stats(store: Store, *, now: datetime | None = None, days: int = 30) -> dict[
     forecast = Counter()
     end = schedule.day_start(today + timedelta(days=days), settings)
     for due in store.due_dates(end):
-        forecast[max(schedule.study_day(due, settings), today).isoformat()] += 1
+        # The same day as max(study_day(due), today), and no overflow for a due date near
+        # year 1 that an older studykit let in.
+        forecast[schedule.study_day(max(due, now), settings).isoformat()] += 1
 
     def retention(since: datetime | None) -> dict[str, Any]:
         n, passed = store.retention(since)

@@ -18,13 +18,16 @@ kept beside it (`cards.generated`), and `revert_edit` puts it back.
 from __future__ import annotations
 
 import difflib
+import functools
+import glob
+import inspect
 import json
 import os
 import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 from studykit import paths
 from studykit.errors import StudykitError
 from studykit.models import Card, Post
-from studykit.schedule import FSRS_VERSION, STATE_NAMES, Settings, now_utc, parse_setting, utc
+from studykit.schedule import (FSRS_VERSION, STATE_NAMES, Settings, SettingsError, now_utc,
+                               parse_setting, utc)
 from studykit.series import slugify
 
 if TYPE_CHECKING:
@@ -51,6 +55,87 @@ class StoreError(StudykitError):
 
 class CardNotFound(StoreError):
     """No card has the id (or alias, or prefix) the user gave."""
+
+
+class StoreDamaged(StoreError):
+    """SQLite finds the database file damaged; it is refused and left untouched."""
+
+
+class ChangeRefused(StoreError, sqlite3.IntegrityError):
+    """A write broke one of the schema's rules (a CHECK, a foreign key) and was rolled back.
+    Still a sqlite3.IntegrityError, for callers of the library that catch that."""
+
+
+def _database_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """The StoreError for an SQLite error on `path`: what went wrong and what to do."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return StoreDamaged(_damaged_message(path, str(exc)))
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreError(f"{path}: database is busy ({exc}); try again")
+    if isinstance(exc, sqlite3.IntegrityError):
+        return ChangeRefused(f"{path}: the database refused the change ({exc}); nothing was "
+                          f"written. If it happens again, check the file with "
+                          f"`sqlite3 {path} 'PRAGMA integrity_check'`")
+    return StoreError(f"{path}: cannot use the database ({exc})")
+
+
+def _damaged_message(path: Path, detail: str) -> str:
+    """Say the file is damaged and how to get a working store back (one line)."""
+    detail = " ".join(detail.split())  # quick_check's report spans lines
+    detail = detail if len(detail) <= 160 else detail[:160] + "…"
+    text = f"{path} is damaged (SQLite: {detail}); it was left untouched. "
+    aside = f"move it aside (with any {path.name}-wal and {path.name}-shm beside it)"
+    backups = _backups(path)
+    if backups:
+        return text + (f"To restore the backup: {aside}, then copy {backups[-1]} to {path} (the "
+                       "backup was made before the last schema upgrade: later cards and grades "
+                       "are not in it)")
+    return text + (f"There is no backup ({path.name}.bak-N is made only before a schema "
+                   f"upgrade): {aside} and add your sources again to start a new store; "
+                   f"`sqlite3 {path} .recover` may save its grades")
+
+
+def _backups(path: Path) -> list[Path]:
+    """The `<db>.bak-<version>` copies made before migrations, oldest schema first."""
+    found = []
+    for name in glob.glob(glob.escape(str(path)) + ".bak-*"):
+        if m := re.fullmatch(r"\.bak-(\d+)", name[len(str(path)):]):
+            found.append((int(m.group(1)), Path(name)))
+    return [p for _, p in sorted(found)]
+
+
+def _guarded(method: Callable) -> Callable:
+    """`method` with SQLite errors turned into StoreError: a damaged or busy file is named in
+    one line, never a traceback (generators too: they fail while iterated)."""
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def generator(self: Store, *args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from method(self, *args, **kwargs)
+            except StoreError:
+                raise  # from a guarded method it called (ChangeRefused is an sqlite3 error too)
+            except sqlite3.DatabaseError as exc:
+                raise _database_error(self.path, exc) from None
+        return generator
+
+    @functools.wraps(method)
+    def call(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise  # from a guarded method it called (ChangeRefused is an sqlite3 error too)
+        except sqlite3.DatabaseError as exc:
+            raise _database_error(self.path, exc) from None
+    return call
+
+
+def _guard_public_methods(cls: type) -> type:
+    """Wrap every public method of `cls` in `_guarded`, methods added later included."""
+    for name, value in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(value):
+            setattr(cls, name, _guarded(value))
+    return cls
 
 
 # ---- schema ---------------------------------------------------------------------------------
@@ -327,6 +412,18 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
     return Store(paths.db_path(path))
 
 
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()),
+                       folder)
+        raise StoreError(f"{blocker} is a file, not a folder: the study database cannot go in "
+                         f"{folder} (pass --db FILE, or point STUDYKIT_HOME at a folder)") from None
+    except OSError as exc:
+        raise StoreError(f"{folder}: cannot create folder: {exc.strerror}") from None
+
+
 def _check_file(path: Path) -> None:
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file (pass --db FILE)")
@@ -341,17 +438,22 @@ def _check_file(path: Path) -> None:
                              "it was left untouched: pass another --db path")
 
 
+@_guard_public_methods
 class Store:
-    """One open study database. Use as a context manager, or call `close()`."""
+    """One open study database. Use as a context manager, or call `close()`.
+
+    Every public method turns SQLite errors into StoreError (`StoreDamaged` for a damaged
+    file), and the first write of an open store runs `verify()` first.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         _check_file(self.path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{self.path.parent}: cannot create folder: {exc.strerror}") from None
+        _make_folder(self.path.parent)
         self._lock = threading.RLock()
+        self._verify_lock = threading.Lock()
+        self._checked: str | None = None  # quick_check's verdict, once it ran
+        self._checking: sqlite3.Connection | None = None  # while quick_check runs
         try:
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                          isolation_level=None, check_same_thread=False)
@@ -362,9 +464,15 @@ class Store:
             self._check_version()  # before WAL: a file we refuse must stay byte for byte
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._migrate()
+        except StoreError:
+            self._conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise StoreError(f"{self.path}: not a usable studykit database ({exc})") from None
+            error = _database_error(self.path, exc)
+            if type(error) is StoreError:
+                error = StoreError(f"{self.path}: not a usable studykit database ({exc})")
+            raise error from None
         except BaseException:
             self._conn.close()
             raise
@@ -380,8 +488,17 @@ class Store:
         c.execute("PRAGMA cache_size = -65536")
 
     def close(self) -> None:
+        self.stop_verify()
         with self._lock:
             self._conn.close()
+
+    def stop_verify(self) -> None:
+        """Interrupt a `verify()` running in another thread (an app quitting before its
+        check ended); there it fails with StoreError, and the next write checks again."""
+        checking = self._checking
+        if checking is not None:
+            with suppress(sqlite3.ProgrammingError):  # it just finished and closed
+                checking.interrupt()
 
     def __enter__(self) -> Store:
         return self
@@ -391,9 +508,37 @@ class Store:
 
     # ---- transactions ----
 
+    def verify(self) -> None:
+        """Refuse a damaged file (StoreDamaged) before anything is written into it: writing
+        over damaged pages spreads the damage. `PRAGMA quick_check` reads the whole file
+        (1-2 s for 230 MB), so it runs once per open store, before its first write."""
+        with self._verify_lock:
+            if self._checked is None:
+                self._checked = self._quick_check()
+        if self._checked != "ok":
+            raise StoreDamaged(_damaged_message(self.path, self._checked))
+
+    def _quick_check(self) -> str:
+        """'ok', or SQLite's first complaint about the file. On a connection of its own, so
+        that the store's own queries go on meanwhile (and `close` can interrupt it)."""
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        self._checking = conn
+        try:
+            rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            error = _database_error(self.path, exc)
+            if not isinstance(error, StoreDamaged):
+                raise error from None  # busy or interrupted: no verdict on the file
+            return str(exc)
+        finally:
+            self._checking = None
+            conn.close()
+        return str(rows[0][0]) if rows else "ok"
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so it never deadlocks."""
+        self.verify()  # outside the lock: readers go on while a review app checks in a worker
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
@@ -450,6 +595,7 @@ class Store:
         if version == latest_version():
             return
         if version > 0:
+            self.verify()  # a damaged file would be copied damaged, then written into
             self.backup(Path(f"{self.path}.bak-{version}"))
         with self._write() as c:
             current = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
@@ -480,7 +626,12 @@ class Store:
     def settings(self) -> Settings:
         with self._lock:
             rows = dict(self._conn.execute("SELECT key, value FROM settings").fetchall())
-        return Settings.from_text(rows)
+        try:
+            return Settings.from_text(rows)
+        except SettingsError as exc:  # stored by an older studykit that allowed it
+            key = str(exc).split(" ", 1)[0]
+            raise StoreError(f"{self.path}: stored setting {exc}; set it again with `studykit "
+                             f"config {key} VALUE` or `studykit config --unset {key}`") from None
 
     def set_setting(self, key: str, value: str) -> str:
         """Store setting `key` (validated); returns the value in its canonical text form."""

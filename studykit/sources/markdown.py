@@ -55,19 +55,30 @@ def _load_yaml(raw: str) -> Any:
     return yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
+# Front matter dates outside this range are ignored (the post has no date): no page can
+# make a date that overflows when converted or compared (listed in docs/threat-model.md).
+EARLIEST_DATE = datetime(1000, 1, 1, tzinfo=timezone.utc)
+LATEST_DATE = datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
 def as_datetime(value: Any) -> datetime | None:
-    """Front matter dates come as datetime, date or text; all become UTC-aware."""
-    if isinstance(value, datetime):
-        return _utc(value)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=timezone.utc)
+    """Front matter dates come as datetime, date or text; all become UTC-aware. A date out
+    of range (9999-12-31T23:59:59-10:00 is past datetime's end in UTC) is no date."""
     if isinstance(value, str) and value.strip():
         try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             return None
-        return _utc(parsed)
-    return None
+    if isinstance(value, datetime):
+        try:
+            parsed = _utc(value)
+        except OverflowError:
+            return None
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(), tzinfo=timezone.utc)
+    else:
+        return None
+    return parsed if EARLIEST_DATE <= parsed < LATEST_DATE else None
 
 
 def _utc(value: datetime) -> datetime:

@@ -4,6 +4,10 @@
 a fixed one, so snapshots do not move), and the measurement of the first card shown
 (`benchmarks/review_startup.py`). Screens live one per module beside this file and share
 `studykit.tcss`. Database work runs in thread workers; the UI thread only draws.
+
+A damaged database ends the app: the store is checked (`Store.verify`) in a worker while
+the first screen is read, any read that finds damage does the same, and the error is kept
+in `failure` with return code 1 for the caller to print.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from studykit.errors import StudykitError
 from studykit.schedule import now_utc, utc
-from studykit.store import CardFilter, Store, open_store
+from studykit.store import CardFilter, Store, StoreDamaged, open_store
 
 Clock = Callable[[], datetime]
 STARTED = time.perf_counter()  # when this module was imported: close to the process start
@@ -51,11 +57,13 @@ class StudykitApp(App[None]):
         self.created_at = time.perf_counter()
         self.first_card_at: float | None = None  # time.perf_counter() when it was drawn
         self.first_card_wall: float | None = None  # time.time() then, to compare across processes
+        self.failure: StudykitError | None = None  # why the app ended early (return code 1)
 
     def now(self) -> datetime:
         return utc(self.clock(), "clock()")
 
     def on_mount(self) -> None:
+        self.verify_store()
         # Screens are imported when first shown: the first card comes sooner.
         if self.start is None:
             from studykit.tui.home import HomeScreen
@@ -77,6 +85,7 @@ class StudykitApp(App[None]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
+        self.store.stop_verify()  # the event loop's end waits for worker threads
         if self._own_store:
             self.store.close()  # waits (store lock) for a query still running in a worker
 
@@ -93,6 +102,22 @@ class StudykitApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    @work(thread=True, group="verify")
+    def verify_store(self) -> None:
+        """Check the file for damage beside the first screen's reads (a large store takes
+        a second or more); a grade made meanwhile waits for the verdict."""
+        try:
+            self.store.verify()
+        except StudykitError as exc:
+            self.db_error(exc)
+
     def db_error(self, exc: BaseException) -> None:
-        """Show a failed database operation; the session goes on (thread-safe, like notify)."""
+        """Show a failed database operation; the session goes on (thread-safe, like notify).
+        A damaged file ends the app instead: nothing more is read from it or written."""
+        if isinstance(exc, StoreDamaged):
+            if self.failure is None:
+                self.failure = exc
+                # After the next refresh: a screen still mounting would fail to draw.
+                self.call_after_refresh(self.exit, return_code=1)
+            return
         self.notify(str(exc), title="studykit", severity="error", markup=False, timeout=8)
