@@ -78,9 +78,12 @@ def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per
     fmt = fmt or ("table" if output is None and sys.stdout.isatty() else "jsonl")
     text = render(result.cards, fmt)
     if output:
-        from studykit.outputs import atomic_write
+        from studykit.outputs import OutputError, atomic_write
 
-        atomic_write(output, text.encode("utf-8"))  # an OutputError is one line, exit 1
+        try:
+            atomic_write(output, text.encode("utf-8"))
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from None
     else:
         click.echo(text, nl=False)
     where = f" to {output}" if output else ""
@@ -90,14 +93,17 @@ def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per
 def _check_outputs(sources: tuple[str, ...], targets: dict[str, Path | None]) -> None:
     """Refuse, before the slow part, outputs that are not regular files or would overwrite a
     source or each other."""
-    from studykit.outputs import check_target, check_targets
+    from studykit.outputs import OutputError, check_target, check_targets
     from studykit.sources.load import STDIN, is_url
 
     outputs = [(f"the {flag} output", path) for flag, path in targets.items() if path]
-    for _, path in outputs:
-        check_target(path)
     local = [(f"the source {s}", Path(s)) for s in sources if s != STDIN and not is_url(s)]
-    check_targets(outputs, local)
+    try:
+        for _, path in outputs:
+            check_target(path)
+        check_targets(outputs, local)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _card_options(per_1k: float, max_cards: int | None, kinds: str) -> CardOptions:
