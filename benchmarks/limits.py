@@ -47,10 +47,8 @@ PARAGRAPH = (
     "feed-forward layers, and $\\mathrm{softmax}(QK^\\top/\\sqrt{d_k})V$ is its core.</p>\n"
 )
 
-CHILD = textwrap.dedent("""
-    import json, resource, sys, time
-    from studykit.errors import SourceError
-    from studykit.sources.load import load_source
+PEAK_KIB = textwrap.dedent("""
+    import resource
 
     def peak_kib():
         try:
@@ -60,6 +58,12 @@ CHILD = textwrap.dedent("""
         except OSError:
             pass
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+""")
+
+CHILD = PEAK_KIB + textwrap.dedent("""
+    import json, sys, time
+    from studykit.errors import SourceError
+    from studykit.sources.load import load_source
 
     url = sys.argv[1]
     base = peak_kib()
@@ -75,18 +79,9 @@ CHILD = textwrap.dedent("""
 """)
 
 
-GENERATE_CHILD = textwrap.dedent("""
-    import json, resource, sys, time
+GENERATE_CHILD = PEAK_KIB + textwrap.dedent("""
+    import json, sys, time
     from studykit.generate import generate
-
-    def peak_kib():
-        try:
-            for line in open("/proc/self/status"):
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        except OSError:
-            pass
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     t0 = time.perf_counter()
     result = generate([sys.argv[1]])
