@@ -7,6 +7,10 @@ what to do; the rest of the run goes on.
 
 from __future__ import annotations
 
+import os
+
+from studykit.errors import StudykitError
+
 # A post's body (studykit/sources/gate.py). The longest article of the corpus is under
 # 100,000 characters; past this the rest of the post is not read.
 POST_CHARACTERS = 300_000
@@ -25,4 +29,18 @@ FRONT_MATTER_CHARACTERS = 65_536
 # per-read timeout: a server trickling bytes cannot hold a run.
 RESPONSE_SECONDS = 60.0
 # Entries read from one feed per run (studykit/sources/feed.py): the newest first.
+# `STUDYKIT_FEED_ENTRIES` (1 to 100,000) raises or lowers it.
 FEED_ENTRIES = 200
+FEED_ENTRIES_VARIABLE = "STUDYKIT_FEED_ENTRIES"
+
+
+def feed_entries() -> int:
+    """The feed entry budget: `STUDYKIT_FEED_ENTRIES` when it is a whole number from 1 to
+    100,000, else `FEED_ENTRIES` (a bad value is refused with an error naming it)."""
+    raw = os.environ.get(FEED_ENTRIES_VARIABLE, "").strip()
+    if not raw:
+        return FEED_ENTRIES
+    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        raise StudykitError(f"{FEED_ENTRIES_VARIABLE}={raw[:20]!r}: expected a whole number "
+                            "from 1 to 100,000 (entries read per feed)")
+    return int(raw)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from studykit import limits, nlp
 from studykit.cli import main
-from studykit.errors import SourceError
+from studykit.errors import SourceError, StudykitError
 from studykit.sources.fetch import fetch
 from studykit.sources.load import load_source
 from tests.http_server import RouteServer
@@ -143,6 +143,18 @@ def test_a_feed_is_read_up_to_its_newest_entries(tmp_path):
     articles = [p for p in server.paths() if p.startswith("/a/")]
     assert len(articles) == limits.FEED_ENTRIES and len(items) == limits.FEED_ENTRIES
     assert any("only the newest" in n for item in items[:1] for n in item.notes)
+
+
+def test_the_feed_budget_is_set_by_the_environment(monkeypatch):
+    items = "".join(f"<item><title>Post {i}</title><link>/a/{i}</link>"
+                    f"<description>Short text {i}.</description></item>" for i in range(12))
+    rss = f"<?xml version='1.0'?><rss version='2.0'><channel><title>F</title>{items}</channel></rss>"
+    with RouteServer({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss.encode())}) as base:
+        monkeypatch.setenv(limits.FEED_ENTRIES_VARIABLE, "5")
+        assert [p.title for p in load_source(base + "/feed.xml")] == [f"Post {i}" for i in range(5)]
+        monkeypatch.setenv(limits.FEED_ENTRIES_VARIABLE, "lots")
+        with pytest.raises(StudykitError, match="STUDYKIT_FEED_ENTRIES"):
+            list(load_source(base + "/feed.xml"))
 
 
 def test_a_trickling_server_meets_the_whole_response_deadline():

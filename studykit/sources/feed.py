@@ -44,10 +44,10 @@ def parse_feed(data: bytes | str, source: str) -> list[dict]:
     return entries
 
 
-def newest(entries: list[dict], source: str, most: int = limits.FEED_ENTRIES
-           ) -> tuple[list[dict], str]:
-    """At most `most` entries, newest first by date (undated ones keep their feed order),
-    and a note when some were left out."""
+def newest(entries: list[dict], source: str, most: int | None = None) -> tuple[list[dict], str]:
+    """At most `most` entries (default: `limits.feed_entries()`), newest first by date
+    (undated ones keep their feed order), and a note when some were left out."""
+    most = most if most is not None else limits.feed_entries()
     if len(entries) <= most:
         return entries, ""
     def age(i: int) -> tuple[bool, float]:
@@ -56,7 +56,8 @@ def newest(entries: list[dict], source: str, most: int = limits.FEED_ENTRIES
 
     kept = sorted(sorted(range(len(entries)), key=age)[:most])
     return [entries[i] for i in kept], (f"{source}: the feed has {len(entries):,} entries; "
-                                        f"only the newest {most} are read per run")
+                                        f"only the newest {most} are read per run "
+                                        f"(set {limits.FEED_ENTRIES_VARIABLE} for more)")
 
 
 def _entry(e) -> dict:
