@@ -189,7 +189,7 @@ def test_sigkill_right_after_a_grade_keeps_every_acknowledged_grade(tmp_path):
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     db = tmp_path / "study.db"
     seed(db)
-    n_posts, per_post, rounds = 150, 60, 400
+    n_posts, per_post, rounds = 400, 60, 400  # the adder must outlast the grader's start-up
     adder = spawn(ADD_CHILD, db, "b", n_posts, per_post)
     first = read_until(adder, lambda line: line.startswith("stored"))  # it is writing now
     grader = spawn(GRADE_CHILD, db, rounds)
