@@ -463,7 +463,7 @@ def revert(card_ids: tuple[str, ...], db: str | None) -> None:
 @_json_option
 def config(key: str | None, value: str | None, db: str | None, unset: bool, as_json: bool) -> None:
     """Show or change study settings: no KEY lists them, KEY shows one, KEY VALUE sets it."""
-    from studykit.schedule import SETTINGS, Settings, parse_setting
+    from studykit.schedule import SETTINGS, Settings, SettingsError, parse_setting
 
     with _store(db) as store:
         try:
@@ -476,6 +476,10 @@ def config(key: str | None, value: str | None, db: str | None, unset: bool, as_j
             elif key is not None and key not in SETTINGS:
                 parse_setting(key, "")  # raises the error that lists the settings
             current = store.settings().as_text()
+        except SettingsError as exc:  # a key or value the user typed: a usage error
+            error = StudyError(str(exc))
+            error.exit_code = 2
+            raise error from None
         except StudykitError as exc:
             raise StudyError(str(exc)) from None
         path = str(store.path)

@@ -223,7 +223,7 @@ def test_out_of_range_settings_are_refused_and_not_stored(added, key, value, mes
     db, ids = added
     settings = cli("config", "--db", db, "--json").stdout
     rows = review_rows(db)
-    result = cli("config", key, value, "--db", db, code=1)
+    result = cli("config", key, value, "--db", db, code=2)
     line = one_error_line(result.stderr, key, message)
     assert len(line) < 250  # a hostile value is cut, not echoed whole
     assert cli("config", "--db", db, "--json").stdout == settings
@@ -278,7 +278,7 @@ def test_no_traceback_from_the_console_for_values_out_of_range(added):
     proc = run_console("grade", ids[2], "good", "--db", db, "--now", "9999-12-31T23:59:59-10:00")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--now" in proc.stderr
     proc = run_console("config", "learning_steps", "1m 99999999999d", "--db", db)
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
     one_error_line(proc.stderr, "learning_steps", "at most 365d")
     assert review_rows(db) == rows
 

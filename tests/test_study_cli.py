@@ -294,10 +294,10 @@ def test_config_lists_reads_sets_and_unsets(db):
     assert json.loads(cli("config", "--db", db, "--json").stdout)[key] == "0.85"
     assert cli("config", key, "--unset", "--db", db).stdout == "desired_retention = 0.9\n"
     bad = cli("config", "desired_retention", "2", "--db", db, ok=False)
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2  # a value out of range is a usage error
     assert bad.stderr == "studykit: error: desired_retention = '2': must be between 0.70 and 0.99\n"
     unknown = cli("config", "colour", "--db", db, ok=False)
-    assert unknown.exit_code == 1 and "unknown setting 'colour'" in unknown.stderr
+    assert unknown.exit_code == 2 and "unknown setting 'colour'" in unknown.stderr
 
 
 def test_rebuild_replays_the_log(added):
