@@ -25,6 +25,9 @@ NLP_PIECE = 20_000
 FORMULA_CHARACTERS = 4_000
 # Front matter of a Markdown post (studykit/sources/markdown.py); YAML aliases are refused.
 FRONT_MATTER_CHARACTERS = 65_536
+# A local document read whole: a file, or standard input (studykit/sources/markdown.py,
+# studykit/sources/stdin.py).
+DOCUMENT_BYTES = 20_000_000
 # A whole HTTP response, headers to last byte (studykit/sources/fetch.py), beside the
 # per-read timeout: a server trickling bytes cannot hold a run.
 RESPONSE_SECONDS = 60.0

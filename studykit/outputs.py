@@ -17,11 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from studykit.errors import StudykitError
-
-_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISDIR, "a folder"))
-
+from studykit.paths import kind_of
 
 class OutputError(StudykitError):
     """An output path studykit will not write."""
@@ -37,7 +33,7 @@ def check_target(path: str | os.PathLike[str]) -> Path:
     except OSError as exc:
         raise OutputError(f"{target}: cannot be checked ({exc.strerror or exc})") from None
     if mode is not None and not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        kind = kind_of(mode)
         hint = (f"give a file name such as {target / 'cards.apkg'}" if stat.S_ISDIR(mode)
                 else "studykit writes only regular files; choose a file path")
         raise OutputError(f"{target}: is {kind}, not a file; {hint}")

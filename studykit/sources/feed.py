@@ -8,6 +8,7 @@ A local feed may link to local files with relative paths (resolved beside the fe
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +24,14 @@ from studykit.sanitize import strip_controls
 from studykit.sources.html import fragment_to_markdown
 
 ArticleLoader = Callable[[str], Post]
+
+
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """Whether a document's first 4,096 bytes open an RSS, Atom or RDF feed."""
+    return bool(_FEED_ROOT.search(data[:4096]))
 
 
 def parse_feed(data: bytes | str, source: str) -> list[dict]:

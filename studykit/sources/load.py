@@ -7,7 +7,6 @@ file never stops the rest of a run. The source `-` is standard input (`sources.s
 from __future__ import annotations
 
 import re
-import stat
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -15,8 +14,9 @@ from urllib.parse import urlparse
 
 from studykit.errors import SourceError
 from studykit.models import Post
+from studykit.paths import kind_of
 from studykit.sources import gate
-from studykit.sources.feed import parse_feed, posts_from_feed
+from studykit.sources.feed import looks_like_feed, parse_feed, posts_from_feed
 from studykit.sources.fetch import Fetcher, FetchResult, fetch
 from studykit.sources.markdown import read_markdown_file, read_text_file
 from studykit.sources.stdin import read_stdin
@@ -30,15 +30,10 @@ SKIPPED_NAMES = {"_index.md", "index.xml", "readme.md", "license.md", "changelog
 STDIN = "-"
 _PARSER_FAILURES = (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError,
                     IndexError, OSError, UnicodeError)
-_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
 
 
 def is_url(source: str) -> bool:
     return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source))
-
-
-def looks_like_feed(data: bytes) -> bool:
-    return bool(_FEED_ROOT.search(data[:4096]))
 
 
 def load_source(source: str, fetcher: Fetcher | None = None) -> Iterator[Post | SourceError]:
@@ -86,14 +81,11 @@ def _dispatch(source: str, fetcher: Fetcher) -> Iterator[Post | SourceError]:
 
 def _missing(path: Path) -> tuple[str, str]:
     """What a path that is neither a file nor a folder is, and what to do."""
-    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
     try:
         mode = path.stat().st_mode
     except OSError:
         return "no such file, folder or URL", "check the path; URLs must start with http:// or https://"
-    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
-    return f"is {kind}, not a file", "to read a stream, pipe it in and use `-` as the source"
+    return f"is {kind_of(mode)}, not a file", "to read a stream, pipe it in and use `-` as the source"
 
 
 def _load_url(url: str, fetcher: Fetcher = fetch) -> Iterator[Post | SourceError]:

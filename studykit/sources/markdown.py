@@ -127,7 +127,7 @@ def read_markdown_file(path: Path) -> Post:
     return post_from_markdown(data, str(path), path.resolve().as_uri())
 
 
-def read_text_file(path: Path, max_bytes: int = 20_000_000) -> str:
+def read_text_file(path: Path, max_bytes: int = limits.DOCUMENT_BYTES) -> str:
     """Text of a local file, refusing binaries and oversized files with a clear error."""
     try:
         size = path.stat().st_size

@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from studykit import limits
 from studykit.errors import SourceError
 from studykit.models import Post
-from studykit.sources.feed import parse_feed, posts_from_feed
+from studykit.sources.feed import looks_like_feed, parse_feed, posts_from_feed
 from studykit.sources.markdown import decode_text, post_from_markdown
 from studykit.sources.web import post_from_html
 
 NAME = "<stdin>"
-MAX_BYTES = 20_000_000
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|article|main)\b", re.I)
 
 
@@ -32,21 +32,20 @@ def read_stdin(stream: BinaryIO | None = None, load_article: Callable[[str], Pos
     stream = stream if stream is not None else sys.stdin.buffer
     if stream.isatty():
         print("studykit: reading a document from standard input (end it with Ctrl-D)", file=sys.stderr)
-    raw = stream.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise SourceError(NAME, f"standard input holds over {MAX_BYTES // 1_000_000} MB",
+    raw = stream.read(limits.DOCUMENT_BYTES + 1)
+    if len(raw) > limits.DOCUMENT_BYTES:
+        raise SourceError(NAME, f"standard input holds over {limits.DOCUMENT_BYTES // 1_000_000} MB",
                           "pipe a single post or feed")
     text = decode_text(raw, NAME)
     if not text.strip():
         raise SourceError(NAME, "standard input is empty",
                           "pipe a document in, e.g. `cat post.md | studykit generate -`")
-    head = text[:4096]
-    if re.search(r"<(?:rss|feed|rdf:RDF)[\s>]", head, re.I):
+    if looks_like_feed(text[:4096].encode("utf-8")):
         if load_article is None:
             raise SourceError(NAME, "a feed on standard input needs a way to load its articles")
         yield from posts_from_feed(parse_feed(text.encode("utf-8"), NAME), NAME, load_article,
                                    local_dir=Path.cwd())
-    elif _HTML_START.search(head[:2048]):
+    elif _HTML_START.search(text[:2048]):
         yield _named(post_from_html(text, NAME, ""))
     else:
         yield _named(post_from_markdown(text, NAME, ""))
