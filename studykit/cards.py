@@ -19,6 +19,7 @@ from studykit import series as series_mod
 from studykit.blocks import mentions
 from studykit import numbers, ranker
 from studykit.models import Card, Claim, Drop, Formula, Origin, Post
+from studykit.models import post_key  # re-exported: its home is models, where the store reads it
 from studykit.ranking import rank_claims
 from studykit.sanitize import strip_controls
 from studykit.latex import left_side
@@ -79,12 +80,6 @@ def short_title(post: Post) -> str:
     """'GRU — Lightweight Gates and ...' -> 'GRU': the post's topic for card context."""
     _, _, title = series_mod.split_title(post.title)
     return re.split(r"\s+[—–]\s+|\s+--\s+|:\s+", title)[0].strip() or title
-
-
-def post_key(post: Post) -> str:
-    """Stable key of a post: series and title slugs (same article from feed or file)."""
-    _, _, title = series_mod.split_title(post.title)
-    return f"{series_mod.slugify(post.series)}/{series_mod.slugify(title)}"
 
 
 def card_id(key: str, kind: str, content: str) -> str:

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from studykit import series as series_mod
+
 CardKind = Literal["qa", "cloze", "formula"]
 ClaimKind = Literal[
     "definition", "date", "person", "number", "comparison", "mechanism", "key_point",
@@ -89,6 +91,12 @@ class Post(BaseModel):
     @property
     def hash(self) -> str:
         return content_hash(self.title + "\n" + self.body)
+
+
+def post_key(post: Post) -> str:
+    """Stable key of a post: series and title slugs (same article from feed or file)."""
+    _, _, title = series_mod.split_title(post.title)
+    return f"{series_mod.slugify(post.series)}/{series_mod.slugify(title)}"
 
 
 class Formula(BaseModel):
