@@ -15,12 +15,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+import fsrs
+
 from studykit import session
-from studykit import store as store_mod
+from studykit.store import schema as schema_mod
 from studykit.cards import post_key
 from studykit.models import Card, Post
-from studykit.schedule import SettingsError
-from studykit.store import CardFilter, CardNotFound, StoreError, open_store
+from studykit.schedule import STATE_NAMES, SettingsError
+from studykit.store import CardFilter, CardNotFound, CardState, StoreError, open_store
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
@@ -79,7 +81,7 @@ def snapshot(st, ids) -> dict[str, tuple]:
 def test_new_database_is_strict_wal_and_at_the_latest_schema(tmp_path):
     path = tmp_path / "deep" / "folder" / "study.db"
     with open_store(path) as st:
-        assert st.version == store_mod.latest_version()
+        assert st.version == schema_mod.latest_version()
     raw = sqlite3.connect(path)
     try:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -94,6 +96,15 @@ def test_new_database_is_strict_wal_and_at_the_latest_schema(tmp_path):
                         "fsrs_version) VALUES ('x', 3, 'now', 'new', 'later', '6')")
     finally:
         raw.close()
+
+
+def test_card_states_are_fsrs_states_after_new_and_fit_the_state_column(db):
+    assert {s.value: s.name.lower() for s in CardState} == STATE_NAMES
+    assert {s.name: s.value for s in fsrs.State} == {
+        "Learning": CardState.LEARNING, "Review": CardState.REVIEW,
+        "Relearning": CardState.RELEARNING}
+    check = db._conn.execute("SELECT sql FROM sqlite_master WHERE name = 'card_state'").fetchone()
+    assert f"BETWEEN {min(CardState):d} AND {max(CardState):d}" in check[0]
 
 
 def test_connection_has_foreign_keys_busy_timeout_and_full_sync(db):
@@ -147,9 +158,9 @@ def test_migration_copies_the_database_first(tmp_path, monkeypatch):
         st.add([post], facts_cards(post))
         st.set_setting("fuzz", "off")
         session.grade(st, facts_cards(post)[0].id, "good", now=NOW)
-    latest = store_mod.latest_version()
+    latest = schema_mod.latest_version()
     migration = (latest + 1, ("ALTER TABLE cards ADD COLUMN note TEXT NOT NULL DEFAULT ''",))
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, migration])
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", [*schema_mod.MIGRATIONS, migration])
     with open_store(path) as st:
         assert st.version == latest + 1
         assert st.totals() == {"posts": 1, "cards": 5, "reviews": 1}
@@ -441,7 +452,7 @@ def test_migration_from_schema_1_keeps_edits_made_before_it(tmp_path):
     raw.commit()
     raw.close()
     with open_store(path) as st:
-        assert st.version == store_mod.latest_version()
+        assert st.version == schema_mod.latest_version()
         assert st.card(cards[0].id).edited_at == NOW + timedelta(hours=1)
         assert [c.edited_at for c in st.cards()][1:] == [None] * 4
         with pytest.raises(StoreError, match="add its post again"):
