@@ -10,7 +10,8 @@ puts them together.
 from __future__ import annotations
 
 from studykit.store.db import BUSY_TIMEOUT_MS, SQLITE_HEADER
-from studykit.store.errors import CardNotFound, ChangeRefused, StoreDamaged, StoreError
+from studykit.store.errors import (CardNotFound, ChangeRefused, DiskFull, StoreDamaged,
+                                   StoreError, StoreReadOnly)
 from studykit.store.records import (AddReport, CardFilter, CardState, DeckCount, Queue,
                                     QueueEntry, StoredCard)
 from studykit.store.schema import MIGRATIONS, latest_version
@@ -19,7 +20,7 @@ from studykit.store.sync import SIMILAR
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "MIGRATIONS", "SIMILAR", "SQLITE_HEADER", "AddReport", "CardFilter",
-    "CardNotFound", "CardState", "ChangeRefused", "DeckCount", "Queue",
-    "QueueEntry", "Store", "StoreDamaged", "StoreError", "StoredCard",
+    "CardNotFound", "CardState", "ChangeRefused", "DeckCount", "DiskFull", "Queue",
+    "QueueEntry", "Store", "StoreDamaged", "StoreError", "StoreReadOnly", "StoredCard",
     "latest_version", "open_store",
 ]

@@ -10,6 +10,7 @@ other (up to the busy timeout) and nothing is lost. The first write of an open f
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import threading
@@ -21,11 +22,13 @@ from typing import Self
 
 from studykit.schedule import utc
 from studykit.store import schema
-from studykit.store.errors import (StoreDamaged, StoreError, damaged_message, database_error,
-                                   guard_public_methods)
+from studykit.store.errors import (StoreDamaged, StoreError, StoreReadOnly,
+                                   damaged_message, database_error, disk_full,
+                                   guard_public_methods, read_only_message, read_only_place)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+_READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 def instant_text(value: datetime) -> str:
@@ -45,6 +48,17 @@ def read_set_instant(text: str) -> datetime:
     return value
 
 
+def _folder_error(folder: Path, exc: OSError) -> StoreError:
+    """Why the folder of the database cannot be made."""
+    if exc.errno in _READ_ONLY_ERRNOS:
+        place = read_only_place(folder) or folder
+        what = "it" if place == folder else f"the folder {folder} in it"
+        return StoreReadOnly(read_only_message(place, what, exc.strerror or str(exc)))
+    if exc.errno == errno.ENOSPC:
+        return disk_full(folder, exc.strerror or str(exc))
+    return StoreError(f"{folder}: cannot create folder: {exc.strerror}")
+
+
 def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -54,7 +68,7 @@ def _make_folder(folder: Path) -> None:
         raise StoreError(f"{blocker} is a file, not a folder: the study database cannot go in "
                          f"{folder} (pass --db FILE, or point STUDYKIT_HOME at a folder)") from None
     except OSError as exc:
-        raise StoreError(f"{folder}: cannot create folder: {exc.strerror}") from None
+        raise _folder_error(folder, exc) from None
 
 
 def _check_file(path: Path) -> None:
@@ -76,7 +90,7 @@ class Database:
     """One open study database file. Use as a context manager, or call `close()`.
 
     Every public method turns SQLite errors into StoreError (`StoreDamaged` for a damaged
-    file).
+    file, `StoreReadOnly`, `DiskFull`).
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -91,7 +105,11 @@ class Database:
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                          isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open: {exc}") from None
+            error = database_error(self.path, exc) if isinstance(exc, sqlite3.DatabaseError) \
+                else None
+            if error is None or type(error) is StoreError:
+                error = StoreError(f"{self.path}: cannot open: {exc}")
+            raise error from None
         try:
             self._configure()
             self._check_version()  # before WAL: a file we refuse must stay byte for byte
@@ -176,20 +194,23 @@ class Database:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise StoreError(f"{self.path}: database is busy ({exc}); try again") from None
+                raise database_error(self.path, exc) from None
             try:
                 yield self._conn
             except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+                self._roll_back()
                 raise
             else:
                 try:
                     self._conn.execute("COMMIT")
                 except sqlite3.Error:
-                    if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
+                    self._roll_back()
                     raise
+
+    def _roll_back(self) -> None:
+        """End a failed transaction. SQLite may have rolled it back itself (a full disk)."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
