@@ -18,11 +18,11 @@ import pytest
 import fsrs
 
 from studykit import session
-from studykit.store import schema as schema_mod
 from studykit.cards import post_key
 from studykit.models import Card, Post
 from studykit.schedule import STATE_NAMES, SettingsError
 from studykit.store import CardFilter, CardNotFound, CardState, StoreError, open_store
+from studykit.store import schema as schema_mod
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
