@@ -143,7 +143,7 @@ def test_a_where_list_with_bold_symbols_and_an_intuition_paragraph_still_explain
 
 
 def test_a_run_of_abbreviations_stays_one_sentence():
-    from studykit.formulas import _sentences
+    from studykit.sentences import split_prose as _sentences
 
     pieces = _sentences("e.g. A " * 2000)
     assert len(pieces) == 1 and pieces[0].count("e.g.") == 2000
