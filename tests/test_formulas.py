@@ -120,7 +120,7 @@ def test_the_next_labelled_step_the_figure_and_abbreviations_are_handled_in_expl
 
 
 def test_a_one_word_step_label_shows_its_lead_in_on_the_card():
-    from studykit.cards import formula_card
+    from studykit.formula_cards import formula_card
     from studykit.models import Formula, Post
 
     formula = Formula(latex="c_t = \\sum_j \\alpha_{tj} h_j", display=True, label="combine",

@@ -17,7 +17,7 @@ import pytest
 
 from studykit import session
 from studykit import store as store_mod
-from studykit.cards import post_key
+from studykit.card_making import post_key
 from studykit.models import Card, Post
 from studykit.schedule import SettingsError
 from studykit.store import CardFilter, CardNotFound, StoreError, open_store
