@@ -42,6 +42,8 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _HR = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{3,120}?)\*\*\s*(?=[.:—–\-]|$)|^\*\*([^*]{3,120}?[.:])\*\*")
+# The number of a numbered name or lead: "(1) ", "2. ", "3)".
+NUMBERED = re.compile(r"^\(?\d+[.)]\s*")
 _CAPTION = re.compile(r"^\*(?:Figure|Fig\.|Table)\s*\d*[.:]?\s*(.*)\*$", re.I)
 
 
@@ -85,7 +87,7 @@ def bold_lead(text: str) -> str:
     label = (m.group(1) or m.group(2)) if m else ""
     if not label or len(label.split()) > 12:
         return ""
-    return re.sub(r"^\(?\d+[.)]\s*", "", label.strip()).rstrip(".:")
+    return NUMBERED.sub("", label.strip()).rstrip(".:")
 
 
 _EXAMPLE_INTRO = re.compile(r"^(?:take|consider|suppose|imagine|say|for (?:example|instance)|e\.g\.|"

@@ -25,7 +25,6 @@ MAX_NAME_WORDS = 6
 MAX_TABLE_ROWS = 8
 
 _LEADING_BOLD = re.compile(r"^\*\*([^*]{2,100}?)\*\*")
-_NUMBERING = re.compile(r"^\(?\d+[.)]\s*")
 _COUNT_WORDS = re.compile(r"\b(?:two|three|four|five|six|seven|eight|[2-8])\s+(?:\w+\s+){0,2}?"
                           r"(?:steps?|stages?|parts?|families|kinds?|types?|ways?|gates?|"
                           r"components?|ingredients?|reasons?|rules?|phases?|pieces?|"
@@ -60,7 +59,7 @@ def item_name(block: blocks_mod.Block) -> str:
     m = _LEADING_BOLD.match(block.text)
     if not m:
         return ""
-    name = _NUMBERING.sub("", strip_inline(m.group(1)).strip()).strip(" .:—–-")
+    name = blocks_mod.NUMBERED.sub("", strip_inline(m.group(1)).strip()).strip(" .:—–-")
     if (len(name.split()) > MAX_NAME_WORDS or not re.search(r"[A-Za-z]{2}", name)
             or len(name) < 3 or name[:1] in "\"“'‘"):  # a quoted myth is no name
         return ""
@@ -190,7 +189,7 @@ def _names_things(names: list[str]) -> bool:
 
 def _is_ordered(run: list[blocks_mod.Block], intro: str) -> bool:
     """Numbered names ('(1) Update gate') or an intro that announces steps."""
-    return all((m := _LEADING_BOLD.match(b.text)) and re.match(r"^\(?\d+[.)]", strip_inline(m.group(1)))
+    return all((m := _LEADING_BOLD.match(b.text)) and blocks_mod.NUMBERED.match(strip_inline(m.group(1)))
                for b in run) or bool(re.search(r"\b(?:steps?|stages?|phases?)\b", intro, re.I))
 
 
