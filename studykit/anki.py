@@ -1,8 +1,7 @@
 """Cards -> Anki: an .apkg package (genanki) or Anki's tab-separated text, updating, never duplicating.
 
-Owns the two note types, deck names and ids, tags, note GUIDs, note mod times, and the
-conversion of card text (plain text, math as `$...$`/`$$...$$`, Markdown emphasis) into
-safe Anki field HTML.
+Owns the two note types, deck names and ids, tags, note GUIDs and note mod times. Card
+text becomes field HTML in `field_html`.
 
 Why re-exports update instead of duplicating:
 - The note types have hard-coded ids, names, field names and template names. Anki matches
@@ -35,13 +34,15 @@ from functools import lru_cache
 from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-import genanki
+import genanki  # type: ignore[import-untyped]
 
-from studykit import latex, sanitize
+from studykit import cloze, sanitize
+from studykit.field_html import field_html, revealed
 from studykit.models import Card
 from studykit.outputs import atomic_write, check_target
+from studykit.sanitize import FIELD_CONTROLS
 from studykit.series import slugify
 
 DEFAULT_ROOT = "Studykit"
@@ -91,26 +92,23 @@ mjx-container[display="true"], .MathJax_Display { overflow-x: auto; overflow-y: 
 _CONTEXT = '{{#Context}}<div class="sk-context">{{Context}}</div>{{/Context}}\n'
 _SOURCE = '{{#Source}}<div class="sk-source">{{Source}}</div>{{/Source}}'
 
-BASIC_MODEL = genanki.Model(
-    BASIC_MODEL_ID, BASIC_NOTETYPE,
-    fields=[{"name": name} for name in BASIC_FIELDS],
-    templates=[{
-        "name": "Card",
-        "qfmt": _CONTEXT + '<div class="sk-question">{{Front}}</div>',
-        "afmt": '{{FrontSide}}\n<hr id="answer">\n<div class="sk-answer">{{Back}}</div>\n' + _SOURCE,
-    }],
-    css=CSS,
+
+def _note_type(model_id: int, name: str, fields: tuple[str, ...], template: str, qfmt: str, afmt: str,
+               **options: object) -> genanki.Model:
+    return genanki.Model(model_id, name, fields=[{"name": field} for field in fields],
+                         templates=[{"name": template, "qfmt": qfmt, "afmt": afmt}], css=CSS, **options)
+
+
+BASIC_MODEL = _note_type(
+    BASIC_MODEL_ID, BASIC_NOTETYPE, BASIC_FIELDS, "Card",
+    _CONTEXT + '<div class="sk-question">{{Front}}</div>',
+    '{{FrontSide}}\n<hr id="answer">\n<div class="sk-answer">{{Back}}</div>\n' + _SOURCE,
 )
-CLOZE_MODEL = genanki.Model(
-    CLOZE_MODEL_ID, CLOZE_NOTETYPE,
-    fields=[{"name": name} for name in CLOZE_FIELDS],
-    templates=[{
-        "name": "Cloze",
-        "qfmt": _CONTEXT + '<div class="sk-question">{{cloze:Text}}</div>',
-        "afmt": _CONTEXT + '<div class="sk-question">{{cloze:Text}}</div>\n'
-                '{{#Back Extra}}<div class="sk-extra">{{Back Extra}}</div>{{/Back Extra}}\n' + _SOURCE,
-    }],
-    css=CSS,
+CLOZE_MODEL = _note_type(
+    CLOZE_MODEL_ID, CLOZE_NOTETYPE, CLOZE_FIELDS, "Cloze",
+    _CONTEXT + '<div class="sk-question">{{cloze:Text}}</div>',
+    _CONTEXT + '<div class="sk-question">{{cloze:Text}}</div>\n'
+    '{{#Back Extra}}<div class="sk-extra">{{Back Extra}}</div>{{/Back Extra}}\n' + _SOURCE,
     model_type=genanki.Model.CLOZE,
 )
 _MODELS = {BASIC_NOTETYPE: BASIC_MODEL, CLOZE_NOTETYPE: CLOZE_MODEL}
@@ -147,7 +145,8 @@ class AnkiNote:
 
 def note_guid(card_id: str) -> str:
     """The GUID of a card's note: from the stable card id, never from the text."""
-    return genanki.guid_for(card_id)
+    guid: str = genanki.guid_for(card_id)
+    return guid
 
 
 def deck_id(name: str) -> int:
@@ -181,10 +180,10 @@ def to_anki_note(card: Card, *, deck_root: str = DEFAULT_ROOT, post_level: bool 
     deck = deck_name(card, deck_root=deck_root, post_level=post_level)
     if card.kind == "cloze" and card.cloze:
         text = field_html(card.cloze, cloze=True)
-        ordinals = cloze_ordinals(text)
+        ordinals = cloze.ordinals(text)
         if ordinals:
-            revealed = _MARKERS.sub("", _stash_deletions(card.cloze))
-            extra = "" if _same_text(revealed, card.back) else field_html(card.back)  # no repeat of Text
+            shown = revealed(card.cloze)
+            extra = "" if _same_text(shown, card.back) else field_html(card.back)  # no repeat of Text
             return AnkiNote(card.id, note_guid(card.id), CLOZE_NOTETYPE, deck, (text, extra, context, source),
                             note_tags(card), len(ordinals))
     fields = (field_html(card.front), field_html(card.back), context, source)
@@ -253,131 +252,10 @@ def export_tsv(cards: Iterable[Card], path: str | os.PathLike[str], *, deck_root
     return ExportSummary(notes, count, tuple(sorted(decks)), target)
 
 
-# --- field HTML -------------------------------------------------------------------------
+# --- fields -----------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_OPEN_DELETION = re.compile(r"\{\{c(\d+)::")
-_CLOSE_DELETION = re.compile(r"\}\}(?!\})")
 _TAG_UNSAFE = re.compile(r"[<>\"'&\\]")
-_MARKERS = re.compile(r"[\x01-\x03]|(?<=\x01)\d+")
-_SPACES = re.compile(r"\s+")
-_DOUBLE_BRACE = re.compile(r"\}(?=\})")
-_STASHED_DELETION = re.compile(r"\x01(\d+)\x02(.*?)\x03", re.S)
-_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_CODE_TOKEN = re.compile(r"\x04(\d+)\x05")
-_BOLD = re.compile(r"(?<![\w*])\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?![\w*])"
-                   r"|(?<![\w_])__(?=[^\s_])(.+?)(?<=[^\s_])__(?![\w_])")
-_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"
-                     r"|(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
-_ORDINAL = re.compile(r"\{\{c(\d+)::.+?\}\}", re.S)  # genanki's own rule for cloze cards
-_ENV = re.compile(r"^\\begin\{(equation|align|gather|multline|eqnarray|displaymath)(\*?)\}(.*)"
-                  r"\\end\{\1\2\}$", re.S)
-
-
-def field_html(text: str, *, cloze: bool = False) -> str:
-    """Card text -> Anki field HTML.
-
-    Math becomes MathJax (`\\(...\\)` inline, `\\[...\\]` display, one line each) and is
-    shielded from everything else; HTML leaked from a page is dropped; the rest is
-    escaped, then `**bold**`, `*em*`/`_em_` and `` `code` `` become HTML and newlines
-    `<br>`; the sanitizer runs last. With `cloze`, `{{cN::...}}` deletions are kept and
-    made safe: no `}}` inside math, a deletion never ends in `}`, and a `::` inside one is
-    literal text (hints are not supported).
-    """
-    text = _CONTROL.sub("", text).replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
-    if cloze:
-        text = _stash_deletions(text)
-    codes: list[str] = []
-
-    def stash(m: re.Match[str]) -> str:
-        codes.append(sanitize.strip_markup(m.group(2).strip() or m.group(2)))
-        return f"\x04{len(codes) - 1}\x05"
-
-    text = _CODE.sub(stash, text)
-    text, spans = latex.protect(text)
-    out = html.escape(sanitize.strip_markup(text), quote=False)
-    out = _BOLD.sub(lambda m: f"<b>{m.group(1) or m.group(2)}</b>", out)
-    out = _ITALIC.sub(lambda m: f"<i>{m.group(1) or m.group(2)}</i>", out)
-    out = out.replace("\n", "<br>")
-    out = _CODE_TOKEN.sub(lambda m: f"<code>{html.escape(codes[int(m.group(1))], quote=False)}</code>", out)
-
-    def math(m: re.Match[str]) -> str:
-        i = int(m.group(1))
-        return mathjax(spans[i], cloze=cloze) if i < len(spans) else m.group(0)
-
-    out = latex.PLACEHOLDER_RE.sub(math, out).replace("\\]<br>", "\\]")
-    if cloze:
-        out = _STASHED_DELETION.sub(_deletion, out)
-    return sanitize.clean_html(out)
-
-
-def mathjax(span: latex.MathSpan, *, cloze: bool = False) -> str:
-    """One math span as MathJax for Anki, HTML-escaped, on one line."""
-    body = _SPACES.sub(" ", span.latex).strip()
-    display = span.delimiter in ("$$", "\\[", "env")
-    if display:
-        body = _displayable(body)
-    if cloze:
-        body = _DOUBLE_BRACE.sub("} ", body)  # `}}` would end the deletion early
-    body = html.escape(body, quote=False)
-    return f"\\[{body}\\]" if display else f"\\({body}\\)"
-
-
-def cloze_ordinals(text: str) -> set[int]:
-    """The cloze numbers of a field: Anki makes one card per number."""
-    return {int(n) for n in _ORDINAL.findall(text) if int(n) > 0}
-
-
-def _displayable(body: str) -> str:
-    """A bare `align`/`equation`/... environment as something MathJax renders inside `\\[...\\]`."""
-    m = _ENV.match(body)
-    if not m:
-        return body
-    name, inner = m.group(1), m.group(3).strip()
-    if name in ("equation", "displaymath"):
-        return inner
-    inner = re.sub(r"\\(?:label|tag)\*?\{[^{}]*\}|\\no(?:number|tag)\b", "", inner).strip()
-    env = "aligned" if name in ("align", "eqnarray") else "gathered"
-    return f"\\begin{{{env}}}{inner}\\end{{{env}}}"
-
-
-def _stash_deletions(text: str) -> str:
-    """Mark each `{{cN::...}}` as `\\x01N\\x02...\\x03`. A deletion ends at the first `}}`
-    outside math: Anki ends it at the first `}}` at all, so `mathjax` splits those in math.
-    A deletion that opens inside a formula (a formula's term) ends at the first `}}` of it."""
-    math = [(s.start, s.end) for s in latex.find_math(text)]
-
-    def span_end(i: int) -> int | None:
-        """Where the formula holding position `i` ends, or None outside math."""
-        return next((b for a, b in math if a <= i < b), None)
-
-    out: list[str] = []
-    pos = 0
-    while m := _OPEN_DELETION.search(text, pos):
-        close = _CLOSE_DELETION.search(text, m.end())
-        inside = span_end(m.start())
-        if inside is not None:
-            # a deletion of a formula's term ("$$a + {{c1::b}}$$") ends in its formula
-            if close and close.end() > inside:
-                close = None
-        else:
-            while close and span_end(close.start()) is not None:
-                close = _CLOSE_DELETION.search(text, close.start() + 1)
-        if not close:
-            out.append(text[pos:m.end()])
-            pos = m.end()
-            continue
-        out.append(f"{text[pos:m.start()]}\x01{int(m.group(1))}\x02{text[m.end():close.start()]}\x03")
-        pos = close.end()
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _deletion(m: re.Match[str]) -> str:
-    body = m.group(2).replace("::", ":\u200b:")
-    if body.endswith("}"):
-        body += " "
-    return f"{{{{c{m.group(1)}::{body}}}}}"
+_LOCAL_PATH = re.compile(r"(?i)file:|[/~.]|[a-z]:\\")
 
 
 @lru_cache(maxsize=512)  # the same for every card of a post
@@ -390,11 +268,11 @@ def _context_html(series: str, title: str) -> str:
 
 @lru_cache(maxsize=512)
 def _source_html(url: str) -> str:
-    url = _CONTROL.sub("", url).strip()
+    url = FIELD_CONTROLS.sub("", url).strip()
     if sanitize.safe_url(url):
         href = html.escape(url, quote=True)
         return sanitize.clean_html(f'<a href="{href}">{href}</a>')
-    if re.match(r"(?i)file:|[/~.]|[a-z]:\\", url):  # a local post: its path, as text
+    if _LOCAL_PATH.match(url):  # a local post: its path, as text
         return sanitize.clean_html(html.escape(sanitize.strip_markup(url), quote=False))
     return ""  # javascript:, data:, mailto:, ... never reach a card
 
@@ -404,25 +282,25 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def _deck_part(name: str) -> str:
-    return " ".join(sanitize.strip_markup(_CONTROL.sub("", name)).replace("::", ":").split())
+    return " ".join(sanitize.strip_markup(FIELD_CONTROLS.sub("", name)).replace("::", ":").split())
 
 
 def _tag(tag: str) -> str:
     """No spaces (they separate tags) and no HTML-special characters."""
-    return "_".join(_TAG_UNSAFE.sub("", sanitize.strip_markup(_CONTROL.sub("", tag))).split())
+    return "_".join(_TAG_UNSAFE.sub("", sanitize.strip_markup(FIELD_CONTROLS.sub("", tag))).split())
 
 
 # --- writing ----------------------------------------------------------------------------
 
 
-class _Note(genanki.Note):
+class _Note(genanki.Note):  # type: ignore[misc]
     """A genanki note with its own mod time (genanki gives every note the package time)."""
 
-    def __init__(self, *, mod: int, **kwargs) -> None:
+    def __init__(self, *, mod: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mod = mod
 
-    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen) -> None:
+    def write_to_db(self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Any) -> None:
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
 

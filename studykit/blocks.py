@@ -9,25 +9,41 @@ key terms) and removed in `plain`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from studykit import latex
+from studykit import latex, numbers
+from studykit.inline_markdown import BOLD, LINK, strip_inline
 
-BlockKind = str  # "heading" | "paragraph" | "item" | "quote" | "math" | "table" | "caption"
+
+class BlockKind(StrEnum):
+    """What a block is; a table's header row is a block of its own."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    ITEM = "item"
+    QUOTE = "quote"
+    MATH = "math"
+    TABLE = "table"
+    TABLE_HEADER = "table_header"
+    CAPTION = "caption"
+
+
+# The blocks that hold sentences.
+PROSE_KINDS = (BlockKind.PARAGRAPH, BlockKind.ITEM, BlockKind.QUOTE, BlockKind.CAPTION)
 
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^\1\2`*[ \t]*$|\Z)", re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.S)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _HR = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
-_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_EMPH = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
-_CODE = re.compile(r"`([^`]+)`")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{3,120}?)\*\*\s*(?=[.:—–\-]|$)|^\*\*([^*]{3,120}?[.:])\*\*")
+# The number of a numbered name or lead: "(1) ", "2. ", "3)".
+NUMBERED = re.compile(r"^\(?\d+[.)]\s*")
 _CAPTION = re.compile(r"^\*(?:Figure|Fig\.|Table)\s*\d*[.:]?\s*(.*)\*$", re.I)
 
 
@@ -65,21 +81,13 @@ class Document:
         return latex.restore(text, self.math)
 
 
-def strip_inline(text: str) -> str:
-    """Markdown inline syntax removed: emphasis, code ticks, links (text kept)."""
-    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _EMPH.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _CODE.sub(r"\1", text)
-    return _LINK.sub(r"\1", text)
-
-
 def bold_lead(text: str) -> str:
     """'**Sequences longer than 500 steps.** Both ...' -> the bold lead, a paragraph's own title."""
     m = _BOLD_LEAD.match(text)
     label = (m.group(1) or m.group(2)) if m else ""
     if not label or len(label.split()) > 12:
         return ""
-    return re.sub(r"^\(?\d+[.)]\s*", "", label.strip()).rstrip(".:")
+    return NUMBERED.sub("", label.strip()).rstrip(".:")
 
 
 _EXAMPLE_INTRO = re.compile(r"^(?:take|consider|suppose|imagine|say|for (?:example|instance)|e\.g\.|"
@@ -89,9 +97,9 @@ _EXAMPLE_INTRO = re.compile(r"^(?:take|consider|suppose|imagine|say|for (?:examp
 def is_example_table(doc: "Document", row: Block) -> bool:
     """True for a table the text before it offers as an example ('Take a teacher ...:')."""
     for prev in reversed(doc.blocks[:row.index]):
-        if prev.kind in ("table", "table_header"):
+        if prev.kind in (BlockKind.TABLE, BlockKind.TABLE_HEADER):
             continue
-        return prev.kind == "paragraph" and bool(_EXAMPLE_INTRO.match(strip_inline(prev.text)))
+        return prev.kind is BlockKind.PARAGRAPH and bool(_EXAMPLE_INTRO.match(strip_inline(prev.text)))
     return False
 
 
@@ -105,7 +113,7 @@ def tables(doc: "Document") -> list[list[Block]]:
     found: list[list[Block]] = []
     rows: list[Block] = []
     for block in doc.blocks:
-        if block.kind == "table":
+        if block.kind is BlockKind.TABLE:
             rows.append(block)
         elif rows:
             found.append(rows)
@@ -115,12 +123,9 @@ def tables(doc: "Document") -> list[list[Block]]:
     return found
 
 
-_MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(?:\s*\([^)]*\))?")
-
-
 def is_measure(cell: str) -> bool:
     """'71.4%', '4.4M', '93.0% (+1.6)': a cell that holds a measured number."""
-    return bool(_MEASURE.fullmatch(strip_inline(cell).strip()))
+    return bool(numbers.MEASURE.fullmatch(strip_inline(cell).strip()))
 
 
 def is_results_table(rows: list[Block]) -> bool:
@@ -193,7 +198,7 @@ def _remove_code(body: str) -> str:
 
 def _remove_markup(text: str) -> str:
     text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
+    text = LINK.sub(r"\1", text)
     return _TAG.sub("", text)
 
 
@@ -206,7 +211,7 @@ def parse(body: str) -> Document:
     section = ""
     path: list[tuple[int, str]] = []  # (level, heading) from the outermost in
     paragraph: list[str] = []
-    para_kind = "paragraph"
+    para_kind = BlockKind.PARAGRAPH
 
     def flush() -> None:
         nonlocal paragraph
@@ -225,28 +230,28 @@ def parse(body: str) -> Document:
             section = latex.restore(strip_inline(heading.group(2)).strip(), spans)
             level = len(heading.group(1))
             path = [(lv, h) for lv, h in path if lv < level] + [(level, section)]
-            _add(blocks, "heading", heading.group(2), section, spans, level=level, path=path)
+            _add(blocks, BlockKind.HEADING, heading.group(2), section, spans, level=level, path=path)
             continue
         if _is_display(stripped, spans):
             flush()
-            _add(blocks, "math", stripped, section, spans, path=path)
+            _add(blocks, BlockKind.MATH, stripped, section, spans, path=path)
             continue
         kind = _line_kind(stripped)
-        if kind == "quote":
+        if kind is BlockKind.QUOTE:
             stripped = stripped.lstrip(">").strip()
             if not stripped:
                 flush()
                 continue
-        if kind == "paragraph" and para_kind == "item" and paragraph:
+        if kind is BlockKind.PARAGRAPH and para_kind is BlockKind.ITEM and paragraph:
             paragraph.append(stripped)  # a list item's continuation line (indented or lazy)
             continue
-        if kind in ("item", "table") or kind != para_kind:
+        if kind in (BlockKind.ITEM, BlockKind.TABLE) or kind != para_kind:
             flush()
-        if kind == "item":
+        if kind is BlockKind.ITEM:
             stripped = _ITEM.match(stripped).group(2)  # type: ignore[union-attr]
         para_kind = kind
         paragraph.append(stripped)
-        if kind == "table":
+        if kind is BlockKind.TABLE:
             flush()
     flush()
     _attach_table_headers(blocks)
@@ -259,9 +264,9 @@ def _attach_table_headers(blocks: list[Block]) -> None:
     """Each table row learns the header cells of the table it belongs to."""
     header: list[str] = []
     for block in blocks:
-        if block.kind == "table_header":
+        if block.kind is BlockKind.TABLE_HEADER:
             header = block.cells
-        elif block.kind == "table":
+        elif block.kind is BlockKind.TABLE:
             block.header = header
         else:
             header = []
@@ -269,26 +274,26 @@ def _attach_table_headers(blocks: list[Block]) -> None:
 
 def _line_kind(line: str) -> BlockKind:
     if line.startswith(">"):
-        return "quote"
+        return BlockKind.QUOTE
     if line.startswith("|"):
-        return "table"
+        return BlockKind.TABLE
     if _ITEM.match(line):
-        return "item"
-    return "paragraph"
+        return BlockKind.ITEM
+    return BlockKind.PARAGRAPH
 
 
-def _add(blocks: list[Block], kind: str, text: str, section: str,
-         spans: list[latex.MathSpan], level: int = 0, path: list[tuple[int, str]] = ()) -> None:
+def _add(blocks: list[Block], kind: BlockKind, text: str, section: str,
+         spans: list[latex.MathSpan], level: int = 0, path: Sequence[tuple[int, str]] = ()) -> None:
     text = text.strip()
     if not text:
         return
-    if kind == "table" and re.fullmatch(r"[|:\-\s]+", text):
-        if blocks and blocks[-1].kind == "table":
-            blocks[-1].kind = "table_header"  # the row above a |---| line is the header
+    if kind is BlockKind.TABLE and re.fullmatch(r"[|:\-\s]+", text):
+        if blocks and blocks[-1].kind is BlockKind.TABLE:
+            blocks[-1].kind = BlockKind.TABLE_HEADER  # the row above a |---| line is the header
         return
-    if kind == "paragraph" and (caption := _CAPTION.match(text)):
-        text, kind = caption.group(1), "caption"
-    bold = [strip_inline(b or u) for b, u in _BOLD.findall(text)]
+    if kind is BlockKind.PARAGRAPH and (caption := _CAPTION.match(text)):
+        text, kind = caption.group(1), BlockKind.CAPTION
+    bold = [strip_inline(b or u) for b, u in BOLD.findall(text)]
     if text:
         blocks.append(Block(kind, text, section, level, bold=bold, path=tuple(h for _, h in path)))
 
@@ -306,4 +311,4 @@ def _display_on_own_lines(protected: str, spans: list[latex.MathSpan]) -> str:
 def _is_display(line: str, spans: list[latex.MathSpan]) -> bool:
     """True for a line that holds only a display formula (punctuation after it allowed)."""
     m = latex.PLACEHOLDER_RE.fullmatch(line.lstrip(">").strip().rstrip(".,;"))
-    return bool(m) and spans[int(m.group(1))].display
+    return m is not None and spans[int(m.group(1))].display

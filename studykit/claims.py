@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 
-from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
-from studykit import doc_index, english, features, latex, numbers
-from studykit.blocks import Block, is_writeup_label
-from studykit.models import Claim, Drop
+from studykit import doc_index, english, features, latex, numbers, stop_words
+from studykit.blocks import Block, BlockKind, is_writeup_label
+from studykit.models import Claim, ClaimKind, Drop
 from studykit.questions import year_question
 
 MIN_WORDS, MAX_WORDS = 6, 55
@@ -142,36 +141,36 @@ def judge(sent: Span, text: str, block: Block, position: int,
 
     `math_sources` are the restored inline formulas of the sentence, in order.
     """
-    claim = Claim(sentence=text, kind="key_point", section=block.section, position=position)
+    claim = Claim(sentence=text, kind=ClaimKind.KEY_POINT, section=block.section, position=position)
     math_sources = math_sources or []
     claim.dropped = _form_defect(text, block, math_sources)
     if claim.dropped:
         return claim
     bold = [b for b in block.bold if b and b in text and not _INSIGHT.match(b)]
     terms = [b for b in bold if _is_term(b) and not _stresses(sent, b)]
-    kind = "key_point"
+    kind = ClaimKind.KEY_POINT
     if terms:
         claim.term = terms[0]
     named = _NAMED.search(text)
     named_term = named.group(1).strip("* ") if named else ""
     if named_term and not _PRONOUN_START.match(named_term) and not _FUNCTION_WORD.match(named_term):
-        kind = "definition"
+        kind = ClaimKind.DEFINITION
         claim.term = named_term
     else:
         named_term = ""
     definition = _definition(sent, text, bold)
     if definition:
-        kind = "definition"
+        kind = ClaimKind.DEFINITION
         claim.term, claim.answer = definition
     years = numbers.YEAR.findall(text)
     people = _people(sent, bool(years))
     values = [m.group(0).strip() for m in numbers.NUMBER.finditer(text) if not numbers.is_year(m.group(0))]
     quantities = [e.text for e in doc_index.ents(sent) if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
     math_numbers = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
-    if kind == "key_point":
-        kind = ("date" if years else "person" if people
-                else "number" if quantities or math_numbers else "key_point")
-    claim.kind = kind  # type: ignore[assignment]
+    if kind is ClaimKind.KEY_POINT:
+        kind = (ClaimKind.DATE if years else ClaimKind.PERSON if people
+                else ClaimKind.NUMBER if quantities or math_numbers else ClaimKind.KEY_POINT)
+    claim.kind = kind
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
@@ -200,7 +199,7 @@ def _form_defect(text: str, block: Block, math_sources: list[str]) -> Drop | Non
     words = len(text.split())
     has_bold = any(b and b in text for b in block.bold)
     # A bullet like "**25%** fewer parameters than LSTM." is a whole fact in few words.
-    if words < (3 if block.kind == "item" and has_bold else MIN_WORDS):
+    if words < (3 if block.kind is BlockKind.ITEM and has_bold else MIN_WORDS):
         return Drop.TOO_SHORT
     if words > MAX_WORDS:
         return Drop.TOO_LONG
@@ -231,7 +230,7 @@ def talks_about_article(text: str) -> bool:
 
 def is_term_like(bold: str) -> bool:
     """A bold span that names something (not a stressed clause or a stop word)."""
-    return _is_term(bold) and bold.strip().lower() not in STOP_WORDS
+    return _is_term(bold) and bold.strip().lower() not in stop_words.english()
 
 
 def _is_term(bold: str) -> bool:
@@ -346,7 +345,7 @@ def _stresses(sent: Span, phrase: str) -> bool:
 _FUNCTION_POS = {"ADP", "AUX", "PRON", "SCONJ", "DET", "PART"}
 
 
-def _phrase_tokens(sent: Span, phrase: str) -> list:
+def _phrase_tokens(sent: Span, phrase: str) -> list[Token]:
     """The tokens of `phrase` where it first stands in `sent` ([] when it does not)."""
     start = sent.text.find(phrase)
     if start < 0 or not sent.doc.has_annotation("TAG"):

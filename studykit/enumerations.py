@@ -14,14 +14,17 @@ import re
 from collections.abc import Callable
 
 from studykit import blocks as blocks_mod
-from studykit.models import Claim, Origin
+from studykit import numbers
+from studykit.blocks import BlockKind
+from studykit.inline_markdown import strip_inline
+from studykit.models import Claim, ClaimKind, Origin
+from studykit.sentences import split
 
 MIN_ITEMS, MAX_ITEMS = 3, 8
 MAX_NAME_WORDS = 6
 MAX_TABLE_ROWS = 8
 
 _LEADING_BOLD = re.compile(r"^\*\*([^*]{2,100}?)\*\*")
-_NUMBERING = re.compile(r"^\(?\d+[.)]\s*")
 _COUNT_WORDS = re.compile(r"\b(?:two|three|four|five|six|seven|eight|[2-8])\s+(?:\w+\s+){0,2}?"
                           r"(?:steps?|stages?|parts?|families|kinds?|types?|ways?|gates?|"
                           r"components?|ingredients?|reasons?|rules?|phases?|pieces?|"
@@ -30,7 +33,7 @@ _COUNT_WORDS = re.compile(r"\b(?:two|three|four|five|six|seven|eight|[2-8])\s+(?
 
 
 def enumeration_claims(doc: blocks_mod.Document, skip: Callable[[blocks_mod.Block], bool] | None,
-                       position: int, context_of) -> list[Claim]:
+                       position: int, context_of: Callable[[str], str]) -> list[Claim]:
     """One claim for each run of bold-named items and each small two-column table.
 
     `skip` tells the blocks of sections that describe the article (no cards from them);
@@ -51,12 +54,12 @@ def enumeration_claims(doc: blocks_mod.Document, skip: Callable[[blocks_mod.Bloc
 
 def item_name(block: blocks_mod.Block) -> str:
     """'**(1) Update gate** — how much ...' -> 'Update gate'; '' when the block has none."""
-    if block.kind not in ("item", "paragraph"):
+    if block.kind not in (BlockKind.ITEM, BlockKind.PARAGRAPH):
         return ""
     m = _LEADING_BOLD.match(block.text)
     if not m:
         return ""
-    name = _NUMBERING.sub("", blocks_mod.strip_inline(m.group(1)).strip()).strip(" .:—–-")
+    name = blocks_mod.NUMBERED.sub("", strip_inline(m.group(1)).strip()).strip(" .:—–-")
     if (len(name.split()) > MAX_NAME_WORDS or not re.search(r"[A-Za-z]{2}", name)
             or len(name) < 3 or name[:1] in "\"“'‘"):  # a quoted myth is no name
         return ""
@@ -74,8 +77,8 @@ def _bold_runs(doc: blocks_mod.Document) -> list[list[blocks_mod.Block]]:
         if name and (same or not run):
             run.append(block)
             continue
-        between = (run and run[0].kind == "paragraph" and block.section == run[0].section
-                   and block.kind in ("paragraph", "math") and not name)
+        between = (run and run[0].kind is BlockKind.PARAGRAPH and block.section == run[0].section
+                   and block.kind in (BlockKind.PARAGRAPH, BlockKind.MATH) and not name)
         if between:
             continue
         if MIN_ITEMS <= len(run) <= MAX_ITEMS:
@@ -93,11 +96,14 @@ _QUALIFIER_START = re.compile(r"^\s+(?:\(|(?:of|in|on|for|with|at|from|over|per|
 def _qualifier(doc: blocks_mod.Document, block: blocks_mod.Block) -> str:
     """The few words that finish an item's name: '**Orthogonal init** of `weight_hh` — ...'
     -> ' of weight_hh'; '**Gradient clipping** (`max_norm=1.0`) — ...' -> ' (max_norm=1.0)'."""
-    rest = block.text[_LEADING_BOLD.match(block.text).end():]
-    words = re.split(r"\s[—–-]\s|[:;.!?]\s|[:;.!?]$|,\s", blocks_mod.strip_inline(rest), maxsplit=1)[0]
+    lead = _LEADING_BOLD.match(block.text)
+    if lead is None:
+        return ""
+    rest = block.text[lead.end():]
+    words = re.split(r"\s[—–-]\s|[:;.!?]\s|[:;.!?]$|,\s", strip_inline(rest), maxsplit=1)[0]
     words = words.rstrip()
     if (not words or not words[:1].isspace() or len(words.split()) > MAX_QUALIFIER_WORDS
-            or not _QUALIFIER_START.match(words) or re.search(r"\bby\b|\b(?:19|20)\d\d\b", words)):
+            or not _QUALIFIER_START.match(words) or re.search(r"\bby\b", words) or numbers.MODERN_YEAR.search(words)):
         return ""  # "**Dropout** drops units" goes on to say something: no qualifier
     if words.count("(") != words.count(")"):
         return ""
@@ -113,9 +119,9 @@ def _intro(doc: blocks_mod.Document, first: blocks_mod.Block, n: int) -> str:
     if first.index == 0:
         return ""
     prev = doc.blocks[first.index - 1]
-    if prev.kind != "paragraph" or prev.section != first.section or item_name(prev):
+    if prev.kind is not BlockKind.PARAGRAPH or prev.section != first.section or item_name(prev):
         return ""
-    last = re.split(r"(?<=[.!?])\s+(?=[A-Z$])", prev.plain.strip())[-1]
+    last = split(prev.plain)[-1]
     if len(last.split()) > 30 or not (last.endswith(":") or _COUNT_WORDS.search(last)):
         return ""
     if _miscounts(last, n):
@@ -137,11 +143,11 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+\.)\s+|^\s*\d+\s+(?=(?
 
 def _miscounts(text: str, n: int) -> bool:
     m = _COUNT_WORDS.search(text)
-    return bool(m) and _NUMBER_WORDS.get(m.group(0).split()[0].lower(), n) != n
+    return m is not None and _NUMBER_WORDS.get(m.group(0).split()[0].lower(), n) != n
 
 
 def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: int,
-               context_of) -> Claim | None:
+               context_of: Callable[[str], str]) -> Claim | None:
     names = [doc.restore(item_name(b)) for b in run]
     if len({n.lower() for n in names}) < len(names) or not _names_things(names):
         return None
@@ -152,15 +158,15 @@ def _run_claim(doc: blocks_mod.Document, run: list[blocks_mod.Block], position: 
     ordered = "in order" if _is_ordered(run, intro) else ""
     if intro:
         ask = intro.rstrip(" :.") + f" — name all {n}{' ' + ordered if ordered else ''}."
-    elif _miscounts(_HEADING_NUMBER.sub("", blocks_mod.strip_inline(first.section)), n):
+    elif _miscounts(_HEADING_NUMBER.sub("", strip_inline(first.section)), n):
         return None  # 'Name the 4 listed under “The three gates”' confuses more than it asks
     else:
-        ask = f"Name the {n} listed under “{blocks_mod.strip_inline(first.section)}”{' ' + ordered if ordered else ''}."
+        ask = f"Name the {n} listed under “{strip_inline(first.section)}”{' ' + ordered if ordered else ''}."
     if any(name.lower() in ask.lower() for name in names):
         return None  # the question would give the answer away
     answer = "; ".join(f"{i}. {name}" if ordered else name for i, name in enumerate(names, 1))
     return Claim(
-        sentence=f"{ask} {answer}", kind="enumeration", section=first.section,
+        sentence=f"{ask} {answer}", kind=ClaimKind.ENUMERATION, section=first.section,
         position=position + first.index, context=context_of(first.section), origin=Origin.LIST,
         features={"list_announced": float(bool(intro)),
                   "list_counted": float(bool(intro and _COUNT_WORDS.search(intro)))},
@@ -183,7 +189,7 @@ def _names_things(names: list[str]) -> bool:
 
 def _is_ordered(run: list[blocks_mod.Block], intro: str) -> bool:
     """Numbered names ('(1) Update gate') or an intro that announces steps."""
-    return all(re.match(r"^\(?\d+[.)]", blocks_mod.strip_inline(_LEADING_BOLD.match(b.text).group(1)))
+    return all((m := _LEADING_BOLD.match(b.text)) and blocks_mod.NUMBERED.match(strip_inline(m.group(1)))
                for b in run) or bool(re.search(r"\b(?:steps?|stages?|phases?)\b", intro, re.I))
 
 
@@ -210,12 +216,12 @@ def _grouped(rows: list[blocks_mod.Block]) -> bool:
 
 def _explains_formula(doc: blocks_mod.Document, row: blocks_mod.Block) -> bool:
     """A table right under a display formula is that formula card's explanation."""
-    before = [b for b in doc.blocks[:row.index] if b.kind != "table_header"]
-    return bool(before) and before[-1].kind == "math"
+    before = [b for b in doc.blocks[:row.index] if b.kind is not BlockKind.TABLE_HEADER]
+    return bool(before) and before[-1].kind is BlockKind.MATH
 
 
 def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], position: int,
-                 context_of) -> Claim | None:
+                 context_of: Callable[[str], str]) -> Claim | None:
     key, value, pairs = blocks_mod.mapping_text(doc, rows)
     if not key or not value:
         return None
@@ -236,7 +242,7 @@ def _table_claim(doc: blocks_mod.Document, rows: list[blocks_mod.Block], positio
         return None
     first = rows[0]
     return Claim(
-        sentence=f"{key} → {value}: {answer}", kind="enumeration", section=first.section,
+        sentence=f"{key} → {value}: {answer}", kind=ClaimKind.ENUMERATION, section=first.section,
         position=position + first.index, context=context_of(first.section),
         origin=Origin.MAPPING,
         question=ask, answer=answer, term=key)

@@ -8,9 +8,11 @@ card it became or why it did not.
 from __future__ import annotations
 
 from studykit import ranker
-from studykit.cards import SUBTERM_KEY, Selection, card_id, post_key
+from studykit.card_making import SUBTERM_KEY, card_id
+from studykit.cards import Selection
 from studykit.extract import Extraction
 from studykit.generate import GenerateResult
+from studykit.models import post_key
 
 
 def report(result: GenerateResult) -> list[dict]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 from studykit import latex, limits
-from studykit.blocks import Block, Document, bold_lead, is_two_column, mapping_answer, mapping_text, strip_inline
+from studykit.blocks import PROSE_KINDS, Block, BlockKind, Document, bold_lead, is_two_column, mapping_answer, mapping_text
+from studykit.inline_markdown import strip_inline
+from studykit.sentences import SentenceStart, split, split_prose
 from studykit.claims import talks_about_article
 from studykit.models import Drop, Formula
 
@@ -36,7 +38,7 @@ def formulas_of(doc: Document) -> list[Formula]:
     found: list[Formula] = []
     seen: set[str] = set()
     for block in doc.blocks:
-        if block.kind != "math":
+        if block.kind is not BlockKind.MATH:
             continue
         span = doc.math[int(latex.PLACEHOLDER_RE.search(block.text).group(1))]  # type: ignore[union-attr]
         key = latex.normalise(span.latex)
@@ -58,12 +60,12 @@ def formulas_of(doc: Document) -> list[Formula]:
 
 
 def _follows_formula(doc: Document, block: Block) -> bool:
-    return block.index > 0 and doc.blocks[block.index - 1].kind == "math"
+    return block.index > 0 and doc.blocks[block.index - 1].kind is BlockKind.MATH
 
 
 def _last_sentence(text: str) -> str:
     """The lead-in of a formula; a stub like "with" or "Then minimise" keeps the sentence before."""
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
+    sentences = split(text, SentenceStart.CAPITAL)
     last = sentences[-1]
     if len(last.split()) < MIN_LEAD_IN_WORDS and len(sentences) > 1:
         return sentences[-2] + " " + last
@@ -79,10 +81,10 @@ def _explanation(doc: Document, block: Block) -> str:
     after = _next_prose(doc, block)
     if after is None or _opens_next_formula(doc, after):
         return ""  # "**Step 4 — decode.** ..." is the next item, not this formula's explanation
-    if after.kind == "item":
+    if after.kind is BlockKind.ITEM:
         items = []
         for b in doc.blocks[after.index:after.index + MAX_EXPLANATION_ITEMS]:
-            if b.kind != "item":
+            if b.kind is not BlockKind.ITEM:
                 break
             first = _first_sentence(doc.restore(strip_inline(b.text)))
             if first.rstrip().endswith(":"):
@@ -92,7 +94,7 @@ def _explanation(doc: Document, block: Block) -> str:
             return ""
         text = "; ".join(items)
         return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
-    sentences = _sentences(doc.restore(strip_inline(after.text)))
+    sentences = split_prose(doc.restore(strip_inline(after.text)))
     text = sentences[0]
     if len(text.split()) > MAX_EXPLANATION_WORDS or not _complete(text):
         return ""  # "while for classification we use ...," leads into the next formula
@@ -100,7 +102,7 @@ def _explanation(doc: Document, block: Block) -> str:
         return ""  # "The left panel above shows ..." is about the figure
     second = sentences[1] if len(sentences) > 1 else ""
     following = doc.blocks[after.index + 1:after.index + 2]
-    leads_formula = bool(following) and following[0].kind == "math"
+    leads_formula = bool(following) and following[0].kind is BlockKind.MATH
     if second and not _complete(second) and (leads_formula or not second.endswith(":")):
         second = ""
     if second and len((text + second).split()) <= MAX_EXPLANATION_WORDS:
@@ -113,10 +115,10 @@ def _explanation(doc: Document, block: Block) -> str:
 def _opens_next_formula(doc: Document, after: Block) -> bool:
     """A paragraph with a bold lead that numbers a step ("**Step 4 — decode.**") or that
     runs into a display formula of its own opens the next item."""
-    if after.kind == "item" or not (lead := bold_lead(after.text)):
+    if after.kind is BlockKind.ITEM or not (lead := bold_lead(after.text)):
         return False
     following = doc.blocks[after.index + 1:after.index + 2]
-    return bool(_STEP_LEAD.match(lead)) or (bool(following) and following[0].kind == "math")
+    return bool(_STEP_LEAD.match(lead)) or (bool(following) and following[0].kind is BlockKind.MATH)
 
 
 _STEP_LEAD = re.compile(r"^(?:step|stage|phase)\s*\d+|^\(?\d+[.)]", re.I)
@@ -126,22 +128,8 @@ def _complete(sentence: str) -> bool:
     return sentence.rstrip().endswith((".", "!", "?", ")", "\"", "”", "'", "’"))
 
 
-def _sentences(text: str) -> list[str]:
-    pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z$])", text.strip())
-    merged: list[list[str]] = []
-    for piece in pieces:
-        if merged and _ABBREVIATION_END.search(merged[-1][-1][-8:]):
-            merged[-1].append(piece)  # "(e.g. ResNet-8 ...)" goes on
-        else:
-            merged.append([piece])
-    return [" ".join(group) for group in merged]
-
-
-_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|cf|vs|et al|Fig|Eq|approx)\.)$", re.I)
-
-
 def _first_sentence(text: str) -> str:
-    return _sentences(text)[0]
+    return split_prose(text)[0]
 
 
 MAX_TABLE_ROWS = 6
@@ -150,11 +138,11 @@ MAX_TABLE_ROWS = 6
 def _table_after(doc: Document, block: Block) -> str:
     """A small two-column table right after a formula says how it behaves
     ("Temperature | Effect": "$\\tau \\to 0$: One-hot; ..."): that table, as one line."""
-    rows = []
+    rows: list[Block] = []
     for b in doc.blocks[block.index + 1:]:
-        if b.kind == "table_header" and not rows:
+        if b.kind is BlockKind.TABLE_HEADER and not rows:
             continue
-        if b.kind != "table":
+        if b.kind is not BlockKind.TABLE:
             break
         rows.append(b)
     if len(rows) > MAX_TABLE_ROWS or not is_two_column(rows):
@@ -167,16 +155,16 @@ def _table_after(doc: Document, block: Block) -> str:
 def _next_prose(doc: Document, block: Block) -> Block | None:
     """The paragraph right after a formula (no heading or other formula in between)."""
     following = doc.blocks[block.index + 1:block.index + 2]
-    if following and following[0].kind in ("paragraph", "item", "quote"):
+    if following and following[0].kind in (BlockKind.PARAGRAPH, BlockKind.ITEM, BlockKind.QUOTE):
         return following[0]
     return None
 
 
 def _previous_prose(doc: Document, block: Block) -> Block | None:
     for prev in reversed(doc.blocks[:block.index]):
-        if prev.kind == "math":
+        if prev.kind is BlockKind.MATH:
             continue
-        return prev if prev.kind in ("paragraph", "item", "quote", "caption") else None
+        return prev if prev.kind in PROSE_KINDS else None
     return None
 
 
@@ -186,7 +174,7 @@ def label_for(before: Block | None, section: str = "") -> str:
         if label := _clean(bold_lead(before.text)):
             return label
         text = strip_inline(before.text)
-        last = re.split(r"(?<=[.!?])\s+", text.strip())[-1]
+        last = split(text, SentenceStart.ANY)[-1]
         for pattern in _NAMING:
             if (m := pattern.search(last)) and (label := _clean(m.group("n") or m.groupdict().get("m") or "")):
                 return label

@@ -8,18 +8,33 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from enum import Enum
-from typing import Literal
+from enum import Enum, StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from studykit import series as series_mod
 
-CardKind = Literal["qa", "cloze", "formula"]
-ClaimKind = Literal[
-    "definition", "date", "person", "number", "comparison", "mechanism", "key_point",
-    "enumeration",
-]
+
+class CardKind(StrEnum):
+    """What a card asks: a question, a deletion, or a formula. The value is the JSON's `kind`."""
+
+    QA = "qa"
+    CLOZE = "cloze"
+    FORMULA = "formula"
+
+
+class ClaimKind(StrEnum):
+    """What kind of fact a claim states. The value is a card's `claim_kind`."""
+
+    DEFINITION = "definition"
+    DATE = "date"
+    PERSON = "person"
+    NUMBER = "number"
+    COMPARISON = "comparison"
+    MECHANISM = "mechanism"
+    KEY_POINT = "key_point"
+    ENUMERATION = "enumeration"
 
 
 class Drop(str, Enum):
@@ -159,7 +174,7 @@ class Card(BaseModel):
     claim_kind: str = ""
     score: float = 0.0
 
-    def contract_dict(self) -> dict:
+    def contract_dict(self) -> dict[str, Any]:
         """The card as one JSON object of `studykit generate --format jsonl`."""
         data = self.model_dump()
         if data["cloze"] is None:

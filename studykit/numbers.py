@@ -2,7 +2,7 @@
 
 A year is 1600-2039 (a count like 2048 is not); a quantity is a number with a unit a card
 can ask for ('25%', '4x', '137B', '10 times'); a citation is a parenthesis holding a year
-('(Chen et al., 2019)').
+('(Chen et al., 2019)'); a measure is a table cell's measured number ('71.4%', '4.4M').
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import re
 
 _YEAR_DIGITS = r"(?:1[6-9]\d\d|20[0-3]\d)"
 YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
+# 1900-2099, a wider range: in a list item's qualifier ('of 2048 steps') it reads as a date
+MODERN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 CITATION = re.compile(rf"\([^()]*\b{_YEAR_DIGITS}[a-z]?\)")
 # a number, maybe a range, maybe with the unit it counts
 NUMBER = re.compile(
@@ -19,6 +21,8 @@ NUMBER = re.compile(
     r"tokens?|samples?|hours?|days?))?")
 # the number and unit of a quantity: '25%', '4x', '137 B', '3 percent'
 QUANTITY = re.compile(r"(?<![\d,.])(\d[\d,.]*)\s?(%|×|x\b|percent\b|times\b|fold\b|[kKMB]\b)")
+# a whole cell that holds a measured number: '71.4%', '4.4M', '93.0% (+1.6)'
+MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(?:\s*\([^)]*\))?")
 NUMERIC_MATH = re.compile(r"=\s*-?\d")  # '$\tau = 4$' states a value
 
 

@@ -10,7 +10,8 @@ Card text is plain text, but it comes from web pages and feeds, and a feed can c
   of harmless tags (nh3, html5ever underneath); links keep `href` only for http/https;
   no attribute other than `href` survives, so event handlers (`on*=`) and `style` never do.
 
-`safe_url(url)` says whether a URL may become a link. `strip_controls(text)` drops terminal
+`safe_url(url)` says whether a URL may become a link. The control-character patterns live
+here (`CONTROLS`, and `FIELD_CONTROLS` for Anki fields). `strip_controls(text)` drops terminal
 escape sequences, control characters and invisible bidi/zero-width characters (tab and
 newline stay): applied to every post on the way in (`sources.gate`), to every error line and
 to what the CLI prints, so a title cannot drive the user's terminal or pass for another.
@@ -19,7 +20,9 @@ to what the CLI prints, so a title cannot drive the user's terminal or pass for 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
@@ -70,7 +73,10 @@ def strip_markup(text: str) -> str:
 
 # ANSI CSI / OSC / other ESC sequences, then C0 controls except tab and newline, DEL and C1.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What an Anki field drops: C0 controls except tab, newline and carriage return (which
+# `field_html` turns into line breaks), and DEL.
+FIELD_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # Characters that change how text looks without being seen: zero-width spaces and joiners,
@@ -83,7 +89,7 @@ _SEPARATORS = re.compile("[\u2028\u2029]")
 def strip_controls(text: str) -> str:
     """`text` without terminal escape sequences, control characters or invisible format
     characters (zero-width, bidi); tabs and newlines stay."""
-    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    text = CONTROLS.sub("", _ESCAPES.sub("", text))
     return _SEPARATORS.sub("\n", _INVISIBLE.sub("", text))
 
 
@@ -96,7 +102,7 @@ def safe_url(url: str) -> bool:
     return parts.scheme.lower() in URL_SCHEMES and bool(parts.netloc)
 
 
-_OPTIONS = dict(
+_OPTIONS: dict[str, Any] = dict(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=set(DANGEROUS_ELEMENTS),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
@@ -105,7 +111,7 @@ _OPTIONS = dict(
     strip_comments=True,
 )
 # nh3 >= 0.3 can build the sanitizer once (about 4x faster per call than `nh3.clean`).
-_clean = nh3.Cleaner(**_OPTIONS).clean if hasattr(nh3, "Cleaner") else partial(nh3.clean, **_OPTIONS)
+_clean: Callable[[str], str] = nh3.Cleaner(**_OPTIONS).clean if hasattr(nh3, "Cleaner") else partial(nh3.clean, **_OPTIONS)
 
 
 def clean_html(html: str) -> str:

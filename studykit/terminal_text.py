@@ -8,14 +8,11 @@ built from plain strings: card text is never parsed as markup.
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
 from studykit import latex, unicode_math
+from studykit.inline_markdown import TERMINAL as _EMPHASIS
 from studykit.sanitize import strip_controls
-
-_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|`([^`]+)`")
 
 
 def clean(text: str) -> str:

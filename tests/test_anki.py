@@ -15,10 +15,10 @@ from studykit.anki import (
     deck_id,
     export_apkg,
     export_tsv,
-    field_html,
     note_guid,
 )
 from studykit.errors import StudykitError
+from studykit.field_html import field_html
 from studykit.outputs import atomic_write
 from studykit.models import Card
 

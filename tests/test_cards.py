@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from studykit.cards import CardOptions, budget, card_id, claim_card, formula_card, post_key, select_cards
+from studykit.card_making import card_id, post_key
+from studykit.cards import CardOptions, budget, claim_card, select_cards
+from studykit.formula_cards import formula_card
 from studykit.extract import extract
 from studykit.models import Claim, Formula, Post
 from studykit.sources.markdown import read_markdown_file
@@ -149,7 +151,7 @@ def test_a_deletion_is_a_phrase_not_a_whole_clause():
 
 
 def test_a_long_formula_also_gets_a_cloze_on_its_key_term():
-    from studykit.cards import formula_cloze_card
+    from studykit.formula_cards import formula_cloze_card
 
     post = Post(title="GRU — Gates", url="file:///gru.md", body="x", series="Time Series")
     formula = Formula(latex=r"h_t = (1 - z_t)\odot h_{t-1} \;+\; z_t \odot \tilde h_t", display=True,
@@ -254,12 +256,12 @@ def test_a_double_colon_never_splits_a_deletion_into_answer_and_hint():
                   kind="key_point", cloze_targets=["std::vector", "buffer"])
     card = claim_card(post, claim, frozenset({"cloze"}))
     assert "{{c1::buffer}}" in card.cloze and "{{c1::std" not in card.cloze
-    from studykit.cards import _cloze_safe
+    from studykit.cloze import safe_answer as _cloze_safe
     assert "::" not in _cloze_safe("a::b + c")
 
 
 def test_a_formula_pair_keeps_the_first_formulas_id_and_fits_a_card(nlp):
-    from studykit.cards import formula_pair_card
+    from studykit.formula_cards import formula_pair_card
 
     post = Post(title="A very long post title about losses — and more", url="u", body="", series="S")
     long_words = " ".join(["regression with $x_i$ and $y_i$ terms"] * 12)
@@ -281,7 +283,8 @@ def test_a_source_sentence_loses_its_control_characters_too():
 
 
 def test_formula_fronts_and_ids_stay_sound_at_the_edges(nlp):
-    from studykit.cards import _trim, formula_cloze_card
+    from studykit.formula_cards import formula_cloze_card
+    from studykit.formula_cards import trim as _trim
 
     trimmed = _trim("It costs \\$5 per hour and $x + y$ grows with every extra hour of compute", 7)
     assert trimmed == "It costs \\$5 per hour and …"  # the escaped dollar is no formula

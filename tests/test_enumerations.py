@@ -5,7 +5,7 @@ import re
 from studykit import blocks
 from studykit.cards import claim_card
 from studykit.enumerations import enumeration_claims, item_name
-from studykit.extract import describes_article
+from studykit.sections import describes_article
 from studykit.models import Post
 
 GATES = """

@@ -361,7 +361,8 @@ def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
 
 def test_a_recap_heading_is_no_card_context_and_no_key_term():
     from studykit.blocks import parse
-    from studykit.extract import key_terms, section_context
+    from studykit.extract import key_terms
+    from studykit.sections import section_context
 
     assert section_context("Summary") == "" and section_context("Key takeaways:") == ""
     assert section_context("Summary statistics of the data") == "Summary statistics of the data"
@@ -610,7 +611,7 @@ def test_a_list_announced_by_lets_look_is_no_outline(nlp):
 
 
 def test_sentences_ending_in_a_closing_quote_or_bracket_stay_apart(nlp):
-    from studykit.extract import sentences
+    from studykit.sentences import mend as sentences
 
     text = ('The paper was titled "Attention is all you need." "Attention" here means a weighted lookup. '
             'They reported it in a table (see their Table 2.) 2014 was also the year of the encoder.')
@@ -672,7 +673,7 @@ def test_a_merge_too_long_for_one_card_keeps_both_sentences(nlp):
 
 
 def test_sentence_ends_inside_brackets_are_told_from_abbreviations(nlp):
-    from studykit.extract import sentences
+    from studykit.sentences import mend as sentences
 
     assert len(sentences(nlp("Warmup helps a lot (Goyal et al., 2017.) because early steps are noisy."))) == 2
     assert len(sentences(nlp("Layer norm helps too (cf. Ba et al.) since the scale is fixed."))) == 1

@@ -120,7 +120,7 @@ def test_the_next_labelled_step_the_figure_and_abbreviations_are_handled_in_expl
 
 
 def test_a_one_word_step_label_shows_its_lead_in_on_the_card():
-    from studykit.cards import formula_card
+    from studykit.formula_cards import formula_card
     from studykit.models import Formula, Post
 
     formula = Formula(latex="c_t = \\sum_j \\alpha_{tj} h_j", display=True, label="combine",
@@ -143,7 +143,7 @@ def test_a_where_list_with_bold_symbols_and_an_intuition_paragraph_still_explain
 
 
 def test_a_run_of_abbreviations_stays_one_sentence():
-    from studykit.formulas import _sentences
+    from studykit.sentences import split_prose as _sentences
 
     pieces = _sentences("e.g. A " * 2000)
     assert len(pieces) == 1 and pieces[0].count("e.g.") == 2000

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from studykit import latex
-from studykit.anki import field_html
+from studykit.field_html import field_html
 from studykit.generate import generate
 from studykit.terminal_text import card_text
 

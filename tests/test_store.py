@@ -18,7 +18,7 @@ import pytest
 import fsrs
 
 from studykit import session
-from studykit.cards import post_key
+from studykit.models import post_key
 from studykit.models import Card, Post
 from studykit.schedule import STATE_NAMES, SettingsError
 from studykit.store import CardFilter, CardNotFound, CardState, StoreError, open_store

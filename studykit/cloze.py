@@ -1,0 +1,104 @@
+"""Anki's cloze syntax, `{{cN::answer}}`: the one home of reading and writing it, and of
+where in a sentence a deletion may stand.
+
+Anki ends a deletion at its first `}}` and reads a `::` inside one as the start of a hint,
+so an answer is made safe before it is written (`safe_answer`). A deletion stands only on
+whole words outside math, or on a whole formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from studykit import stop_words
+
+OPENING = re.compile(r"\{\{c(\d+)::")
+CLOSING = re.compile(r"\}\}(?!\})")  # the last `}}` of a run of braces
+# One deletion: its number, answer and hint, as a reader shows it.
+DELETION = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+# What Anki itself takes for an opening, case and spaces aside: a page's text must hold none.
+LENIENT_OPENING = re.compile(r"\{\{(\s*c\d+\s*::)", re.I)
+_NUMBERED = re.compile(r"\{\{c(\d+)::.+?\}\}", re.S)  # genanki's own rule for cloze cards
+_BRACE_PAIR = re.compile(r"\}(?=\})")
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S)
+
+MAX_DELETION_WORDS = 8  # a longer deletion asks to recite a sentence
+
+
+def deletion(number: int, answer: str) -> str:
+    """`{{cN::answer}}`; `answer` must already be safe."""
+    return f"{{{{c{number}::{answer}}}}}"
+
+
+def split_brace_pairs(text: str) -> str:
+    """Every `}}` (and `}}}`) split into `} }`: none can end a deletion early."""
+    return _BRACE_PAIR.sub("} ", text)
+
+
+def safe_answer(text: str) -> str:
+    """An answer that neither ends its deletion early nor starts a hint; math reads `: :`
+    as `::`."""
+    return split_brace_pairs(text).replace("::", ": :")
+
+
+def ordinals(text: str) -> set[int]:
+    """The cloze numbers of a field: Anki makes one card per number."""
+    return {int(n) for n in _NUMBERED.findall(text) if int(n) > 0}
+
+
+def deletable(sentence: str, target: str) -> bool:
+    """A target a card may delete: short, not the whole sentence, more than stop words, and
+    standing on whole words outside math (or a whole formula)."""
+    words = re.findall(r"\w+", target.lower())
+    return (len(target.strip()) > 2 and target.strip() != sentence.strip() and "::" not in target
+            and (target.startswith("$") or len(target.split()) <= MAX_DELETION_WORDS)
+            and not all(w in stop_words.english() for w in words)
+            and outside_math_index(sentence, target) >= 0)
+
+
+def given_away(target: str, sentence: str, context: str) -> bool:
+    """'The initial [...] work presented MoE layers': the answer stands elsewhere on the card."""
+    pattern = re.compile(rf"(?<!\w){re.escape(target.lower())}(?!\w)")
+    return len(pattern.findall(sentence.lower())) > 1 or bool(pattern.search(context.lower()))
+
+
+def replace_outside_math(text: str, target: str, replacement: str) -> str:
+    """`text` with the first deletable place of `target` replaced."""
+    i = outside_math_index(text, target)
+    return text if i < 0 else text[:i] + replacement + text[i + len(target):]
+
+
+def outside_math_index(text: str, target: str) -> int:
+    """Where `target` stands as whole words outside math (never '.grad' from 'grad')."""
+    ranges = _math_ranges(text)
+    for i in _occurrences(text, target):
+        whole = _boundary(text, i - 1) and _boundary(text, i + len(target))
+        if whole and (_is_whole_math(ranges, i, target) or not any(a <= i < b for a, b in ranges)):
+            return i
+    return -1
+
+
+def _occurrences(text: str, target: str) -> Iterator[int]:
+    start = 0
+    while (i := text.find(target, start)) >= 0:
+        yield i
+        start = i + 1
+
+
+def _is_whole_math(ranges: list[tuple[int, int]], i: int, target: str) -> bool:
+    return target.startswith("$") and (i, i + len(target)) in ranges
+
+
+def _math_ranges(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _MATH.finditer(text)]
+
+
+def _boundary(text: str, i: int) -> bool:
+    """A word ends at `i`: '.grad' and 'optimizer.step' hold no word 'grad' or 'optimizer',
+    while a sentence's full stop ends one."""
+    if i < 0 or i >= len(text):
+        return True
+    if text[i] == ".":
+        return not (i + 1 < len(text) and text[i + 1].isalnum())
+    return not (text[i].isalnum() or text[i] == "_")

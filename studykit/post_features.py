@@ -1,0 +1,102 @@
+"""The context features of a post's claims and formulas, and the ranker's value of each.
+
+A sentence's own features come from `claims`; here it gets those that depend on where it
+stands in its post (`Standing`: opens a section, under a bold lead, merged, ...) and on the
+post as a whole (salience, key terms, title words), then the model's value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from studykit import blocks as blocks_mod
+from studykit import features, numbers, ranker, salience, stop_words
+from studykit.latex import left_side
+from studykit.models import Claim, Formula, Origin
+from studykit.sections import RECAP_SECTIONS
+
+
+@dataclass
+class Standing:
+    """Where a sentence's claim stands in its post (what its context features read)."""
+
+    opens: bool = False
+    lead: str = ""
+    merged: bool = False
+    follows_math: bool = False
+    resolved: bool = False
+    level: int = 0
+    subject: str = ""
+    first_in_block: bool = False
+    single: bool = False
+
+
+def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], doc: blocks_mod.Document,
+             title: str, terms: list[str], formulas: list[Formula]) -> None:
+    """Give every live claim and formula its context features and the model's value;
+    `judged` pairs each claim with its content words, `where` maps `id(claim)` to its standing."""
+    emphasised = [title] + [b.text for b in doc.blocks if b.kind is blocks_mod.BlockKind.HEADING]
+    emphasised += [term for b in doc.blocks for term in b.bold]
+    words = [w for _, w in judged]
+    values = salience.sentence_salience(words, salience.term_weights(words, emphasised))
+    patterns = [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)") for t in terms]
+    model = ranker.load()
+    live = [(c, v) for (c, _), v in zip(judged, values) if not c.dropped]
+    last = max((c.position for c, _ in judged), default=0) or 1
+    title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w\-]{3,}", title)} - stop_words.english()
+    seen: dict[str, int] = {}
+    for claim, value in live:
+        at = where.get(id(claim), Standing())
+        low = claim.sentence.lower()
+        index = seen[claim.section] = seen.get(claim.section, -1) + 1
+        claim.features.update(features.context_features(
+            opens_section=at.opens, under_lead=bool(at.lead),
+            credited_lead=bool(numbers.YEAR.search(at.lead) or "et al" in at.lead),
+            recap=bool(RECAP_SECTIONS.match(claim.section)), level=at.level, index_in_section=index,
+            position=claim.position / last, salience=value,
+            key_terms=sum(bool(p.search(low)) for p in patterns),
+            title_share=len(title_words & set(re.findall(r"[a-z][\w\-]{3,}", low))) / (len(title_words) or 1),
+            section_named=bool(claim.section) and blocks_mod.mentions(claim.sentence, claim.section),
+            resolved=at.resolved, merged=at.merged, follows_math=at.follows_math))
+        claim.features.update(_origin_features(claim))
+        claim.features.update(_subject_features(at.subject, claim, patterns))
+        claim.features["para_first"] = float(at.first_in_block)
+        claim.features["para_single"] = float(at.single)
+        claim.score = round(model.value(claim.features), 3)
+    _describe_formulas(formulas, patterns, model)
+
+
+def _describe_formulas(formulas: list[Formula], terms: list[re.Pattern[str]], model: ranker.Model) -> None:
+    in_section: dict[str, int] = {}
+    for formula in formulas:
+        in_section[formula.section] = in_section.get(formula.section, 0) + 1
+    seen: dict[str, int] = {}
+    for formula in formulas:
+        text = f"{formula.section} {formula.label} {formula.context}".lower()
+        formula.features = features.formula_features(
+            formula.latex, formula.label, formula.context, formula.explanation,
+            bool(left_side(formula.latex)), formula.continues, bool(RECAP_SECTIONS.match(formula.section)),
+            salience=0.0, key_terms=sum(bool(p.search(text)) for p in terms))
+        index = seen[formula.section] = seen.get(formula.section, -1) + 1
+        formula.features["formula_first_in_section"] = float(index == 0)
+        formula.features["formula_crowded_section"] = float(in_section[formula.section] >= 3)
+        formula.score = round(model.value(formula.features), 3)
+
+
+def _subject_features(subject: str, claim: Claim, terms: list[re.Pattern[str]]) -> dict[str, float]:
+    """Is the sentence about one of the post's own terms (its subject, or its first words)?"""
+    opening = " ".join(claim.sentence.split()[:4]).lower()
+    return {
+        "subject_key_term": float(bool(subject) and any(p.search(subject.lower()) for p in terms)),
+        "opens_with_key_term": float(any(p.search(opening) for p in terms)),
+        "subject_section": float(bool(subject) and bool(claim.section)
+                                 and blocks_mod.mentions(subject, claim.section)),
+    }
+
+
+def _origin_features(claim: Claim) -> dict[str, float]:
+    return {"table_row": float(claim.origin is Origin.TABLE_ROW),
+            "named_list": float(claim.origin is Origin.LIST),
+            "mapping": float(claim.origin is Origin.MAPPING),
+            "pair": float(claim.origin is Origin.PAIR)}

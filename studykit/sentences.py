@@ -1,0 +1,64 @@
+"""Sentence boundaries: the one home of splitting prose into sentences.
+
+Two tools. `split` and `split_prose` cut plain text at `. ! ?` without spaCy (formula
+lead-ins and explanations, list intros); `mend` repairs the sentences spaCy found in a
+paragraph. Where the next sentence may start is a `SentenceStart`: callers differ on
+purpose (a lead-in may end in math; a formula's label may follow any boundary).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # this module never loads spaCy itself
+    from spacy.tokens import Doc, Span
+
+
+class SentenceStart(Enum):
+    """What may follow a sentence's `. ! ?` and whitespace for a new sentence to begin."""
+
+    ANY = re.compile(r"(?<=[.!?])\s+")
+    CAPITAL = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+    CAPITAL_OR_MATH = re.compile(r"(?<=[.!?])\s+(?=[A-Z$])")
+
+
+# 'e.g. ResNet-8' and 'Fig. 3' go on: a full stop after one of these ends no sentence.
+_PROSE_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|cf|vs|et al|Fig|Eq|approx)\.)$", re.I)
+# 'Warmup helps (Goyal et al., 2017.)' ends a sentence; '(cf. Ba et al.)' and 'et al.' do not
+_SPACY_ABBREVIATION = re.compile(r"\b(?:et al|cf|e\.g|i\.e|vs)\.[)\]]?$")
+_ENDS_SENTENCE = re.compile(r"[.!?:][\"”’')\]]*$")
+
+
+def split(text: str, start: SentenceStart = SentenceStart.CAPITAL_OR_MATH) -> list[str]:
+    """`text` (stripped) cut after each `. ! ?` where `start` says a sentence may begin."""
+    return start.value.split(text.strip())
+
+
+def split_prose(text: str) -> list[str]:
+    """Sentences of prose, where an abbreviation ('e.g.', 'Fig.') ends no sentence."""
+    merged: list[list[str]] = []
+    for piece in split(text):
+        if merged and _PROSE_ABBREVIATION.search(merged[-1][-1][-8:]):
+            merged[-1].append(piece)  # "(e.g. ResNet-8 ...)" goes on
+        else:
+            merged.append([piece])
+    return [" ".join(group) for group in merged]
+
+
+def mend(doc: Doc) -> list[Span]:
+    """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case
+    or with a symbol ('[0, 1] for BCE') after one that did not end a sentence (. ! ? or :,
+    maybe inside a closing quote or bracket), or that follows an 'et al.', continues it."""
+    merged: list[Span] = []
+    previous = ""  # the last spaCy sentence's text: the merged span may be long
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if merged and ((not text[:1].isupper() and not _ENDS_SENTENCE.search(previous))
+                       or _SPACY_ABBREVIATION.search(previous)):
+            merged[-1] = doc[merged[-1].start:sent.end]
+        else:
+            merged.append(sent)
+        previous = sent.text.rstrip()
+    return merged
