@@ -102,13 +102,13 @@ def _extract_batch_size() -> int:
 
 def _prose_texts(posts) -> list[str]:
     """What `extract_all` feeds to `nlp.pipe`: `b.plain` of the prose blocks of every post."""
-    from studykit import blocks, extract
+    from studykit import blocks, sections
 
-    skipped = getattr(extract, "SKIPPED_SECTIONS", None)
+    skipped = sections.SKIPPED_SECTIONS
     texts: list[str] = []
     for post in posts:
         for b in blocks.parse(post.body).blocks:
-            if b.kind in extract.PROSE_KINDS and not (skipped and skipped.match(b.section)):
+            if b.kind in blocks.PROSE_KINDS and not skipped.match(b.section):
                 texts.append(b.plain)
     return texts
 

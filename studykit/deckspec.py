@@ -29,16 +29,16 @@ import re
 import tomllib
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
                       field_validator, model_validator)
 
 from studykit.cards import CardOptions
 from studykit.errors import StudykitError
+from studykit.models import CardKind
 from studykit.series import slugify
 
-CardKind = Literal["qa", "cloze", "formula"]
 SOURCE_HINT = "a feed URL or file, an article URL or file, or a folder of posts"
 _URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
@@ -83,7 +83,7 @@ class Filters(_Strict):
     since: datetime | None = Field(default=None, description="only posts published on or after")
     max_cards_per_post: int | None = Field(default=None, ge=1)
     per_1k: float = Field(default=CardOptions.per_1k_words, ge=0.5, le=50)
-    kinds: list[CardKind] = Field(default_factory=lambda: ["qa", "cloze", "formula"], min_length=1)
+    kinds: list[CardKind] = Field(default_factory=lambda: list(CardKind), min_length=1)
 
     @field_validator("since", mode="before")
     @classmethod
