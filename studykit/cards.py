@@ -19,7 +19,7 @@ from studykit.card_making import MAX_FRONT_CHARS, lower_first, new_card, short_t
 # Their home is card_making; store, build, generate and explain still import them from here.
 from studykit.card_making import SUBTERM_KEY as SUBTERM_KEY
 from studykit.card_making import card_id as card_id
-from studykit.card_making import post_key as post_key
+from studykit.models import post_key as post_key
 from studykit.formula_cards import companions, formula_card, formula_cloze_card, formula_pair_card
 from studykit.models import Card, CardKind, Claim, ClaimKind, Drop, Formula, Origin, Post
 from studykit.ranking import rank_claims

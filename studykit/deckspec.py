@@ -31,6 +31,7 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Annotated, Any
 
+from pydantic_core import ErrorDetails
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
                       field_validator, model_validator)
 
@@ -243,7 +244,7 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     (): DeckSpec, ("filters",): Filters, ("outputs",): Outputs}
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     """One pydantic error as `key 'sources[1]': expected ..., got ...`."""
     loc = list(error["loc"])
     kind = error["type"]
@@ -269,7 +270,7 @@ def _describe(error: dict) -> str:
     return f"key '{_key(loc)}': {message}{shown}"
 
 
-def _expected(loc: list) -> str:
+def _expected(loc: list[str | int]) -> str:
     if loc == ["sources"]:
         return f"a list of sources: {SOURCE_HINT}"
     if loc == ["outputs"]:
@@ -277,7 +278,7 @@ def _expected(loc: list) -> str:
     return "a value"
 
 
-def _key(loc: list) -> str:
+def _key(loc: list[str | int]) -> str:
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

@@ -7,25 +7,27 @@ card it became or why it did not.
 
 from __future__ import annotations
 
+from typing import Any
+
 from studykit import ranker
 from studykit.card_making import SUBTERM_KEY, card_id
 from studykit.cards import Selection
 from studykit.extract import Extraction
 from studykit.generate import GenerateResult
-from studykit.models import post_key
+from studykit.models import Card, post_key
 
 
-def report(result: GenerateResult) -> list[dict]:
+def report(result: GenerateResult) -> list[dict[str, Any]]:
     """One dict per post: the claims and formulas, each with its fate."""
     return [_post_report(e, s) for e, s in zip(result.extractions, result.selections)]
 
 
-def _post_report(extraction: Extraction, selection: Selection) -> dict:
+def _post_report(extraction: Extraction, selection: Selection) -> dict[str, Any]:
     post = extraction.post
     key = post_key(post)
     by_id = {c.id: c for c in selection.cards}
 
-    def card_for(kinds: tuple[str, ...], content: str):
+    def card_for(kinds: tuple[str, ...], content: str) -> Card | None:
         return next((by_id[i] for k in kinds if (i := card_id(key, k, content)) in by_id), None)
 
     model = ranker.load()
@@ -35,13 +37,14 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict:
         paired = None if card else next(  # asked on its companion's card (cards.formula_pair_card)
             (c for c in selection.cards if c.kind == "formula" and f"$${f.latex}$$" in c.back), None)
         drill = card_for(("cloze",), SUBTERM_KEY + f.latex)
+        shown = card or paired
         formulas.append({
             "latex": f.latex, "label": f.label, "section": f.section, "value": f.score,
             "because": _because(model, f.features),
-            "card": (card or paired).id if card or paired else None,
+            "card": shown.id if shown else None,
             "paired": bool(paired),
             "subterm_cloze": drill.id if drill else None,
-            "why_not": "" if card or paired else (f.dropped.value if f.dropped else "not chosen"),
+            "why_not": "" if shown else (f.dropped.value if f.dropped else "not chosen"),
         })
     claims = []
     for c in sorted(extraction.claims, key=lambda c: c.position):
@@ -61,16 +64,16 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict:
     }
 
 
-def _because(model: ranker.Model, features: dict[str, float]) -> list[dict]:
+def _because(model: ranker.Model, features: dict[str, float]) -> list[dict[str, Any]]:
     """The features that moved a candidate's value most, with their amounts."""
     return [{"feature": name, "amount": amount} for name, amount in model.contributions(features)]
 
 
-def _reasons(because: list[dict]) -> str:
+def _reasons(because: list[dict[str, Any]]) -> str:
     return ", ".join(f"{b['feature']} {b['amount']:+.2f}" for b in because) or "-"
 
 
-def render(posts: list[dict], show_dropped: bool = True) -> str:
+def render(posts: list[dict[str, Any]], show_dropped: bool = True) -> str:
     """The report as text for a terminal."""
     out: list[str] = []
     for p in posts:

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 
 WEIGHTS_FILE = "ranker.json"
@@ -44,7 +45,7 @@ class Model:
         return sorted(amounts, key=lambda na: (-abs(na[1]), na[0]))[:top]
 
     @classmethod
-    def from_dict(cls, data: dict) -> Model:
+    def from_dict(cls, data: dict[str, Any]) -> Model:
         return cls(weights=dict(data["weights"]), bias=float(data["bias"]),
                    selection=dict(data.get("selection", {})))
 

@@ -22,9 +22,14 @@ MAX_COUNTED_TERMS = 2  # a claim naming many terms is not worth many claims
 
 
 class Candidate(Protocol):
-    score: float
-    section: str
-    dropped: object
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def section(self) -> str: ...
+
+    @property
+    def dropped(self) -> object: ...
 
 
 C = TypeVar("C", bound=Candidate)

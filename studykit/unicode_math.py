@@ -13,6 +13,7 @@ braces, nesting past a bound) raises `Unreadable`; callers show the source inste
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studykit.math_layout import Node, join, operand, script_text
@@ -23,8 +24,8 @@ from studykit.math_symbols import (
 
 MAX_DEPTH = 60
 _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[0-9]+(?:\.[0-9]+)?|\s+|.", re.S)
-_MATRICES = {"matrix": "[]", "pmatrix": "()", "bmatrix": "[]", "Bmatrix": "{}", "vmatrix": "||",
-             "Vmatrix": "‖‖", "smallmatrix": "[]", "array": "[]"}
+_MATRICES = {"matrix": ("[", "]"), "pmatrix": ("(", ")"), "bmatrix": ("[", "]"), "Bmatrix": ("{", "}"),
+             "vmatrix": ("|", "|"), "Vmatrix": ("‖", "‖"), "smallmatrix": ("[", "]"), "array": ("[", "]")}
 
 
 class Unreadable(ValueError):
@@ -274,7 +275,7 @@ class _Parser:
                 rows.append([])
 
 
-_COMMANDS = {
+_COMMANDS: dict[str, Callable[[_Parser, str], list[Node]]] = {
     **{name: _Parser.fraction for name in ("frac", "dfrac", "tfrac", "cfrac")},
     **{name: _Parser.binomial for name in ("binom", "dbinom", "tbinom")},
     **{name: _Parser.accent for name in ACCENTS},
