@@ -22,7 +22,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Rule, Static
 
 from studykit.errors import StudykitError
-from studykit.session import GradeResult, Session, due_summary
+from studykit.due import due_summary
+from studykit.session import GradeResult, Session
 from studykit.store import CardFilter, StoredCard
 from studykit.terminal_text import clean
 from studykit.tui import render

@@ -21,7 +21,8 @@ from textual.widgets import Footer, Header, Static
 
 from studykit.errors import StudykitError
 from studykit.schedule import Settings
-from studykit.session import DueSummary, GradeResult, due_summary
+from studykit.due import DueSummary, due_summary
+from studykit.session import GradeResult
 from studykit.store import CardFilter
 from studykit.tui import render
 
