@@ -7,8 +7,6 @@ card's logged grades from the store, replays them, and saves the states back.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
 from studykit import schedule
 from studykit.schedule import Settings
 from studykit.store import Store
@@ -17,7 +15,7 @@ LogRow = tuple[int, int, datetime, datetime]  # card row id, rating, reviewed at
 
 
 def rebuild_state(store: Store, card: str | int, *, reschedule: bool = False,
-                  save: bool = True) -> dict[str, Any] | None:
+                  save: bool = True) -> dict[str, object] | None:
     """A card's FSRS state replayed from its review log (None: never graded).
 
     Without `reschedule` the result equals what grading stored (the log keeps each due date,
@@ -43,9 +41,9 @@ def rebuild_states(store: Store, *, reschedule: bool = False) -> int:
 
 
 def _replay(rowid: int, logs: list[LogRow], settings: Settings,
-            reschedule: bool) -> dict[str, Any] | None:
+            reschedule: bool) -> dict[str, object] | None:
     if not logs:
         return None
     card = schedule.replay(rowid, [(rating, at) for _, rating, at, _ in logs], settings,
                            due=None if reschedule else logs[-1][3])
-    return card.to_dict() if card else None
+    return dict(card.to_dict()) if card else None

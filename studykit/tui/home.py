@@ -10,9 +10,10 @@ after a session.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,9 +21,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from studykit.due import DueCounts, DueSummary, due_summary
 from studykit.errors import StudykitError
-from studykit.store import CardFilter
+from studykit.store import CardFilter, Store
 from studykit.terminal_text import clean
 from studykit.tui import render
+from studykit.tui.app import StudykitApp
 
 NUMBER_WIDTH = 7
 
@@ -47,10 +49,9 @@ class HomeData:
     cards: int
 
 
-def load_decks(app) -> HomeData:  # noqa: ANN001 (StudykitApp; imported late to avoid a cycle)
-    """The decks list with today's counts (runs in a worker thread)."""
-    store = app.store
-    summary = due_summary(store, now=app.now(), count_over_limit=False)
+def load_decks(store: Store, now: datetime) -> HomeData:
+    """The decks list with the counts at `now` (runs in a worker thread)."""
+    summary = due_summary(store, now=now, count_over_limit=False)
     series: dict[str, Deck] = {}
     due: dict[str, DueCounts] = {}  # by deck key, before today's limits
     cards = 0
@@ -70,16 +71,17 @@ def load_decks(app) -> HomeData:  # noqa: ANN001 (StudykitApp; imported late to 
     return HomeData(summary, everything, list(series.values()), cards)
 
 
-class DeckTable(DataTable):
+class DeckTable(DataTable[Text]):
     """The decks list; Enter (the table's own select, so it follows the arrow keys typed
     before it) starts a session."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Study")]
 
 
-class HomeScreen(Screen):
+class HomeScreen(Screen[None]):
     """Decks by series with their due counts; start a session, or go elsewhere."""
 
+    app = getters.app(StudykitApp)
     HELP_EXTRA = [("Enter", "Study the highlighted deck"), ("↑ / ↓", "Move")]
     BINDINGS = [
         Binding("right,l", "expand", "Posts", key_display="→"),
@@ -100,7 +102,7 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("Decks", style="bold"), id="home-title")
-        table: DataTable = DeckTable(id="decks", cursor_type="row")
+        table: DataTable[Text] = DeckTable(id="decks", cursor_type="row")
         yield table
         yield Static(id="home-status")
         yield Footer()
@@ -123,7 +125,7 @@ class HomeScreen(Screen):
     @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
         try:
-            data = load_decks(self.app)
+            data = load_decks(self.app.store, self.app.now())
         except StudykitError as exc:
             self.app.db_error(exc)
             return
@@ -139,7 +141,7 @@ class HomeScreen(Screen):
         self._fill(table)
         self.query_one("#home-status", Static).update(self._status(data))
 
-    def _fill(self, table: DataTable) -> None:
+    def _fill(self, table: DataTable[Text]) -> None:
         assert self.data is not None
         selected = self.selected.key if self.rows and table.row_count else "all"
         table.clear()

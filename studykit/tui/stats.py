@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 from studykit.errors import StudykitError
 from studykit.stats import Retention, StudyStats, study_stats
 from studykit.tui import charts
+from studykit.tui.app import StudykitApp
 
 DAYS = 30
 STATES = (("new", "#5fafff"), ("learning", "#ff8700"), ("relearning", "#ff5f5f"),
@@ -79,9 +80,10 @@ def render_stats(data: StudyStats, width: int) -> Text:
     return out
 
 
-class StatsScreen(Screen):
+class StatsScreen(Screen[None]):
     """Charts of the review history and of what is coming."""
 
+    app = getters.app(StudykitApp)
     BINDINGS = [Binding("escape,q", "back", "Back"), Binding("r", "reload", "Reload")]
 
     def compose(self) -> ComposeResult:
