@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from studykit import schedule
-from studykit.schedule import Settings
+from studykit.schedule import FsrsState, Settings
 from studykit.store import Store
 
 LogRow = tuple[int, int, datetime, datetime]  # card row id, rating, reviewed at, due after
 
 
 def rebuild_state(store: Store, card: str | int, *, reschedule: bool = False,
-                  save: bool = True) -> dict[str, object] | None:
+                  save: bool = True) -> FsrsState | None:
     """A card's FSRS state replayed from its review log (None: never graded).
 
     Without `reschedule` the result equals what grading stored (the log keeps each due date,
@@ -41,7 +41,7 @@ def rebuild_states(store: Store, *, reschedule: bool = False) -> int:
 
 
 def _replay(rowid: int, logs: list[LogRow], settings: Settings,
-            reschedule: bool) -> dict[str, object] | None:
+            reschedule: bool) -> FsrsState | None:
     if not logs:
         return None
     card = schedule.replay(rowid, [(rating, at) for _, rating, at, _ in logs], settings,

@@ -65,7 +65,7 @@ def grade(store: Store, card: str | int, rating: str | int, *, now: datetime | N
     settings = settings or store.settings()
     done: list[schedule.Review] = []
 
-    def compute(before: dict[str, Any] | None) -> schedule.Review:
+    def compute(before: schedule.FsrsState | None) -> schedule.Review:
         # The real time is read inside the write lock: grades of one card from two processes
         # then get increasing times in the order they commit.
         at = when or now_utc()

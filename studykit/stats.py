@@ -25,21 +25,21 @@ class Totals:
     """Everything the store holds."""
 
     posts: int
-    cards: int
-    reviews: int
+    cards: int  # retired ones too
+    reviews: int  # grades in the review log
 
 
 @dataclass(frozen=True)
 class CardCounts:
     """Cards by state; `active` counts the cards not retired (suspended and buried ones too)."""
 
-    new: int = 0
+    new: int = 0  # the states of the active cards
     learning: int = 0
     review: int = 0
     relearning: int = 0
-    suspended: int = 0
+    suspended: int = 0  # of the active cards (buried: until a later study day)
     buried: int = 0
-    retired: int = 0
+    retired: int = 0  # no longer made by their post, not counted as active
     active: int = 0
 
     def to_dict(self) -> dict[str, int]:

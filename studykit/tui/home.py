@@ -20,7 +20,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from studykit.due import DueCounts, DueSummary, due_summary
-from studykit.errors import StudykitError
 from studykit.store import CardFilter, Store
 from studykit.terminal_text import clean
 from studykit.tui import render
@@ -124,12 +123,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
-        try:
-            data = load_decks(self.app.store, self.app.now())
-        except StudykitError as exc:
-            self.app.db_error(exc)
-            return
-        self.app.call_from_thread(self.show, data)
+        self.app.read_and_show(lambda: load_decks(self.app.store, self.app.now()), self.show)
 
     def _deck_width(self) -> int:
         return max(20, self.app.size.width - 3 * (NUMBER_WIDTH + 2) - 6)

@@ -13,7 +13,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from studykit.errors import StudykitError
 from studykit.stats import Retention, StudyStats, study_stats
 from studykit.tui import charts
 from studykit.tui.app import StudykitApp
@@ -101,12 +100,8 @@ class StatsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
-        try:
-            data = study_stats(self.app.store, now=self.app.now(), days=DAYS)
-        except StudykitError as exc:
-            self.app.db_error(exc)
-            return
-        self.app.call_from_thread(self.show, data)
+        self.app.read_and_show(lambda: study_stats(self.app.store, now=self.app.now(), days=DAYS),
+                               self.show)
 
     def show(self, data: StudyStats) -> None:
         self.data = data
