@@ -222,6 +222,21 @@ def test_suspend_and_undo(db):
     assert s.counts["new"] == 2
 
 
+def test_the_tally_is_what_the_session_did_and_did_not_take_back(db):
+    add(db, 4)
+    s = Session(db, clock=Clock())
+    assert s.tally == session.Tally() and not s.tally.anything and s.started == T0
+    first = s.grade("good")
+    s.suspend()
+    s.bury()
+    assert (s.tally.grades, s.tally.suspended, s.tally.buried) == ((first,), 1, 1)
+    s.undo()
+    s.undo()
+    assert (s.tally.grades, s.tally.suspended, s.tally.buried) == ((first,), 0, 0)
+    s.undo()
+    assert not s.tally.anything and not s.can_undo
+
+
 def test_bury_hides_a_card_until_the_next_study_day(db):
     db.set_setting("day_starts_at", "4")
     cards = add(db, 2)
