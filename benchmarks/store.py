@@ -15,7 +15,7 @@ over the past year, in a temporary folder, then prints:
    to the log, save state, COMMIT with synchronous=FULL);
 3. the time to `Store.add` 10,000 new cards (100 posts of 100 cards, one transaction each),
    and to add the same cards again (all unchanged);
-4. for reference, one run of `session.stats` (no target).
+4. for reference, one run of `stats.study_stats` (no target).
 
 The database is built in a temporary folder that is deleted at the end, unless `--keep DIR`
 names a folder to build it in and keep it.
@@ -45,7 +45,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from studykit import session  # noqa: E402
+from studykit import session, stats  # noqa: E402
+from studykit.due import due_summary  # noqa: E402
 from studykit.cards import post_key  # noqa: E402
 from studykit.models import Card, Post  # noqa: E402
 from studykit.store import open_store  # noqa: E402
@@ -182,15 +183,15 @@ def run(folder: Path, args: argparse.Namespace) -> None:
 
     with open_store(path) as store:
         store.set_setting("fuzz", "on")
-        summary = session.due_summary(store)
+        summary = due_summary(store)
         print(f"due now: {len(summary.queue.learning)} learning, {len(summary.queue.review)} "
               f"review, {len(summary.queue.new)} new (over the limits: "
               f"{summary.queue.review_over_limit} reviews, {summary.queue.new_over_limit} new)")
         show("due queue: Session(store)", timed(lambda: session.Session(store), 50), "< 20 ms")
-        show("due queue + counts: due_summary()", timed(lambda: session.due_summary(store), 50),
+        show("due queue + counts: due_summary()", timed(lambda: due_summary(store), 50),
              "-")
 
-        due = [e.rowid for e in session.due_summary(store).queue.review]
+        due = [e.rowid for e in due_summary(store).queue.review]
         grades = iter(due * 2)
         ratings = iter(["good", "hard", "again", "easy"] * 100)
         show("grade one card (commit, synchronous=FULL)",
@@ -218,7 +219,7 @@ def run(folder: Path, args: argparse.Namespace) -> None:
         print(f"{'re-add the same 10,000 cards':<44} {(time.perf_counter() - t0) * 1000:9.0f} ms"
               f"{'':30}(1 run; {report.unchanged} unchanged)")
         t0 = time.perf_counter()
-        session.stats(store)
+        stats.study_stats(store)
         print(f"{'stats (for reference)':<44} {(time.perf_counter() - t0) * 1000:9.0f} ms")
         print(f"integrity_check: {store.integrity_check()}")
 

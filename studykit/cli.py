@@ -11,6 +11,7 @@ import json
 import signal
 import sys
 from pathlib import Path
+from typing import Any, Protocol
 
 import click
 from click.shell_completion import CompletionItem
@@ -223,19 +224,18 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _ago(when, now) -> str:
-    """'in 3 days', '5 min ago': a rough, readable distance between two instants."""
-    seconds = (when - now).total_seconds()
-    span = abs(seconds)
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "min")):
-        if span >= size:
-            n = round(span / size)
-            text = f"{n} {unit}{'s' if n != 1 and unit != 'min' else ''}"
-            break
+class _Report(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def render_text(self) -> str: ...
+
+
+def _echo_report(report: _Report, as_json: bool) -> None:
+    """A report as JSON (`--json`) or as the text its type renders."""
+    if as_json:
+        _echo_json(report.to_dict())
     else:
-        text = "now"
-        return text
-    return f"in {text}" if seconds > 0 else f"{text} ago"
+        click.echo(report.render_text())
 
 
 @main.command()
@@ -278,31 +278,11 @@ def _filter(series, post, tag, search=None):
 def due(db: str | None, series: str | None, post: str | None, tag: str | None, now: str | None,
         as_json: bool) -> None:
     """What is due now (within today's limits), per series."""
-    from studykit.session import due_summary
+    from studykit.due import due_summary
 
     with _store(db) as store:
         summary = due_summary(store, now=_when(now), where=_filter(series, post, tag))
-    if as_json:
-        _echo_json(summary.to_dict())
-        return
-    data = summary.to_dict()
-    t = data["total"]
-    click.echo(f"Due now: {t['learning']} learning, {t['review']} review, {t['new']} new "
-               f"({t['all']} cards)")
-    width = max((len(name) for name in data["series"]), default=0)
-    for name, c in data["series"].items():
-        click.echo(f"  {name:<{width}}  learning {c['learning']:>4}  review {c['review']:>5}  "
-                   f"new {c['new']:>4}")
-    lim = data["limits"]
-    click.echo(f"Limits: {lim['new_left']} of {lim['new_per_day']} new cards left today, "
-               f"{lim['reviews_left']} of {lim['reviews_per_day']} reviews left today")
-    over = data["over_limit"]
-    if over["review"] or over["new"]:
-        click.echo(f"Over today's limits: {over['review']} more reviews, {over['new']} more new "
-                   "cards (they wait for the next study day)")
-    if not t["all"] and summary.next_due:
-        when = summary.next_due
-        click.echo(f"Next due: {when.isoformat()} ({_ago(when, summary.now)})")
+    _echo_report(summary, as_json)
 
 
 @main.command("grade")
@@ -326,11 +306,7 @@ def grade_command(card_id: str, rating: str, db: str | None, duration_ms: int | 
             result = grade(store, card_id, rating, now=when, duration_ms=duration_ms)
         except StudykitError as exc:
             raise StudyError(str(exc)) from None
-    if as_json:
-        _echo_json(result.to_dict())
-        return
-    click.echo(f"{result.card_id} {rating.lower()}: due {result.due.isoformat()} "
-               f"({_ago(result.due, result.reviewed_at)}, {result.state})")
+    _echo_report(result, as_json)
 
 
 @main.command()
@@ -341,36 +317,11 @@ def grade_command(card_id: str, rating: str, db: str | None, duration_ms: int | 
 @_json_option
 def stats(db: str | None, days: int, now: str | None, as_json: bool) -> None:
     """Cards by state and series, reviews per day, true retention, due forecast."""
-    from studykit.session import stats as compute
+    from studykit.stats import study_stats
 
     with _store(db) as store:
-        data = {"db": str(store.path), **compute(store, now=_when(now), days=days)}
-    if as_json:
-        _echo_json(data)
-        return
-    click.echo(f"Database: {data['db']}  ({data['totals']['posts']} posts, "
-               f"{data['totals']['cards']} cards, {data['totals']['reviews']} reviews)")
-    cols = ("new", "learning", "review", "relearning", "suspended", "buried", "retired")
-    rows = [("All series", data["cards"]["total"]), *data["cards"]["series"].items()]
-    width = max(len(name) for name, _ in rows)
-    click.echo(f"{'Cards':<{width}}  " + "  ".join(f"{c:>10}" for c in cols))
-    for name, c in rows:
-        click.echo(f"{name:<{width}}  " + "  ".join(f"{c[k]:>10}" for k in cols))
-    ret = data["retention"]
-    for key, label in ((f"last_{days}_days", f"last {days} days"), ("all_time", "all time")):
-        r = ret[key]
-        rate = f"{r['rate']:.1%}" if r["rate"] is not None else "n/a"
-        click.echo(f"True retention, {label}: {rate} ({r['passed']} of {r['reviews']} reviews "
-                   f"passed; desired {ret['desired']:.0%})")
-    click.echo(f"Reviews per day (last {days}):")
-    for d in data["reviews_per_day"]:
-        if d["reviews"]:
-            click.echo(f"  {d['day']}  {d['reviews']:>5}  (again {d['again']}, hard {d['hard']}, "
-                       f"good {d['good']}, easy {d['easy']}; {d['new']} new)")
-    click.echo(f"Due forecast (next {days} days):")
-    for d in data["forecast"]:
-        if d["due"]:
-            click.echo(f"  {d['day']}  {d['due']:>5}")
+        report = study_stats(store, now=_when(now), days=days)
+    _echo_report(report, as_json)
 
 
 @main.command()
@@ -504,7 +455,7 @@ def config(key: str | None, value: str | None, db: str | None, unset: bool, as_j
               help="Recompute due dates under the current settings (e.g. a new retention).")
 def rebuild(db: str | None, reschedule: bool) -> None:
     """Rebuild every card's FSRS state by replaying the review log."""
-    from studykit.session import rebuild_states
+    from studykit.replay import rebuild_states
 
     with _store(db) as store:
         count = rebuild_states(store, reschedule=reschedule)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import importlib.metadata
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
+from typing import Any
 
 import fsrs
 
@@ -28,6 +29,7 @@ RATING_NAMES = {v: k for k, v in RATINGS.items()}
 STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
 STATE_CODES = {v: k for k, v in STATE_NAMES.items()}
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+FsrsState = dict[str, Any]  # an FSRS card as the store keeps it (fsrs.Card.to_dict())
 
 # Bounds on what a grade and the settings may hold, so that every due date FSRS computes
 # (review time + at most `maximum_interval`, 100 years) stays far inside datetime's range
@@ -148,7 +150,7 @@ def _parse_bool(text: str) -> bool:
     raise ValueError("use on or off")
 
 
-def _parse_int(low: int, high: int):
+def _parse_int(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -180,7 +182,7 @@ def _parse_zone(text: str) -> str:
 
 
 # key -> (parse text to value, value to text, help)
-SETTINGS = {
+SETTINGS: dict[str, tuple[Callable[[str], Any], Callable[[Any], str], str]] = {
     "desired_retention": (_parse_retention, lambda v: f"{v:g}",
                           "chance of recall FSRS aims for when it schedules a review"),
     "learning_steps": (parse_steps, format_steps, "steps of a new card before it graduates"),
@@ -212,7 +214,7 @@ class Settings:
     @classmethod
     def from_text(cls, values: dict[str, str]) -> Settings:
         """Settings from stored text values; unknown keys are ignored (a newer studykit's)."""
-        parsed = {}
+        parsed: dict[str, Any] = {}
         for key, text in values.items():
             if key in SETTINGS:
                 parsed[key] = parse_setting(key, text)
@@ -222,7 +224,7 @@ class Settings:
         return {f.name: SETTINGS[f.name][1](getattr(self, f.name)) for f in fields(self)}
 
 
-def parse_setting(key: str, text: str):
+def parse_setting(key: str, text: str) -> Any:
     """The value of setting `key` from its text form, or a SettingsError saying what fits."""
     if key not in SETTINGS:
         raise SettingsError(f"unknown setting {_short(key)!r}; settings: {', '.join(SETTINGS)}")
@@ -282,7 +284,7 @@ class Review:
     rating: int
     reviewed_at: datetime
     duration_ms: int | None
-    before: dict | None  # FSRS state before the grade (None: the card was new)
+    before: FsrsState | None  # FSRS state before the grade (None: the card was new)
     kind: str  # the card's state before the grade: new, learning, review, relearning
     after: fsrs.Card
 
@@ -295,11 +297,11 @@ class Review:
         return self.after.due
 
 
-def state_of(data: dict | None) -> int:
+def state_of(data: FsrsState | None) -> int:
     return NEW if data is None else int(data["state"])
 
 
-def review(before: dict | None, fsrs_id: int, rating: int, when: datetime, settings: Settings,
+def review(before: FsrsState | None, fsrs_id: int, rating: int, when: datetime, settings: Settings,
            duration_ms: int | None = None) -> Review:
     """Grade a card in state `before` (an FSRS card dict, None for new) at `when`."""
     when = utc(when, "review time")
@@ -317,7 +319,7 @@ def review(before: dict | None, fsrs_id: int, rating: int, when: datetime, setti
                   kind=STATE_NAMES[state_of(before)], after=after)
 
 
-def load_card(data: dict) -> fsrs.Card:
+def load_card(data: FsrsState) -> fsrs.Card:
     card = fsrs.Card.from_dict(data)  # type: ignore[arg-type]
     card.due = utc(card.due)
     card.last_review = utc(card.last_review) if card.last_review else None

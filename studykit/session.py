@@ -1,24 +1,28 @@
-"""Studying: a review session over the due queue, and the one-shot operations scripts use.
+"""Studying: a review session over the due queue, and one-shot grading for scripts.
 
 A `Session` holds the queue in memory (learning cards when due, then reviews, then new
 cards, within today's limits), shows one card at a time, and commits each grade to the
-store before the next card is shown; `undo()` takes back the last action of the session.
-`grade`, `due_summary`, `stats` and `rebuild_states` do the same work for one call of the
-CLI. The store does the SQL, `schedule` the FSRS arithmetic; this module joins them.
+store before the next card is shown; `undo()` takes back the last action of the session,
+and `tally` is what the session has done so far. `grade` and `bury` do the same work for
+one call of the CLI. The store does the SQL, `schedule` the FSRS arithmetic, `due` today's
+limits; this module joins them.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from studykit import schedule
+from studykit.due import limits_left
 from studykit.schedule import RATING_NAMES, STATE_NAMES, Settings, now_utc, utc
-from studykit.store import CardFilter, Queue, QueueEntry, Store, StoredCard
+from studykit.store import CardFilter, QueueEntry, Store, StoredCard
+from studykit.timespan import Wording, relative
 
 # Like Anki: when nothing else is left, a learning card due within this long is shown early.
 LEARN_AHEAD = timedelta(minutes=20)
@@ -42,6 +46,11 @@ class GradeResult:
                 "reviewed_at": self.reviewed_at.isoformat(), "state": self.state,
                 "due": self.due.isoformat(), "log_id": self.log_id}
 
+    def render_text(self) -> str:
+        """The line `studykit grade` prints."""
+        return (f"{self.card_id} {RATING_NAMES[self.rating]}: due {self.due.isoformat()} "
+                f"({relative(self.due, self.reviewed_at, Wording.WORDS)}, {self.state})")
+
 
 def _ref(store: Store, card: str | int) -> int:
     return card if isinstance(card, int) else store.resolve(card)
@@ -56,7 +65,7 @@ def grade(store: Store, card: str | int, rating: str | int, *, now: datetime | N
     settings = settings or store.settings()
     done: list[schedule.Review] = []
 
-    def compute(before: dict | None) -> schedule.Review:
+    def compute(before: schedule.FsrsState | None) -> schedule.Review:
         # The real time is read inside the write lock: grades of one card from two processes
         # then get increasing times in the order they commit.
         at = when or now_utc()
@@ -76,73 +85,36 @@ def bury(store: Store, card: str | int, *, now: datetime | None = None) -> datet
     return until
 
 
-# ---- what is due ----------------------------------------------------------------------------
-
-@dataclass
-class DueSummary:
-    """What a session started now would show, with today's limits and what is left of them."""
-
-    now: datetime
-    queue: Queue
-    done_today: dict[str, int]
-    new_left: int
-    reviews_left: int
-    next_due: datetime | None  # set only when nothing is due now
-    settings: Settings
-
-    def per_series(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for name, entries in (("learning", self.queue.learning), ("review", self.queue.review),
-                              ("new", self.queue.new)):
-            for e in entries:
-                out.setdefault(e.series, {"learning": 0, "review": 0, "new": 0})[name] += 1
-        return dict(sorted(out.items()))
-
-    def to_dict(self) -> dict[str, Any]:
-        q = self.queue
-        return {
-            "now": self.now.isoformat(),
-            "total": {"learning": len(q.learning), "review": len(q.review), "new": len(q.new),
-                      "all": len(q.entries())},
-            "series": self.per_series(),
-            "over_limit": {"review": q.review_over_limit, "new": q.new_over_limit},
-            "done_today": self.done_today,
-            "limits": {"new_per_day": self.settings.new_per_day, "new_left": self.new_left,
-                       "reviews_per_day": self.settings.reviews_per_day,
-                       "reviews_left": self.reviews_left},
-            "next_due": self.next_due.isoformat() if self.next_due else None,
-            "cards": [{"id": e.id, "series": e.series, "state": STATE_NAMES[e.state],
-                       "due": e.due.isoformat() if e.due else None} for e in q.entries()],
-        }
-
-
-def limits_left(store: Store, now: datetime, settings: Settings) -> tuple[dict[str, int], int, int]:
-    """Grades done today (by the card's prior state), new cards left, reviews left."""
-    done = store.done_since(schedule.today_start(now, settings))
-    return (done, max(0, settings.new_per_day - done["new"]),
-            max(0, settings.reviews_per_day - done["review"]))
-
-
-def due_summary(store: Store, *, now: datetime | None = None, where: CardFilter | None = None,
-                count_over_limit: bool = True) -> DueSummary:
-    now = utc(now, "now") if now else now_utc()
-    settings = store.settings()
-    done, new_left, reviews_left = limits_left(store, now, settings)
-    queue = store.queue(now, new_limit=new_left, review_limit=reviews_left, where=where,
-                        count_over_limit=count_over_limit)
-    next_due = None if queue.entries() else store.next_due(where)
-    return DueSummary(now=now, queue=queue, done_today=done, new_left=new_left,
-                      reviews_left=reviews_left, next_due=next_due, settings=settings)
-
-
 # ---- the session ----------------------------------------------------------------------------
+
+class ActionKind(Enum):
+    """What a session can take back with `undo()`."""
+
+    GRADE = "grade"
+    SUSPEND = "suspend"
+    BURY = "bury"
+
 
 @dataclass
 class _Action:
-    kind: str  # grade, suspend, bury
+    kind: ActionKind
     entry: QueueEntry
-    log_id: int = 0
+    grade: GradeResult | None = None  # set for a grade
     relearn: bool = False  # the grade put the card back into the session's learning list
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a session has done so far (and not taken back): its grades, in order, and the
+    cards it suspended or buried."""
+
+    grades: tuple[GradeResult, ...] = ()
+    suspended: int = 0
+    buried: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.grades or self.suspended or self.buried)
 
 
 @dataclass
@@ -151,13 +123,14 @@ class Session:
 
     `current` is the card to show; `reveal()` turns it over; `grade(rating)` commits the grade
     and moves on; `undo()` takes back the last grade, suspension or burial of this session and
-    shows that card again. `clock` returns the current UTC time (tests pass a fake one).
+    shows that card again; `tally` counts what was done. `clock` returns the current UTC time (tests pass a fake one).
     """
 
     store: Store
     where: CardFilter | None = None
     clock: Clock = now_utc
     settings: Settings = field(init=False)
+    started: datetime = field(init=False)
     revealed: bool = field(init=False, default=False)
     _learning: list[tuple[datetime, int, QueueEntry]] = field(init=False, default_factory=list)
     _review: deque[QueueEntry] = field(init=False, default_factory=deque)
@@ -168,13 +141,14 @@ class Session:
 
     def __post_init__(self) -> None:
         self.settings = self.store.settings()
+        self.started = self._now()
         self.refill()
 
     def refill(self) -> None:
         """Rebuild the queue from the store (today's limits as they stand now)."""
         now = self._now()
-        _, new_left, reviews_left = limits_left(self.store, now, self.settings)
-        queue = self.store.queue(now, new_limit=new_left, review_limit=reviews_left,
+        limits = limits_left(self.store, now, self.settings)
+        queue = self.store.queue(now, new_limit=limits.new_left, review_limit=limits.reviews_left,
                                  where=self.where, learn_until=now + LEARN_AHEAD)
         self._learning = sorted((e.due, e.rowid, e) for e in queue.learning)  # type: ignore[misc]
         self._review, self._new = deque(queue.review), deque(queue.new)
@@ -245,7 +219,7 @@ class Session:
         real_time = self.clock is now_utc  # then the store reads the time inside its lock
         result = grade(self.store, card.rowid, rating, now=None if real_time else now,
                        duration_ms=duration_ms, settings=self.settings)
-        action = _Action("grade", entry, log_id=result.log_id)
+        action = _Action(ActionKind.GRADE, entry, grade=result)
         if result.state in ("learning", "relearning"):
             back = QueueEntry(entry.rowid, entry.id, entry.series,
                               schedule.STATE_CODES[result.state], result.due)
@@ -259,7 +233,7 @@ class Session:
         card = self._need_current()
         assert self._current is not None
         self.store.set_suspended(card.rowid, True)
-        self._actions.append(_Action("suspend", self._current[0]))
+        self._actions.append(_Action(ActionKind.SUSPEND, self._current[0]))
         self._current = None
 
     def bury(self) -> datetime:
@@ -268,7 +242,7 @@ class Session:
         assert self._current is not None
         until = schedule.tomorrow_start(self._now(), self.settings)
         self.store.bury(card.rowid, until)
-        self._actions.append(_Action("bury", self._current[0]))
+        self._actions.append(_Action(ActionKind.BURY, self._current[0]))
         self._current = None
         return until
 
@@ -278,11 +252,11 @@ class Session:
             return None
         action = self._actions.pop()
         entry = action.entry
-        if action.kind == "grade":
-            self.store.undo_review(action.log_id)
+        if action.grade is not None:
+            self.store.undo_review(action.grade.log_id)
             if action.relearn:
                 self._learning = [t for t in self._learning if t[1] != entry.rowid]
-        elif action.kind == "suspend":
+        elif action.kind is ActionKind.SUSPEND:
             self.store.set_suspended(entry.rowid, False)
         else:
             self.store.bury(entry.rowid, None)
@@ -303,6 +277,14 @@ class Session:
     @property
     def can_undo(self) -> bool:
         return bool(self._actions)
+
+    @property
+    def tally(self) -> Tally:
+        """What this session has done so far; an undone action no longer counts."""
+        kinds = [a.kind for a in self._actions]
+        return Tally(grades=tuple(a.grade for a in self._actions if a.grade is not None),
+                     suspended=kinds.count(ActionKind.SUSPEND),
+                     buried=kinds.count(ActionKind.BURY))
 
     def preview(self) -> dict[int, tuple[datetime, str]]:
         """Rating -> (due, state) the card shown would get if graded now; nothing is stored.
@@ -326,98 +308,3 @@ class Session:
                                            cloze=cloze)
         self._current = (self._current[0], card)
         return card
-
-
-# ---- statistics ----------------------------------------------------------------------------
-
-def stats(store: Store, *, now: datetime | None = None, days: int = 30) -> dict[str, Any]:
-    """Cards by state and series, grades per study day, true retention, due forecast."""
-    now = utc(now, "now") if now else now_utc()
-    settings = store.settings()
-    today = schedule.study_day(now, settings)
-    blank = {name: 0 for name in ("new", "learning", "review", "relearning")}
-    by_series: dict[str, dict[str, int]] = {}
-    total = {**blank, "suspended": 0, "buried": 0, "retired": 0, "active": 0}
-    for series, state, retired, count, suspended, buried in store.state_counts():
-        row = by_series.setdefault(series, {**blank, "suspended": 0, "buried": 0, "retired": 0,
-                                            "active": 0})
-        for target in (row, total):
-            if retired:
-                target["retired"] += count
-            else:
-                target[STATE_NAMES[state]] += count
-                target["active"] += count
-                target["suspended"] += suspended
-                target["buried"] += buried
-    first = today - timedelta(days=days - 1)
-    per_day: dict[str, Counter] = {(first + timedelta(days=i)).isoformat(): Counter()
-                                   for i in range(days)}
-    for at, rating, kind in store.grades_since(schedule.day_start(first, settings)):
-        day = schedule.study_day(at, settings).isoformat()
-        if day in per_day:
-            per_day[day]["reviews"] += 1
-            per_day[day][RATING_NAMES[rating]] += 1
-            per_day[day][kind] += 1
-    forecast = Counter()
-    end = schedule.day_start(today + timedelta(days=days), settings)
-    for due in store.due_dates(end):
-        # The same day as max(study_day(due), today), and no overflow for a due date near
-        # year 1 that an older studykit let in.
-        forecast[schedule.study_day(max(due, now), settings).isoformat()] += 1
-
-    def retention(since: datetime | None) -> dict[str, Any]:
-        n, passed = store.retention(since)
-        return {"reviews": n, "passed": passed, "rate": round(passed / n, 4) if n else None}
-
-    return {
-        "now": now.isoformat(),
-        "study_day": today.isoformat(),
-        "totals": store.totals(),
-        "cards": {"total": total, "series": by_series},
-        "reviews_per_day": [{"day": d, "reviews": c["reviews"],
-                             **{name: c[name] for name in RATING_NAMES.values()},
-                             "new": c["new"]} for d, c in per_day.items()],
-        "retention": {"desired": settings.desired_retention,
-                      f"last_{days}_days": retention(schedule.day_start(first, settings)),
-                      "all_time": retention(None)},
-        "forecast": [{"day": (today + timedelta(days=i)).isoformat(),
-                      "due": forecast[(today + timedelta(days=i)).isoformat()]}
-                     for i in range(days)],
-    }
-
-
-# ---- rebuilding state from the log ---------------------------------------------------------
-
-def rebuild_state(store: Store, card: str | int, *, reschedule: bool = False,
-                  save: bool = True) -> dict | None:
-    """A card's FSRS state replayed from its review log (None: never graded).
-
-    Without `reschedule` the result equals what grading stored (the log keeps each due date,
-    fuzz included); with it, due dates follow the current settings (e.g. a new retention).
-    """
-    rowid = _ref(store, card)
-    logs = list(store.history(rowid))
-    state = _replay(rowid, logs, store.settings(), reschedule)
-    if save:
-        store.put_states({rowid: state})
-    return state
-
-
-def rebuild_states(store: Store, *, reschedule: bool = False) -> int:
-    """Replay the review log of every graded card and save the states; returns the count."""
-    settings = store.settings()
-    by_card: dict[int, list[tuple[int, int, datetime, datetime]]] = {}
-    for row in store.history():
-        by_card.setdefault(row[0], []).append(row)
-    store.put_states({rowid: _replay(rowid, logs, settings, reschedule)
-                      for rowid, logs in by_card.items()})
-    return len(by_card)
-
-
-def _replay(rowid: int, logs: list[tuple[int, int, datetime, datetime]], settings: Settings,
-            reschedule: bool) -> dict | None:
-    if not logs:
-        return None
-    card = schedule.replay(rowid, [(rating, at) for _, rating, at, _ in logs], settings,
-                           due=None if reschedule else logs[-1][3])
-    return card.to_dict() if card else None

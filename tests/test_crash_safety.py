@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from studykit import session
+from studykit import replay
 from studykit.models import Card, Post
 from studykit.store import open_store
 
@@ -182,7 +182,7 @@ def test_sigkill_right_after_a_grade_keeps_every_acknowledged_grade(tmp_path):
             card = st.card(card_id)
             history = list(st.history(card.rowid))
             assert card.fsrs["last_review"] is not None
-            assert session.rebuild_state(st, card.rowid, save=False) == card.fsrs
+            assert replay.rebuild_state(st, card.rowid, save=False) == card.fsrs
             assert card.due == history[-1][3]
 
 
@@ -214,7 +214,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     assert raw.execute("SELECT count(*) FROM card_state").fetchone()[0] == 20 + n_posts * per_post
     raw.close()
     with open_store(db) as st:  # 400 grades over 20 cards: each card's state fits its log
-        assert session.rebuild_states(st) == 20
+        assert replay.rebuild_states(st) == 20
 
 
 def test_two_processes_grading_the_same_card_keep_both_grades(tmp_path):
@@ -228,4 +228,4 @@ def test_two_processes_grading_the_same_card_keep_both_grades(tmp_path):
         card = st.card("ba5e000000000000")
         history = list(st.history(card.rowid))
         assert len(history) == 300
-        assert session.rebuild_state(st, card.rowid, save=False) == card.fsrs
+        assert replay.rebuild_state(st, card.rowid, save=False) == card.fsrs

@@ -10,9 +10,11 @@ import pytest
 
 from .conftest import MONDAY_NOON, Clock
 
-from studykit import session
+from studykit import replay, session
+from studykit.due import due_summary
 from studykit.models import Card, Post
 from studykit.session import Session
+from studykit.stats import study_stats
 from studykit.store import CardFilter, StoreError, open_store
 
 T0 = MONDAY_NOON  # a Monday, noon UTC
@@ -48,7 +50,7 @@ def add(db, n_cards: int = 5, p: Post | None = None) -> list[Card]:
 
 
 def due_ids(db, now, **kw) -> list[str]:
-    return [e.id for e in session.due_summary(db, now=now, **kw).queue.entries()]
+    return [e.id for e in due_summary(db, now=now, **kw).queue.entries()]
 
 
 # ---- add -> due -> grade -> due ------------------------------------------------------------
@@ -63,7 +65,7 @@ def test_add_due_grade_and_the_due_list_changes(db):
     second = session.grade(db, cards[0].id, "good", now=T0 + timedelta(minutes=10))
     assert (second.state, second.due) == ("review", T0 + timedelta(minutes=10, days=2))
     assert cards[0].id not in due_ids(db, T0 + timedelta(days=2))
-    summary = session.due_summary(db, now=T0 + timedelta(days=2, minutes=10))
+    summary = due_summary(db, now=T0 + timedelta(days=2, minutes=10))
     assert [e.id for e in summary.queue.review] == [cards[0].id]
     assert summary.per_series() == {"Signals": {"learning": 0, "review": 1, "new": 4}}
 
@@ -92,16 +94,16 @@ def test_queue_order_learning_then_most_overdue_reviews_then_new(db):
 def test_daily_new_card_limit(db):
     db.set_setting("new_per_day", "3")
     cards = add(db, 5)
-    summary = session.due_summary(db, now=T0)
+    summary = due_summary(db, now=T0)
     assert [e.id for e in summary.queue.new] == [c.id for c in cards[:3]]
     assert summary.queue.new_over_limit == 2 and summary.new_left == 3
     s = Session(db, clock=Clock(T0))
     for _ in range(3):
         s.grade("easy")
     assert s.current is None
-    summary = session.due_summary(db, now=T0 + timedelta(hours=1))
+    summary = due_summary(db, now=T0 + timedelta(hours=1))
     assert (summary.new_left, len(summary.queue.new), summary.queue.new_over_limit) == (0, 0, 2)
-    tomorrow = session.due_summary(db, now=T0 + timedelta(days=1))
+    tomorrow = due_summary(db, now=T0 + timedelta(days=1))
     assert [e.id for e in tomorrow.queue.new] == [c.id for c in cards[3:]]
 
 
@@ -111,14 +113,14 @@ def test_daily_review_limit_counts_review_cards_only(db):
     for c in cards:  # four review cards, all due at T0
         session.grade(db, c.id, "good", now=T0 - timedelta(days=2, minutes=10))
         session.grade(db, c.id, "good", now=T0 - timedelta(days=2))
-    summary = session.due_summary(db, now=T0)
+    summary = due_summary(db, now=T0)
     assert len(summary.queue.review) == 2 and summary.queue.review_over_limit == 2
     s = Session(db, clock=Clock(T0))
     s.grade("again")  # now relearning: more steps today do not count as reviews
     s.grade("good")
     assert s.current is not None and s.current.state == "relearning"  # learn-ahead
-    assert session.due_summary(db, now=T0).reviews_left == 0
-    assert len(session.due_summary(db, now=T0 + timedelta(days=1)).queue.review) >= 2
+    assert due_summary(db, now=T0).reviews_left == 0
+    assert len(due_summary(db, now=T0 + timedelta(days=1)).queue.review) >= 2
 
 
 def test_limits_follow_the_study_day_in_the_configured_time_zone(db):
@@ -128,14 +130,14 @@ def test_limits_follow_the_study_day_in_the_configured_time_zone(db):
     cards = add(db, 3)
     late_night = datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)  # 03:30 in New York
     session.grade(db, cards[0].id, "easy", now=late_night)
-    assert session.due_summary(db, now=late_night + timedelta(minutes=20)).new_left == 0
+    assert due_summary(db, now=late_night + timedelta(minutes=20)).new_left == 0
     after_4am = datetime(2026, 3, 2, 9, 5, tzinfo=timezone.utc)  # 04:05 in New York
-    assert session.due_summary(db, now=after_4am).new_left == 1
+    assert due_summary(db, now=after_4am).new_left == 1
     session.grade(db, cards[1].id, "easy", now=after_4am)
-    assert session.due_summary(db, now=after_4am).new_left == 0
+    assert due_summary(db, now=after_4am).new_left == 0
     # the same instants seen from Tokyo (UTC+9, day starts 04:00 = 19:00 UTC): one study day
     db.set_setting("timezone", "Asia/Tokyo")
-    assert session.due_summary(db, now=after_4am).done_today["new"] == 2
+    assert due_summary(db, now=after_4am).done_today["new"] == 2
 
 
 # ---- the session ---------------------------------------------------------------------------
@@ -218,6 +220,21 @@ def test_suspend_and_undo(db):
     s.undo()
     assert not db.card(cards[0].id).suspended and s.current.id == cards[0].id
     assert s.counts["new"] == 2
+
+
+def test_the_tally_is_what_the_session_did_and_did_not_take_back(db):
+    add(db, 4)
+    s = Session(db, clock=Clock())
+    assert s.tally == session.Tally() and not s.tally.anything and s.started == T0
+    first = s.grade("good")
+    s.suspend()
+    s.bury()
+    assert (s.tally.grades, s.tally.suspended, s.tally.buried) == ((first,), 1, 1)
+    s.undo()
+    s.undo()
+    assert (s.tally.grades, s.tally.suspended, s.tally.buried) == ((first,), 0, 0)
+    s.undo()
+    assert not s.tally.anything and not s.can_undo
 
 
 def test_bury_hides_a_card_until_the_next_study_day(db):
@@ -335,10 +352,10 @@ def test_rebuild_from_the_log_gives_the_same_state_with_fuzz_on(db):
     dues = {c.id: db.card(c.id).due for c in cards}
     db.put_states({db.resolve(c.id): None for c in cards})  # lose every state
     assert all(db.card(c.id).state == "new" for c in cards)
-    assert session.rebuild_states(db) == 4
+    assert replay.rebuild_states(db) == 4
     assert {c.id: db.card(c.id).fsrs for c in cards} == stored
     assert {c.id: db.card(c.id).due for c in cards} == dues
-    assert session.rebuild_state(db, cards[0].id, save=False) == stored[cards[0].id]
+    assert replay.rebuild_state(db, cards[0].id, save=False) == stored[cards[0].id]
 
 
 def test_rebuild_with_reschedule_applies_a_new_retention(db):
@@ -347,8 +364,8 @@ def test_rebuild_with_reschedule_applies_a_new_retention(db):
     session.grade(db, cards[0].id, "good", now=T0 + timedelta(minutes=10))
     before = db.card(cards[0].id)
     db.set_setting("desired_retention", "0.97")
-    assert session.rebuild_state(db, cards[0].id) == before.fsrs  # no reschedule: unchanged
-    session.rebuild_state(db, cards[0].id, reschedule=True)
+    assert replay.rebuild_state(db, cards[0].id) == before.fsrs  # no reschedule: unchanged
+    replay.rebuild_state(db, cards[0].id, reschedule=True)
     after = db.card(cards[0].id)
     assert after.due < before.due and after.fsrs["stability"] == before.fsrs["stability"]
 
@@ -368,7 +385,7 @@ def test_stats_count_states_reviews_retention_and_forecast(db):
     session.grade(db, ca[2].id, "hard", now=T0 - timedelta(days=1))   # a pass
     db.set_suspended(db.resolve(cb[0].id), True)
     db.add([b], cb[:1])  # cb[1] is retired
-    data = session.stats(db, now=T0)
+    data = study_stats(db, now=T0).to_dict()
     total = data["cards"]["total"]
     assert (total["new"], total["review"], total["relearning"], total["retired"],
             total["suspended"], total["active"]) == (2, 2, 1, 1, 1, 5)
@@ -388,15 +405,15 @@ def test_every_datetime_the_api_returns_is_utc_aware(db):
     result = session.grade(db, cards[0].id, "good", now=paris_noon)
     values = [result.reviewed_at, result.due, db.card(cards[0].id).due,
               db.card(cards[0].id).added_at, session.bury(db, cards[1].id, now=T0)]
-    summary = session.due_summary(db, now=T0 + timedelta(days=3))
+    summary = due_summary(db, now=T0 + timedelta(days=3))
     values += [e.due for e in summary.queue.entries() if e.due] + [summary.now]
     values += [at for _, _, at, _ in db.history()]
     assert values and all(v.tzinfo is timezone.utc or v.utcoffset() == timedelta(0)
                           for v in values)
     assert all(v.tzinfo is not None for v in values)
-    stats = session.stats(db, now=T0)
+    stats = study_stats(db, now=T0).to_dict()
     assert stats["now"].endswith("+00:00")
     with pytest.raises(ValueError, match="timezone-aware"):
         session.grade(db, cards[1].id, "good", now=datetime(2026, 3, 2, 12))
     with pytest.raises(ValueError, match="timezone-aware"):
-        session.due_summary(db, now=datetime(2026, 3, 2, 12))
+        due_summary(db, now=datetime(2026, 3, 2, 12))

@@ -18,6 +18,7 @@ import pytest
 import fsrs
 
 from studykit import session
+from studykit.due import due_summary
 from studykit.models import post_key
 from studykit.models import Card, Post
 from studykit.schedule import STATE_NAMES, SettingsError
@@ -256,7 +257,7 @@ def test_a_card_no_longer_produced_is_retired_then_restored(db):
     assert [c.id for c in db.cards()] == [c.id for c in cards[:3]]  # hidden from listings
     assert {c.id for c in db.cards(include_retired=True)} == {c.id for c in cards}
     later = NOW + timedelta(days=400)  # everything is due by then: retired cards are not
-    due = session.due_summary(db, now=later)
+    due = due_summary(db, now=later)
     assert {e.id for e in due.queue.entries()} == {c.id for c in cards[:3]}
     with pytest.raises(StoreError, match="retired"):
         session.grade(db, cards[4].id, "good", now=later)

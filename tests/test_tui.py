@@ -378,6 +378,31 @@ async def test_home_lists_series_and_posts_with_counts_and_starts_one_series(db)
     assert {r[0] for r in log_rows(db)} == {c.id for c in CARDS[SIGNALS_2.title][1]}
 
 
+async def test_the_decks_list_counts_what_studykit_due_counts(db):
+    from studykit.due import due_summary
+    from studykit.session import grade
+    from studykit.store import CardFilter
+
+    with open_store(db) as store:
+        store.set_setting("new_per_day", "5")
+        grade(store, S1[0], "again", now=T0 - timedelta(minutes=5))  # learning, due now
+        grade(store, S1[1], "good", now=T0 - timedelta(days=3))
+        grade(store, S1[1], "good", now=T0 - timedelta(days=3) + timedelta(minutes=10))
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        rows = {str(row[0].plain).strip(): [str(c.plain).strip() for c in row[1:]]
+                for row in map(table.get_row_at, range(table.row_count))}
+    with open_store(db) as store:
+        for label, where in (("All series", None),
+                             ("▸ Signal Processing", CardFilter(series=SIGNALS_1.series)),
+                             ("▸ Optimization Methods", CardFilter(series=OPTIM.series))):
+            due = due_summary(store, now=T0, where=where).total
+            assert rows[label] == [str(due.new), str(due.learning), str(due.review)], label
+    assert rows["▸ Signal Processing"] == ["4", "1", "1"]  # new cards capped: 5 - 1 done
+
+
 async def test_review_command_series_option_starts_that_series(db):
     app = make_app(db, start=__import__("studykit.store").store.CardFilter(
         series="Optimization Methods"))

@@ -164,6 +164,18 @@ def test_interval(delta, text):
     assert render.interval(delta) == text
 
 
+@pytest.mark.parametrize("delta, text", [
+    (timedelta(seconds=-59), "now"), (timedelta(minutes=1), "in 1 min"),
+    (timedelta(minutes=10), "in 10 min"), (timedelta(minutes=-90), "2 hours ago"),
+    (timedelta(hours=1), "in 1 hour"), (timedelta(days=1), "in 1 day"),
+    (timedelta(days=-8), "8 days ago"), (timedelta(days=400), "in 400 days"),
+])
+def test_relative_in_words_for_the_command_line(delta, text):
+    from studykit.timespan import Wording, relative
+
+    assert relative(T0 + delta, T0, Wording.WORDS) == text
+
+
 def test_relative_duration_and_moment():
     from studykit.schedule import Settings
 

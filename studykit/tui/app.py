@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from textual import work
 from textual.app import App
@@ -26,6 +27,7 @@ from studykit.schedule import now_utc, utc
 from studykit.store import CardFilter, Store, StoreDamaged, open_store
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 STARTED = time.perf_counter()  # when this module was imported: close to the process start
 
 
@@ -110,6 +112,16 @@ class StudykitApp(App[None]):
             self.store.verify()
         except StudykitError as exc:
             self.db_error(exc)
+
+    def read_and_show(self, read: Callable[[], T], show: Callable[[T], object]) -> None:
+        """In a screen's thread worker: `read` from the store, then `show` the result on the
+        UI thread; a database error is shown instead (`db_error`) and `show` not called."""
+        try:
+            result = read()
+        except StudykitError as exc:
+            self.db_error(exc)
+            return
+        self.call_from_thread(show, result)
 
     def db_error(self, exc: BaseException) -> None:
         """Show a failed database operation; the session goes on (thread-safe, like notify).

@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,6 +24,7 @@ from studykit.schedule import RATING_NAMES, Settings
 from studykit.store import CardFilter, StoredCard
 from studykit.terminal_text import clean
 from studykit.tui import render
+from studykit.tui.app import StudykitApp
 
 LIMIT = 500
 
@@ -53,9 +54,10 @@ class Detail:
     settings: Settings
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(Screen[None]):
     """Find cards and look after them."""
 
+    app = getters.app(StudykitApp)
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("s", "suspend", "Suspend/unsuspend"),
@@ -145,13 +147,9 @@ class BrowseScreen(Screen):
     @work(thread=True, exclusive=True, group="detail")
     def load_detail(self, rowid: int) -> None:
         store = self.app.store
-        try:
-            detail = Detail(store.card(rowid), [(r, at, due) for _, r, at, due in
-                                                store.history(rowid)], store.settings())
-        except StudykitError as exc:
-            self.app.db_error(exc)
-            return
-        self.app.call_from_thread(self.show_detail, detail)
+        self.app.read_and_show(lambda: Detail(store.card(rowid), [
+            (r, at, due) for _, r, at, due in store.history(rowid)], store.settings()),
+            self.show_detail)
 
     def show_detail(self, detail: Detail) -> None:
         self.detail = detail

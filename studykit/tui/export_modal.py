@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,6 +22,7 @@ from studykit.anki import ExportSummary
 from studykit.errors import StudykitError
 from studykit.store import CardFilter
 from studykit.terminal_text import clean
+from studykit.tui.app import StudykitApp
 
 FILE_NAME = "studykit.apkg"
 
@@ -44,6 +45,8 @@ def target(text: str) -> Path:
 
 class ExportModal(ModalScreen[ExportSummary | None]):
     """Export to Anki: choose all decks or one series, and where to write."""
+
+    app = getters.app(StudykitApp)
 
     BINDINGS = [Binding("escape", "close", "Close")]
 

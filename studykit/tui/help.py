@@ -29,7 +29,7 @@ def key_text(keys: str) -> str:
     return " / ".join(out)
 
 
-def bindings_of(screen: Screen) -> list[tuple[str, str]]:
+def bindings_of(screen: Screen[object]) -> list[tuple[str, str]]:
     """(keys, description) of a screen's `HELP_EXTRA` (keys its widgets own), its own
     bindings, then the app's, as declared."""
     rows: list[tuple[str, str]] = list(getattr(screen, "HELP_EXTRA", []))
@@ -45,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark,q,enter", "close", "Close")]
 
-    def __init__(self, beneath: Screen) -> None:
+    def __init__(self, beneath: Screen[object]) -> None:
         super().__init__()
         self.rows = bindings_of(beneath)
         self.title_text = getattr(beneath, "HELP_TITLE", type(beneath).__name__.removesuffix(

@@ -1,8 +1,10 @@
 """The home screen: decks by series (and their posts) with new / learning / due counts.
 
 Counts are what a session started on that deck now would show: learning cards due, and new
-and review cards within what is left of today's limits. They are read in a worker (one
-grouped query) each time the screen comes back, so they are fresh after a session.
+and review cards within what is left of today's limits. "All series" and the limits are the
+due summary of `studykit due` (`due.due_summary`), and each series and post is capped by
+that summary; they are read in a worker each time the screen comes back, so they are fresh
+after a session.
 """
 
 from __future__ import annotations
@@ -11,18 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from studykit.errors import StudykitError
-from studykit.schedule import Settings
-from studykit.session import limits_left
-from studykit.store import CardFilter
+from studykit.due import DueCounts, DueSummary, due_summary
+from studykit.store import CardFilter, Store
 from studykit.terminal_text import clean
 from studykit.tui import render
+from studykit.tui.app import StudykitApp
 
 NUMBER_WIDTH = 7
 
@@ -35,68 +36,51 @@ class Deck:
     label: str
     where: CardFilter
     level: int  # 0 all, 1 series, 2 post
-    new: int = 0
-    learning: int = 0
-    review: int = 0
+    due: DueCounts = DueCounts()  # what a session on this deck would show now
     posts: list[Deck] = field(default_factory=list)
-
-    @property
-    def due(self) -> int:
-        return self.new + self.learning + self.review
 
 
 @dataclass
 class HomeData:
-    now: datetime
-    settings: Settings
+    summary: DueSummary  # of all series: the same as `studykit due`
     all: Deck
     series: list[Deck]
-    new_left: int
-    reviews_left: int
-    next_due: datetime | None
     cards: int
 
 
-def load_decks(app) -> HomeData:  # noqa: ANN001 (StudykitApp; imported late to avoid a cycle)
-    """The decks list with today's counts (runs in a worker thread)."""
-    store, now = app.store, app.now()
-    settings = store.settings()
-    _, new_left, reviews_left = limits_left(store, now, settings)
+def load_decks(store: Store, now: datetime) -> HomeData:
+    """The decks list with the counts at `now` (runs in a worker thread)."""
+    summary = due_summary(store, now=now, count_over_limit=False)
     series: dict[str, Deck] = {}
+    due: dict[str, DueCounts] = {}  # by deck key, before today's limits
     cards = 0
-    for row in store.deck_counts(now):
+    for row in store.deck_counts(summary.now):
         deck = series.get(row.series)
         if deck is None:
             deck = series[row.series] = Deck(f"series:{row.series}", row.series,
                                              CardFilter(series=row.series), 1)
+        post = DueCounts(row.learning, row.review, row.new)
         deck.posts.append(Deck(f"post:{row.post_key}", row.post_title,
-                               CardFilter(post=row.post_key), 2, row.new, row.learning,
-                               row.review))
+                               CardFilter(post=row.post_key), 2, summary.cap(post)))
+        due[deck.key] = due.get(deck.key, DueCounts()) + post
         cards += row.cards
-    everything = Deck("all", "All series", CardFilter(), 0)
     for deck in series.values():
-        for total in (deck, everything):
-            total.new += sum(p.new for p in deck.posts)
-            total.learning += sum(p.learning for p in deck.posts)
-            total.review += sum(p.review for p in deck.posts)
-    # What a session would show: today's limits cap new and review cards (not learning).
-    for deck in [everything, *series.values(), *(p for s in series.values() for p in s.posts)]:
-        deck.new, deck.review = min(deck.new, new_left), min(deck.review, reviews_left)
-    next_due = store.next_due() if not everything.due else None
-    return HomeData(now, settings, everything, list(series.values()), new_left, reviews_left,
-                    next_due, cards)
+        deck.due = summary.cap(due[deck.key])
+    everything = Deck("all", "All series", CardFilter(), 0, summary.total)
+    return HomeData(summary, everything, list(series.values()), cards)
 
 
-class DeckTable(DataTable):
+class DeckTable(DataTable[Text]):
     """The decks list; Enter (the table's own select, so it follows the arrow keys typed
     before it) starts a session."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Study")]
 
 
-class HomeScreen(Screen):
+class HomeScreen(Screen[None]):
     """Decks by series with their due counts; start a session, or go elsewhere."""
 
+    app = getters.app(StudykitApp)
     HELP_EXTRA = [("Enter", "Study the highlighted deck"), ("↑ / ↓", "Move")]
     BINDINGS = [
         Binding("right,l", "expand", "Posts", key_display="→"),
@@ -117,7 +101,7 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("Decks", style="bold"), id="home-title")
-        table: DataTable = DeckTable(id="decks", cursor_type="row")
+        table: DataTable[Text] = DeckTable(id="decks", cursor_type="row")
         yield table
         yield Static(id="home-status")
         yield Footer()
@@ -139,12 +123,7 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
-        try:
-            data = load_decks(self.app)
-        except StudykitError as exc:
-            self.app.db_error(exc)
-            return
-        self.app.call_from_thread(self.show, data)
+        self.app.read_and_show(lambda: load_decks(self.app.store, self.app.now()), self.show)
 
     def _deck_width(self) -> int:
         return max(20, self.app.size.width - 3 * (NUMBER_WIDTH + 2) - 6)
@@ -156,7 +135,7 @@ class HomeScreen(Screen):
         self._fill(table)
         self.query_one("#home-status", Static).update(self._status(data))
 
-    def _fill(self, table: DataTable) -> None:
+    def _fill(self, table: DataTable[Text]) -> None:
         assert self.data is not None
         selected = self.selected.key if self.rows and table.row_count else "all"
         table.clear()
@@ -165,9 +144,9 @@ class HomeScreen(Screen):
         for deck in [self.data.all, *self._visible(self.data.series)]:
             self.rows[deck.key] = deck
             table.add_row(self._label(deck, width),
-                          render.count(deck.new, "#5fafff", NUMBER_WIDTH),
-                          render.count(deck.learning, "#ff8700", NUMBER_WIDTH),
-                          render.count(deck.review, "#5fd75f", NUMBER_WIDTH), key=deck.key)
+                          render.count(deck.due.new, "#5fafff", NUMBER_WIDTH),
+                          render.count(deck.due.learning, "#ff8700", NUMBER_WIDTH),
+                          render.count(deck.due.review, "#5fd75f", NUMBER_WIDTH), key=deck.key)
         if selected in self.rows:
             table.move_cursor(row=list(self.rows).index(selected), animate=False)
 
@@ -196,14 +175,15 @@ class HomeScreen(Screen):
             out.append("No cards yet. Add some with `studykit add SOURCE` (a feed, a page, a "
                        "folder of posts), then come back.")
             return out
-        s = data.settings
-        out.append(f"Today: {data.new_left} of {s.new_per_day} new cards and "
-                   f"{data.reviews_left} of {s.reviews_per_day} reviews left.")
-        if not data.all.due:
+        summary, s = data.summary, data.summary.settings
+        out.append(f"Today: {summary.new_left} of {s.new_per_day} new cards and "
+                   f"{summary.reviews_left} of {s.reviews_per_day} reviews left.")
+        if not data.all.due.all:
             out.append("\nNothing is due now. ", style="bold")
-            if data.next_due:
-                out.append("Next card due " + render.moment(data.next_due, data.now, s) + ".")
-            elif not data.new_left:
+            if summary.next_due:
+                out.append("Next card due " + render.moment(summary.next_due, summary.now, s)
+                           + ".")
+            elif not summary.new_left:
                 out.append("New cards wait for tomorrow (the daily limit is reached).")
         return out
 

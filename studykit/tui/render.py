@@ -1,7 +1,8 @@
 """Card sides and times as Rich `Text` for the review UI.
 
 Owns how a card reads in the terminal: the cloze blank and the filled-in answer
-highlighted, intervals ("10m", "3d"), dates in the study day's time zone, durations.
+highlighted, dates in the study day's time zone, durations. Intervals ("10m", "in 3d") are
+`studykit.timespan`'s, in its short wording; `interval` and `relative` are passed on here.
 Every piece of card text goes through `terminal_text.card_text`, so nothing a web page
 wrote is ever parsed as markup; the UI only ever gets `Text` objects from here.
 """
@@ -9,7 +10,7 @@ wrote is ever parsed as markup; the UI only ever gets `Text` objects from here.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from rich.text import Text
 
@@ -17,6 +18,8 @@ from studykit import latex, schedule
 from studykit.schedule import Settings
 from studykit.store import StoredCard
 from studykit.terminal_text import card_text, clean
+from studykit.timespan import interval as interval  # the review UI's short wording
+from studykit.timespan import relative
 
 BLANK = "[...]"
 BLANK_STYLE = "bold yellow"
@@ -88,31 +91,6 @@ def one_line(text: str, width: int = 80) -> Text:
     flat.no_wrap = True
     flat.truncate(width, overflow="ellipsis")
     return flat
-
-
-def interval(delta: timedelta) -> str:
-    """A short, readable interval: '<1m', '10m', '5h', '3d', '2.5mo', '1.2y'."""
-    seconds = delta.total_seconds()
-    if seconds < 60:
-        return "<1m"
-    if seconds < 3600:
-        return f"{round(seconds / 60)}m"
-    if seconds < 86400:
-        return f"{round(seconds / 3600)}h"
-    days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
-    return f"{days / 365:.1f}".removesuffix(".0") + "y"
-
-
-def relative(when: datetime, now: datetime) -> str:
-    """'in 3h', '2d ago', 'now'."""
-    delta = when - now
-    if abs(delta.total_seconds()) < 60:
-        return "now"
-    return f"in {interval(delta)}" if delta > timedelta(0) else f"{interval(-delta)} ago"
 
 
 def local(when: datetime, settings: Settings) -> datetime:

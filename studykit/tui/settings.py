@@ -4,7 +4,7 @@ database (`store.set_setting`, the same as `studykit config KEY VALUE`)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
 
 from studykit.errors import StudykitError
 from studykit.schedule import SETTINGS, Settings, parse_setting
+from studykit.tui.app import StudykitApp
 
 # (key, label) of the settings this screen edits, in order; the rest stay with `config`.
 FIELDS = (
@@ -27,9 +28,10 @@ FIELDS = (
 )
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(Screen[None]):
     """Edit the study settings; Ctrl+S saves them all."""
 
+    app = getters.app(StudykitApp)
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "back", "Back"),
@@ -57,12 +59,7 @@ class SettingsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="settings")
     def load(self) -> None:
-        try:
-            settings = self.app.store.settings()
-        except StudykitError as exc:
-            self.app.db_error(exc)
-            return
-        self.app.call_from_thread(self.show, settings)
+        self.app.read_and_show(self.app.store.settings, self.show)
 
     def show(self, settings: Settings) -> None:
         text = settings.as_text()

@@ -12,18 +12,19 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from studykit.errors import StudykitError
+from studykit.due import DueSummary, due_summary
 from studykit.schedule import Settings
-from studykit.session import DueSummary, GradeResult, due_summary
+from studykit.session import GradeResult
 from studykit.store import CardFilter
 from studykit.tui import render
+from studykit.tui.app import StudykitApp
 
 
 @dataclass
@@ -40,6 +41,8 @@ class SummaryData:
 
 class SummaryScreen(Screen[str]):
     """What the session did; Enter goes back to the decks."""
+
+    app = getters.app(StudykitApp)
 
     BINDINGS = [
         Binding("enter,escape", "home", "Back to decks"),
@@ -85,17 +88,14 @@ class SummaryScreen(Screen[str]):
 
     @work(thread=True, exclusive=True, group="summary")
     def load_next(self) -> None:
-        app = self.app
-        try:
-            now = app.now()
-            settings = app.store.settings()
-            next_due = app.store.next_due(self.data.where)
-            summary = due_summary(app.store, now=now, where=self.data.where)
-        except StudykitError as exc:
-            app.db_error(exc)
-            return
-        app.call_from_thread(self.query_one("#summary-next", Static).update,
-                             self._next_text(now, next_due, settings, summary))
+        self.app.read_and_show(self._read_next, self.query_one("#summary-next", Static).update)
+
+    def _read_next(self) -> Text:
+        store, now = self.app.store, self.app.now()
+        settings = store.settings()
+        next_due = store.next_due(self.data.where)
+        summary = due_summary(store, now=now, where=self.data.where)
+        return self._next_text(now, next_due, settings, summary)
 
     def _next_text(self, now: datetime, next_due: datetime | None, settings: Settings,
                    summary: DueSummary) -> Text:
