@@ -15,6 +15,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from enum import IntEnum
 from functools import lru_cache
 from typing import Any
 
@@ -25,10 +26,25 @@ from studykit.errors import StudykitError
 FSRS_VERSION = importlib.metadata.version("fsrs")
 RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 RATING_NAMES = {v: k for k, v in RATINGS.items()}
-# Card states as the store keeps them: 0 for a card never graded, then FSRS's own states.
-STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
-STATE_CODES = {v: k for k, v in STATE_NAMES.items()}
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+
+
+class CardState(IntEnum):
+    """A card's state as the store keeps it (the `card_state.state` column): NEW for a card
+    never graded, then FSRS's own states, with fsrs.State's numbers."""
+
+    NEW = 0
+    LEARNING = fsrs.State.Learning.value
+    REVIEW = fsrs.State.Review.value
+    RELEARNING = fsrs.State.Relearning.value
+
+    @property
+    def label(self) -> str:
+        """The word reports and JSON use: 'new', 'learning', 'review', 'relearning'."""
+        return self.name.lower()
+
+
+STATE_NAMES = {s.value: s.label for s in CardState}
+STATE_CODES = {s.label: s.value for s in CardState}
 FsrsState = dict[str, Any]  # an FSRS card as the store keeps it (fsrs.Card.to_dict())
 
 # Bounds on what a grade and the settings may hold, so that every due date FSRS computes
@@ -298,7 +314,7 @@ class Review:
 
 
 def state_of(data: FsrsState | None) -> int:
-    return NEW if data is None else int(data["state"])
+    return CardState.NEW if data is None else int(data["state"])
 
 
 def review(before: FsrsState | None, fsrs_id: int, rating: int, when: datetime, settings: Settings,

@@ -20,7 +20,7 @@ from typing import Any
 
 from studykit import schedule
 from studykit.due import limits_left
-from studykit.schedule import RATING_NAMES, STATE_NAMES, Settings, now_utc, utc
+from studykit.schedule import RATING_NAMES, STATE_NAMES, CardState, Settings, now_utc, utc
 from studykit.store import CardFilter, QueueEntry, Store, StoredCard
 from studykit.timespan import Wording, relative
 
@@ -162,7 +162,8 @@ class Session:
         """Cards left in this session (the one shown included)."""
         out = {"learning": len(self._learning), "review": len(self._review), "new": len(self._new)}
         if self._current:
-            out[{0: "new", 2: "review"}.get(self._current[0].state, "learning")] += 1
+            state = self._current[0].state
+            out["new" if state == CardState.NEW else "review" if state == CardState.REVIEW else "learning"] += 1
         return out
 
     @property
@@ -267,9 +268,9 @@ class Session:
         return card
 
     def _requeue(self, entry: QueueEntry) -> None:
-        if entry.state == 0:
+        if entry.state == CardState.NEW:
             self._new.appendleft(entry)
-        elif entry.state == 2:
+        elif entry.state == CardState.REVIEW:
             self._review.appendleft(entry)
         else:
             bisect.insort(self._learning, (entry.due or self._now(), entry.rowid, entry))

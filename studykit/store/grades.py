@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from studykit.schedule import FSRS_VERSION
 from studykit.store.db import instant_text, read_set_instant
 from studykit.store.errors import CardNotFound, StoreError
-from studykit.store.records import CardState
+from studykit.schedule import CardState
 
 if TYPE_CHECKING:
     from studykit.schedule import Review

@@ -7,23 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
-import fsrs
-
 from studykit.models import Card, CardKind
+from studykit.schedule import CardState as CardState  # its home is schedule: FSRS owns the states
 from studykit.series import slugify
 
-
-class CardState(IntEnum):
-    """A card's state in the `card_state.state` column: NEW for a card never graded, then
-    FSRS's own states (their numbers are fsrs.State's)."""
-
-    NEW = 0
-    LEARNING = fsrs.State.Learning.value
-    REVIEW = fsrs.State.Review.value
-    RELEARNING = fsrs.State.Relearning.value
 
 @dataclass
 class StoredCard:

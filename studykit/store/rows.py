@@ -11,7 +11,7 @@ from typing import Any
 
 from studykit.models import Card, Post, post_key
 from studykit.series import slugify
-from studykit.store.records import CardState
+from studykit.schedule import CardState
 
 # What a card says and where it is filed: a change to any of them is an update of the card.
 TEXT_FIELDS = ("kind", "front", "back", "cloze", "series", "tags", "deck")

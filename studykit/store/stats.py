@@ -8,7 +8,7 @@ from datetime import datetime
 
 from studykit.store.db import instant_text, read_set_instant
 from studykit.store.queue import SCHEDULED
-from studykit.store.records import CardState
+from studykit.schedule import CardState
 
 
 

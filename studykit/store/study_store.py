@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from studykit import paths
 from studykit.models import Card, Post
@@ -63,8 +63,7 @@ class Store(Database):
         from studykit.schedule import SETTINGS
 
         parsed = parse_setting(key, value)  # refuses unknown keys and bad values
-        canonical = cast(Callable[[Any], str], SETTINGS[key][1])  # SETTINGS is untyped
-        text = canonical(parsed)
+        text = SETTINGS[key][1](parsed)
         with self._write() as c:
             c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, text))
