@@ -93,15 +93,13 @@ def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per
 def _check_outputs(sources: tuple[str, ...], targets: dict[str, Path | None]) -> None:
     """Refuse, before the slow part, outputs that are not regular files or would overwrite a
     source or each other."""
-    from studykit.outputs import OutputError, check_target, check_targets
+    from studykit.outputs import OutputError, check_outputs
     from studykit.sources.load import STDIN, is_url
 
     outputs = [(f"the {flag} output", path) for flag, path in targets.items() if path]
     local = [(f"the source {s}", Path(s)) for s in sources if s != STDIN and not is_url(s)]
     try:
-        for _, path in outputs:
-            check_target(path)
-        check_targets(outputs, local)
+        check_outputs(outputs, local)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
 
