@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import signal
 import sys
 from pathlib import Path
 
@@ -664,6 +663,7 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
     built), 2 for usage errors (such as an invalid spec)."""
     from studykit import build as build_mod
     from studykit.deckspec import SpecError, find_specs, load_spec
+    from studykit.extraction_pool import stop_on_sigterm
 
     problems: list[str] = []
     loaded = []
@@ -685,16 +685,13 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
         progress = _BarProgress()
     else:
         progress = _LineProgress()
-    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        with progress:
+        with stop_on_sigterm(lambda message: click.echo(message, err=True)), progress:
             report = build_mod.build(loaded, jobs=jobs, db=db, use_cache=not no_cache,
                                      progress=progress)
     except StudykitError as exc:  # the study store cannot be opened: nothing was built
         click.echo(f"studykit: error: {exc}", err=True)
         sys.exit(2)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     for note in report.notes:
         _say(f"note: {note}", quiet)
     for spec, failure in report.failed:
@@ -705,13 +702,6 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
         for spec in report.specs:
             click.echo(_spec_line(spec))
     sys.exit(report.exit_code)
-
-
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM during a build: unwind like Ctrl-C, so workers stop, temporary files go and
-    the store and cache are closed (an interrupted build is finished by the next one)."""
-    click.echo("studykit: terminated; stopping the build", err=True)
-    sys.exit(128 + signum)
 
 
 def run() -> None:
