@@ -679,6 +679,7 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
         for line in problems:
             click.echo(f"studykit: error: {line}", err=True)
         sys.exit(2)
+    progress: build_mod.SilentProgress | _LineProgress
     if quiet:
         progress = build_mod.SilentProgress()
     elif sys.stderr.isatty():
@@ -699,8 +700,8 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
     if as_json:
         _echo_json(report.to_dict())
     else:
-        for spec in report.specs:
-            click.echo(_spec_line(spec))
+        for spec_report in report.specs:
+            click.echo(_spec_line(spec_report))
     sys.exit(report.exit_code)
 
 
