@@ -34,7 +34,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from studykit import paths
 from studykit.models import Post
@@ -136,7 +136,7 @@ class BuildCache:
     def __enter__(self) -> BuildCache:
         return self
 
-    def __exit__(self, exc_type, *rest: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
         if exc_type is None:
             self.commit()
         self.close()
@@ -198,27 +198,28 @@ class BuildCache:
 
     # ---- extractions and selections ----
 
-    def extraction(self, content_hash: str, version: str) -> dict | None:
+    def extraction(self, content_hash: str, version: str) -> dict[str, Any] | None:
         row = self._conn.execute("SELECT data FROM extractions WHERE hash = ? AND version = ?",
                                  (content_hash, version)).fetchone()
         if row is None:
             return None
         self._touched_extractions.add((content_hash, version))
-        return _unpack(row[0])  # type: ignore[return-value]
+        return cast(dict[str, Any], _unpack(row[0]))
 
-    def put_extraction(self, content_hash: str, version: str, data: dict) -> None:
+    def put_extraction(self, content_hash: str, version: str, data: dict[str, Any]) -> None:
         self._conn.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?)",
                            (content_hash, version, _pack(data), time.time()))
 
-    def selection(self, key: str) -> tuple[list[dict], object] | None:
+    def selection(self, key: str) -> tuple[list[dict[str, Any]], bytes] | None:
         """(card dicts, series memory after them) made for this chain key, or None."""
         row = self._conn.execute("SELECT cards, memory FROM selections WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
         self._touched_selections.add(key)
-        return _unpack(row[0]), row[1]  # the memory stays packed until it is needed
+        # The memory stays packed until it is needed.
+        return cast(list[dict[str, Any]], _unpack(row[0])), cast(bytes, row[1])
 
-    def put_selection(self, key: str, cards: list[dict], memory: object) -> None:
+    def put_selection(self, key: str, cards: list[dict[str, Any]], memory: object) -> None:
         self._conn.execute("INSERT OR REPLACE INTO selections VALUES (?, ?, ?, ?)",
                            (key, _pack(cards), _pack(memory), time.time()))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import signal
 import sys
 from pathlib import Path
 from typing import Any, Protocol
@@ -94,15 +93,13 @@ def generate(sources: tuple[str, ...], fmt: str | None, output: Path | None, per
 def _check_outputs(sources: tuple[str, ...], targets: dict[str, Path | None]) -> None:
     """Refuse, before the slow part, outputs that are not regular files or would overwrite a
     source or each other."""
-    from studykit.outputs import OutputError, check_target, check_targets
+    from studykit.outputs import OutputError, check_outputs
     from studykit.sources.load import STDIN, is_url
 
     outputs = [(f"the {flag} output", path) for flag, path in targets.items() if path]
     local = [(f"the source {s}", Path(s)) for s in sources if s != STDIN and not is_url(s)]
     try:
-        for _, path in outputs:
-            check_target(path)
-        check_targets(outputs, local)
+        check_outputs(outputs, local)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -617,6 +614,7 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
     built), 2 for usage errors (such as an invalid spec)."""
     from studykit import build as build_mod
     from studykit.deckspec import SpecError, find_specs, load_spec
+    from studykit.extraction_pool import stop_on_sigterm
 
     problems: list[str] = []
     loaded = []
@@ -632,22 +630,20 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
         for line in problems:
             click.echo(f"studykit: error: {line}", err=True)
         sys.exit(2)
+    progress: build_mod.SilentProgress | _LineProgress
     if quiet:
         progress = build_mod.SilentProgress()
     elif sys.stderr.isatty():
         progress = _BarProgress()
     else:
         progress = _LineProgress()
-    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        with progress:
+        with stop_on_sigterm(lambda message: click.echo(message, err=True)), progress:
             report = build_mod.build(loaded, jobs=jobs, db=db, use_cache=not no_cache,
                                      progress=progress)
     except StudykitError as exc:  # the study store cannot be opened: nothing was built
         click.echo(f"studykit: error: {exc}", err=True)
         sys.exit(2)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     for note in report.notes:
         _say(f"note: {note}", quiet)
     for spec, failure in report.failed:
@@ -655,16 +651,9 @@ def build_command(specs: tuple[str, ...], jobs: int | None, db: str | None, no_c
     if as_json:
         _echo_json(report.to_dict())
     else:
-        for spec in report.specs:
-            click.echo(_spec_line(spec))
+        for spec_report in report.specs:
+            click.echo(_spec_line(spec_report))
     sys.exit(report.exit_code)
-
-
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM during a build: unwind like Ctrl-C, so workers stop, temporary files go and
-    the store and cache are closed (an interrupted build is finished by the next one)."""
-    click.echo("studykit: terminated; stopping the build", err=True)
-    sys.exit(128 + signum)
 
 
 def run() -> None:

@@ -5,6 +5,15 @@ The CLI catches `StudykitError` and prints its message as one line, never a trac
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studykit.models import Post
+
+# What a run says of a post that failed while the others went on (see `post_failed`).
+OTHER_POSTS_GO_ON = "the other posts go on"
+
 
 class StudykitError(Exception):
     """Base class: a problem the user can act on."""
@@ -28,6 +37,22 @@ def _printable(text: str) -> str:
     from studykit.sanitize import strip_controls
 
     return strip_controls(text).replace("\n", " ").replace("\t", " ")
+
+
+class PostStep(Enum):
+    """The steps of making a post's cards that can fail for one post alone."""
+
+    EXTRACT = "could not be extracted"
+    SELECT = "its cards could not be made"
+
+
+def post_failed(post: Post, step: PostStep, why: str | BaseException,
+                hint: str = OTHER_POSTS_GO_ON) -> SourceError:
+    """The one way to say that `post` failed at `step` and was left out: "<source>: its cards
+    could not be made (ValueError: ...) (the other posts go on)"."""
+    if isinstance(why, BaseException):
+        why = f"{type(why).__name__}: {why}"
+    return SourceError(post.source or post.url, f"{step.value} ({why})", hint)
 
 
 class FetchError(SourceError):

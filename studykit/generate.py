@@ -1,8 +1,9 @@
 """The library entry point: sources in, cards out (no store, no output format).
 
 `generate(["feed.xml", "posts/"])` reads every source, extracts all posts in one spaCy
-pass, writes each post's cards and drops cards that repeat one already made for the same
-series. Failures of single sources or entries are collected, never raised.
+pass (or over worker processes, `jobs`), writes each post's cards and drops cards that
+repeat one already made for the same series (`studykit.series_selection`). Failures of
+single sources or entries are collected, never raised.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from studykit.cards import CardOptions, Selection, SeriesMemory, post_key, select_cards
+from studykit.cards import CardOptions, Selection, post_key
 from studykit.errors import SourceError
 from studykit.extract import Extraction, extract_all
+from studykit.extraction_pool import extract_posts, load_extraction
 from studykit.models import Card, Post
+from studykit.progress import LineProgress
+from studykit.series_selection import select_series_cards
 from studykit.sources.load import load_source
 
 Progress = Callable[[str], None]
@@ -49,29 +53,33 @@ def read_posts(sources: Iterable[str], progress: Progress | None = None
 
 
 def generate(sources: Iterable[str], options: CardOptions | None = None,
-             progress: Progress | None = None) -> GenerateResult:
+             progress: Progress | None = None, *, jobs: int = 1) -> GenerateResult:
+    """The cards of every post of `sources`, each series in the order its posts were read.
+    `jobs` > 1 spreads the extraction over that many worker processes (`extraction_pool`)."""
     posts, errors = read_posts(sources, progress)
     result = GenerateResult(posts=posts, errors=errors)
     if not posts:
         return result
     if progress:
         progress(f"extracting claims from {len(posts)} post(s)")
-    result.extractions = extract_all(posts, progress=progress, errors=result.errors)
-    memories: dict[str, SeriesMemory] = {}
+    result.extractions = _extract(posts, jobs, progress, result.errors)
+    extraction_of = {id(e.post): e for e in result.extractions}
     made: set[int] = set()
-    for extraction in result.extractions:
-        memory = memories.setdefault(extraction.post.series, SeriesMemory())
-        try:
-            selection = select_cards(extraction, options, memory)
-        except Exception as exc:  # noqa: BLE001 (one post's failure must not end the run)
-            post = extraction.post
-            result.errors.append(SourceError(post.source or post.url, f"its cards could not be made "
-                                             f"({type(exc).__name__}: {exc})", "the other posts go on"))
-            continue
-        result.selections.append(selection)
-        result.cards.extend(selection.cards)
-        made.add(id(extraction.post))
+    for done in select_series_cards([e.post for e in result.extractions],
+                                    lambda post: extraction_of[id(post)], options, result.errors):
+        if done.selection is not None:
+            result.selections.append(done.selection)
+        result.cards.extend(done.cards)
+        made.add(id(done.post))
     # A failed post is left out everywhere: never stored as a post without cards.
     result.extractions = [e for e in result.extractions if id(e.post) in made]
     result.posts = [p for p in posts if id(p) in made]
     return result
+
+
+def _extract(posts: list[Post], jobs: int, progress: Progress | None,
+             errors: list[SourceError]) -> list[Extraction]:
+    if jobs <= 1:
+        return extract_all(posts, progress=progress, errors=errors)
+    data = extract_posts(posts, jobs, LineProgress(progress) if progress else None, errors)
+    return [load_extraction(post, data[post.hash]) for post in posts if post.hash in data]

@@ -3,8 +3,8 @@
 Outputs are only ever regular files: a target that exists must be a regular file (a device,
 FIFO, socket or folder is refused, never replaced), and its folder must exist. A file is
 written to a temporary file beside it, synced, then renamed over it: a crash leaves the old
-file or the new one, never half of one. `check_targets` refuses a set of outputs that would
-overwrite one another or the inputs of the same run (a spec, a source post).
+file or the new one, never half of one. `check_outputs` refuses, up front, a set of outputs
+that would overwrite one another or the inputs of the same run (a spec, a source post).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import IO
 
 from studykit.errors import StudykitError
 from studykit.paths import kind_of
+
 
 class OutputError(StudykitError):
     """An output path studykit will not write."""
@@ -52,6 +53,18 @@ def check_targets(outputs: Iterable[tuple[str, Path]], inputs: Iterable[tuple[st
             raise OutputError(f"{path}: {role} would overwrite {taken[key]}; "
                               "give the output a file name of its own")
         taken[key] = role
+
+
+def check_outputs(outputs: list[tuple[str, Path]], inputs: Iterable[tuple[str, Path]], *,
+                  makes_folders: bool = False) -> None:
+    """Refuse, before the slow part of a run, outputs (role, path) that would overwrite one
+    another or an input (`check_targets`), or that are not regular files in an existing
+    folder (`check_target`). `makes_folders`: the run creates missing folders, so only the
+    targets that exist already are checked (a device or FIFO is still refused)."""
+    check_targets(outputs, inputs)
+    for _, path in outputs:
+        if not makes_folders or path.exists():
+            check_target(path)
 
 
 def _same(path: Path) -> Path:

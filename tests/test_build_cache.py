@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from studykit import build
+from studykit import build_versions
 from studykit.cache import BuildCache, CachingFetcher
 from studykit.cards import SeriesMemory
 from studykit.cli import main
@@ -91,13 +92,13 @@ def test_a_new_extractor_version_extracts_again(tmp_path, nlp, monkeypatch):
 
     assert extracted() == 1
     assert extracted() == 0
-    monkeypatch.setattr(build, "EXTRACTOR_VERSION", build.EXTRACTOR_VERSION + "-next")
-    build.extractor_version.cache_clear()
+    monkeypatch.setattr(build_versions, "EXTRACTOR_VERSION", build_versions.EXTRACTOR_VERSION + "-next")
+    build_versions.extractor_version.cache_clear()
     try:
         assert extracted() == 1
     finally:
         monkeypatch.undo()
-        build.extractor_version.cache_clear()
+        build_versions.extractor_version.cache_clear()
 
 
 def test_filters_match_series_by_name_or_slug_and_dates_in_any_zone():

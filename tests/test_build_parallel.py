@@ -7,7 +7,7 @@ import json
 
 from click.testing import CliRunner
 
-from studykit import build
+from studykit import extraction_pool
 from studykit.cli import main
 from studykit.models import Post
 
@@ -53,20 +53,20 @@ def post(words: int, title: str = "t") -> Post:
 
 
 def test_default_jobs_is_one_for_little_work_else_up_to_four(monkeypatch):
-    monkeypatch.setattr(build, "cpu_count", lambda: 8)
-    assert build.default_jobs([post(50_000)] * 3) == 1          # too few posts
-    assert build.default_jobs([post(1_000)] * 10) == 1          # too few words
-    assert build.default_jobs([post(5_000)] * 10) == 4          # min(CPUs, 4)
-    monkeypatch.setattr(build, "cpu_count", lambda: 2)
-    assert build.default_jobs([post(5_000)] * 10) == 2
-    assert build.resolve_jobs(3, [post(10)] * 10) == 3          # as asked...
-    assert build.resolve_jobs(8, [post(10)] * 2) == 2           # ...but never more than posts
-    assert build.resolve_jobs(None, []) == 1
+    monkeypatch.setattr(extraction_pool, "cpu_count", lambda: 8)
+    assert extraction_pool.default_jobs([post(50_000)] * 3) == 1          # too few posts
+    assert extraction_pool.default_jobs([post(1_000)] * 10) == 1          # too few words
+    assert extraction_pool.default_jobs([post(5_000)] * 10) == 4          # min(CPUs, 4)
+    monkeypatch.setattr(extraction_pool, "cpu_count", lambda: 2)
+    assert extraction_pool.default_jobs([post(5_000)] * 10) == 2
+    assert extraction_pool.resolve_jobs(3, [post(10)] * 10) == 3          # as asked...
+    assert extraction_pool.resolve_jobs(8, [post(10)] * 2) == 2           # ...but never more than posts
+    assert extraction_pool.resolve_jobs(None, []) == 1
 
 
 def test_chunks_hold_every_post_once_with_similar_sizes():
     posts = [post(n, f"p{n}") for n in (900, 100, 500, 400, 300, 200, 800, 50)]
-    chunks = build._chunks(posts, 2)
+    chunks = extraction_pool._chunks(posts, 2)
     assert sorted(p.title for c in chunks for p in c) == sorted(p.title for p in posts)
     assert len(chunks) == 6
     sizes = [sum(len(p.body) for p in c) for c in chunks]

@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from studykit.outputs import atomic_write
+import pytest
+
+from studykit.outputs import OutputError, atomic_write, check_outputs
 
 try:
     from tests.conftest import DATA
@@ -83,3 +85,20 @@ def test_atomic_write_replaces_only_a_regular_file(tmp_path):
     atomic_write(target, b"one")
     atomic_write(target, b"two")
     assert target.read_bytes() == b"two" and sorted(p.name for p in tmp_path.iterdir()) == ["cards.jsonl"]
+
+
+def test_check_outputs_leaves_missing_folders_to_a_run_that_makes_them(tmp_path):
+    source = tmp_path / "post.md"
+    source.write_text("x")
+    fifo = tmp_path / "cards.fifo"
+    os.mkfifo(fifo)
+    nested = [("the JSONL output", tmp_path / "out" / "cards.jsonl")]
+    with pytest.raises(OutputError, match="does not exist; create it"):
+        check_outputs(nested, [])
+    check_outputs(nested, [], makes_folders=True)  # build creates out/
+    for makes_folders in (False, True):
+        with pytest.raises(OutputError, match="is a FIFO"):
+            check_outputs([("the -o output", fifo)], [], makes_folders=makes_folders)
+        with pytest.raises(OutputError, match="the -o output would overwrite the source"):
+            check_outputs([("the -o output", source)], [("the source", source)],
+                          makes_folders=makes_folders)

