@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studykit import session, stats  # noqa: E402
 from studykit.due import due_summary  # noqa: E402
-from studykit.cards import post_key  # noqa: E402
+from studykit.models import post_key  # noqa: E402
 from studykit.models import Card, Post  # noqa: E402
 from studykit.store import open_store  # noqa: E402
 

@@ -39,7 +39,7 @@ from studykit import outputs
 from studykit.build_plan import Plan, chain_key, plan_entries
 from studykit.build_report import BuildReport, Failure, SourceReport, SpecReport, shown_path
 from studykit.build_selection import card_digest, count_cards, memory_data, memory_from_data, select_plan_cards
-from studykit.build_sources import local_fingerprint, read_spec, reading_order
+from studykit.build_sources import local_fingerprint, read_spec
 from studykit.build_versions import extractor_version
 from studykit.build_writers import to_store, write_apkg, write_jsonl
 from studykit.cache import BuildCache, CachingFetcher
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["BuildReport", "Failure", "Progress", "SilentProgress", "SourceReport", "SpecReport",
            "build", "card_digest", "chain_key", "check_outputs", "default_jobs", "extract_posts",
            "extractor_version", "local_fingerprint", "memory_data", "memory_from_data",
-           "reading_order", "resolve_jobs", "shown_path"]
+           "resolve_jobs", "shown_path"]
 
 
 def build(specs: Iterable[DeckSpec], *, jobs: int | None = None, db: str | os.PathLike[str] | None = None,

@@ -17,11 +17,11 @@ from studykit.build_plan import Plan
 from studykit.build_report import Failure, SourceReport, SourceStatus, SpecReport, shown_path
 from studykit.build_versions import extractor_version
 from studykit.cache import BuildCache, CachingFetcher, SourceRecord
-from studykit.cards import post_key
+from studykit.models import Post, post_key
 from studykit.deckspec import DeckSpec, is_url
 from studykit.errors import SourceError
-from studykit.models import Post
 from studykit.progress import Progress
+from studykit.reading_order import build_sort_key
 
 _FELL_BACK = "full article unavailable"  # the note of a feed entry read from the feed's text
 
@@ -60,7 +60,7 @@ def read_spec(spec: DeckSpec, cache: BuildCache, fetcher: CachingFetcher, use_ca
     chosen = [p for p in posts if spec.filters.keeps(p.series, p.published)]
     report.posts_filtered = len(posts) - len(chosen)
     report.posts = len(chosen)
-    return Plan(spec, report, sorted(chosen, key=reading_order))
+    return Plan(spec, report, sorted(chosen, key=build_sort_key))
 
 
 def _note(report: SpecReport, progress: Progress, message: str) -> None:
@@ -72,12 +72,6 @@ def _why_kept(status: SourceStatus, had_errors: bool) -> str:
     if status is SourceStatus.FAILED:
         return "it failed"
     return "some of it failed" if had_errors else "it no longer lists them"
-
-
-def reading_order(post: Post) -> tuple[str, int, str, str, str]:
-    """Series, part, date, title: the order cards are made in (earlier parts card first)."""
-    return (post.series.casefold(), post.part if post.part is not None else 1 << 30,
-            post.published.isoformat() if post.published else "", post.title, post.url)
 
 
 def _read_source(location: str, cache: BuildCache, fetcher: CachingFetcher, use_cache: bool

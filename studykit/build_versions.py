@@ -14,7 +14,8 @@ from pathlib import Path
 # for the rest.
 EXTRACTOR_VERSION = "1"
 # Modules that cannot change what cards are made: editing them keeps the cache valid.
-_NOT_CARD_CODE = {"cli.py", "store.py", "session.py", "schedule.py", "anki.py", "export.py",
+_NOT_CARD_CODE = {"cli.py", "session.py", "schedule.py", "anki.py", "field_html.py", "export.py",
+                  "due.py", "stats.py", "replay.py", "timespan.py",
                   "sanitize.py", "terminal_text.py", "explain.py", "paths.py", "errors.py",
                   "__init__.py", "build.py", "cache.py", "deckspec.py", "progress.py",
                   "extraction_pool.py", "build_plan.py", "build_report.py", "build_selection.py",
@@ -37,7 +38,7 @@ def extractor_version() -> str:
     model_data = sorted((_PACKAGE / "data").glob("*.json")) + sorted((_PACKAGE / "data").glob("*.txt"))
     for path in sorted(_PACKAGE.rglob("*.py")) + model_data:  # a retrained ranker changes cards too
         relative = path.relative_to(_PACKAGE).as_posix()
-        if relative in _NOT_CARD_CODE or relative.startswith("tui/"):
+        if relative in _NOT_CARD_CODE or relative.startswith(("tui/", "store/")):
             continue
         digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]
@@ -61,7 +62,7 @@ def _model_identity() -> str:
 def anki_code_version() -> str:
     """The code that writes an Anki package: a change rewrites every package."""
     digest = hashlib.sha256()
-    for name in ("anki.py", "sanitize.py", "latex.py"):
+    for name in ("anki.py", "field_html.py", "cloze.py", "inline_markdown.py", "sanitize.py", "latex.py"):
         digest.update((_PACKAGE / name).read_bytes())
     return digest.hexdigest()[:16] + "|genanki==" + distribution_version("genanki")
 

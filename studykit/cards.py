@@ -15,13 +15,9 @@ from typing import TYPE_CHECKING
 
 from studykit import cloze, numbers, ranker, stop_words
 from studykit.blocks import mentions
-from studykit.card_making import MAX_FRONT_CHARS, lower_first, new_card, short_title
-# Their home is card_making; store, build, generate and explain still import them from here.
-from studykit.card_making import SUBTERM_KEY as SUBTERM_KEY
-from studykit.card_making import card_id as card_id
-from studykit.models import post_key as post_key
+from studykit.card_making import MAX_FRONT_CHARS, card_id, lower_first, new_card, short_title
 from studykit.formula_cards import companions, formula_card, formula_cloze_card, formula_pair_card
-from studykit.models import Card, CardKind, Claim, ClaimKind, Drop, Formula, Origin, Post
+from studykit.models import Card, CardKind, Claim, ClaimKind, Drop, Formula, Origin, Post, post_key
 from studykit.ranking import rank_claims
 
 if TYPE_CHECKING:  # extraction pulls in spaCy; card options and ids must not

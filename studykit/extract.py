@@ -23,7 +23,7 @@ from studykit import latex, salience, sentences, stop_words
 from studykit import nlp as nlp_mod
 from studykit.blocks import PROSE_KINDS, BlockKind
 from studykit.enumerations import enumeration_claims
-from studykit.errors import SourceError
+from studykit.errors import PostStep, SourceError, post_failed
 from studykit.formulas import formulas_of
 from studykit.inline_markdown import strip_inline
 from studykit.models import Claim, Drop, Formula, Origin, Post
@@ -85,8 +85,7 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
         except Exception as exc:  # noqa: BLE001 (one post's failure must not end the run)
             if errors is None:
                 raise
-            errors.append(SourceError(post.source or post.url, f"could not be extracted "
-                                      f"({type(exc).__name__}: {exc})", "the other posts go on"))
+            errors.append(post_failed(post, PostStep.EXTRACT, exc))
             continue
         if progress:
             progress(f"extracted {i}/{len(prepared)}: {post.title}")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from studykit.cards import CardOptions, Selection, post_key
+from studykit.cards import CardOptions, Selection
 from studykit.errors import SourceError
 from studykit.extract import Extraction, extract_all
 from studykit.extraction_pool import extract_posts, load_extraction
-from studykit.models import Card, Post
+from studykit.models import Card, Post, post_key
 from studykit.progress import LineProgress
 from studykit.series_selection import select_series_cards
 from studykit.sources.load import load_source
