@@ -6,12 +6,10 @@ card's logged grades from the store, replays them, and saves the states back.
 
 from __future__ import annotations
 
-from datetime import datetime
 from studykit import schedule
 from studykit.schedule import FsrsState, Settings
-from studykit.store import Store
+from studykit.store import LoggedGrade, Store
 
-LogRow = tuple[int, int, datetime, datetime]  # card row id, rating, reviewed at, due after
 
 
 def rebuild_state(store: Store, card: str | int, *, reschedule: bool = False,
@@ -32,18 +30,18 @@ def rebuild_state(store: Store, card: str | int, *, reschedule: bool = False,
 def rebuild_states(store: Store, *, reschedule: bool = False) -> int:
     """Replay the review log of every graded card and save the states; returns the count."""
     settings = store.settings()
-    by_card: dict[int, list[LogRow]] = {}
+    by_card: dict[int, list[LoggedGrade]] = {}
     for row in store.history():
-        by_card.setdefault(row[0], []).append(row)
+        by_card.setdefault(row.card, []).append(row)
     store.put_states({rowid: _replay(rowid, logs, settings, reschedule)
                       for rowid, logs in by_card.items()})
     return len(by_card)
 
 
-def _replay(rowid: int, logs: list[LogRow], settings: Settings,
+def _replay(rowid: int, logs: list[LoggedGrade], settings: Settings,
             reschedule: bool) -> FsrsState | None:
     if not logs:
         return None
-    card = schedule.replay(rowid, [(rating, at) for _, rating, at, _ in logs], settings,
-                           due=None if reschedule else logs[-1][3])
+    card = schedule.replay(rowid, [(log.rating, log.reviewed_at) for log in logs], settings,
+                           due=None if reschedule else logs[-1].due_after)
     return dict(card.to_dict()) if card else None

@@ -14,13 +14,14 @@ from studykit.store.errors import (CardNotFound, ChangeRefused, DiskFull, StoreD
                                    StoreError, StoreReadOnly)
 from studykit.store.records import (AddReport, CardFilter, CardState, DeckCount, Queue,
                                     QueueEntry, StoredCard)
+from studykit.store.grades import LoggedGrade
 from studykit.store.schema import MIGRATIONS, latest_version
 from studykit.store.study_store import Store, open_store
 from studykit.store.sync import SIMILAR
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "MIGRATIONS", "SIMILAR", "SQLITE_HEADER", "AddReport", "CardFilter",
-    "CardNotFound", "CardState", "ChangeRefused", "DeckCount", "DiskFull", "Queue",
+    "CardNotFound", "CardState", "ChangeRefused", "DeckCount", "DiskFull", "LoggedGrade", "Queue",
     "QueueEntry", "Store", "StoreDamaged", "StoreError", "StoreReadOnly", "StoredCard",
     "latest_version", "open_store",
 ]

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studykit.schedule import FSRS_VERSION
 from studykit.store.db import instant_text, read_set_instant
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from studykit.schedule import Review
 
 FsrsState = dict[str, Any]  # an FSRS card as a dict (fsrs.Card.to_dict)
+
+
+class LoggedGrade(NamedTuple):
+    """One row of the review log: which card, the rating, when, and the due date it set."""
+
+    card: int  # the card's row id
+    rating: int
+    reviewed_at: datetime
+    due_after: datetime
 
 
 def record_review(c: sqlite3.Connection, rowid: int,
@@ -81,14 +90,13 @@ def put_state(c: sqlite3.Connection, rowid: int, data: FsrsState | None, stamp: 
               "updated_at = ? WHERE card = ?", (*values, stamp, rowid))
 
 
-def history(c: sqlite3.Connection, rowid: int | None
-            ) -> list[tuple[int, int, datetime, datetime]]:
-    """(card row id, rating, reviewed_at, due_after) of logged grades, by card then time."""
+def history(c: sqlite3.Connection, rowid: int | None) -> list[LoggedGrade]:
+    """The logged grades of one card (or all), by card then time."""
     sql = "SELECT card, rating, reviewed_at, due_after FROM review_log"
     args: tuple[int, ...] = ()
     if rowid is not None:
         sql, args = sql + " WHERE card = ?", (rowid,)
     rows = c.execute(sql + " ORDER BY card, reviewed_at, id", args).fetchall()
-    return [(card, rating, read_set_instant(at), read_set_instant(due))
+    return [LoggedGrade(card, rating, read_set_instant(at), read_set_instant(due))
             for card, rating, at, due in rows]
 

@@ -20,7 +20,7 @@ from studykit.schedule import Settings, SettingsError, now_utc, parse_setting
 from studykit.store import edits, grades, lookup, queue, stats
 from studykit.store.db import Database, instant_text
 from studykit.store.errors import StoreError, guard_public_methods
-from studykit.store.grades import FsrsState
+from studykit.store.grades import FsrsState, LoggedGrade
 from studykit.store.records import AddReport, CardFilter, DeckCount, Queue, StoredCard
 from studykit.store.rows import Rows
 from studykit.store.sync import cards_by_post, sync_post
@@ -187,8 +187,8 @@ class Store(Database):
             for rowid, data in states.items():
                 grades.put_state(c, rowid, data, _now())
 
-    def history(self, rowid: int | None = None) -> Iterator[tuple[int, int, datetime, datetime]]:
-        """(card row id, rating, reviewed_at, due_after) of logged grades, by card then time."""
+    def history(self, rowid: int | None = None) -> Iterator[LoggedGrade]:
+        """The logged grades of one card (or all), by card then time."""
         with self._lock:
             rows = grades.history(self._conn, rowid)
         yield from rows

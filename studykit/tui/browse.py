@@ -148,7 +148,7 @@ class BrowseScreen(Screen[None]):
     def load_detail(self, rowid: int) -> None:
         store = self.app.store
         self.app.read_and_show(lambda: Detail(store.card(rowid), [
-            (r, at, due) for _, r, at, due in store.history(rowid)], store.settings()),
+            (g.rating, g.reviewed_at, g.due_after) for g in store.history(rowid)], store.settings()),
             self.show_detail)
 
     def show_detail(self, detail: Detail) -> None:
@@ -222,7 +222,7 @@ class BrowseScreen(Screen[None]):
     def _reload(self, rowid: int) -> None:
         """Re-read one card after a change (in the worker) and redraw its row and detail."""
         card = self.app.store.card(rowid)
-        detail = Detail(card, [(r, at, due) for _, r, at, due in self.app.store.history(rowid)],
+        detail = Detail(card, [(g.rating, g.reviewed_at, g.due_after) for g in self.app.store.history(rowid)],
                         self.app.store.settings())
         self.app.call_from_thread(self._replace, card, detail)
 
