@@ -18,8 +18,9 @@ POST_CHARACTERS = 300_000
 POST_BLOCKS = 3_000
 # Headings of one post read (studykit/sources/gate.py): key terms are found per heading.
 POST_HEADINGS = 600
-# One piece of text handed to spaCy at once; a longer paragraph goes in pieces
-# (studykit/nlp.py), far below spaCy's own 1,000,000-character limit (error E088).
+# Characters handed to spaCy at once (studykit/nlp.py): one piece of a longer paragraph,
+# which goes in pieces, or one batch of shorter ones. Far below spaCy's own
+# 1,000,000-character limit (error E088); spaCy's memory grows with a batch's tokens.
 NLP_PIECE = 20_000
 # One formula's LaTeX (studykit/formulas.py): a longer one makes no card.
 FORMULA_CHARACTERS = 4_000
