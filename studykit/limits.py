@@ -8,6 +8,7 @@ what to do; the rest of the run goes on.
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 
 from studykit.errors import StudykitError
 
@@ -36,6 +37,11 @@ RESPONSE_SECONDS = 60.0
 # `STUDYKIT_FEED_ENTRIES` (1 to 100,000) raises or lowers it.
 FEED_ENTRIES = 200
 FEED_ENTRIES_VARIABLE = "STUDYKIT_FEED_ENTRIES"
+# A post's publication date, from front matter, a page or a feed entry
+# (studykit/sources/dates.py), and a deck spec's `since` (studykit/deckspec.py): a date
+# outside this range is no date, so none overflows when converted, compared or stored.
+EARLIEST_DATE = datetime(1000, 1, 1, tzinfo=timezone.utc)
+LATEST_DATE = datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 
 def feed_entries() -> int:

@@ -7,10 +7,11 @@ and the article's first heading.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from studykit.sources import dates
 from studykit.sources.html_render import PERMALINK_TEXT, collapse
 
 _TITLE_SEPARATORS = (" | ", " · ", " :: ", " » ", " — ", " – ", " - ")
@@ -79,7 +80,7 @@ def published(tree: LexborHTMLParser) -> datetime | None:
     candidates += _json_ld_dates(tree)
     candidates += [n.attributes.get("datetime") or "" for n in tree.css("time[datetime]")]
     for value in candidates:
-        parsed = _parse_datetime(value)
+        parsed = dates.from_text(value)
         if parsed is not None:
             return parsed
     return None
@@ -101,16 +102,3 @@ def _json_ld_dates(tree: LexborHTMLParser) -> list[str]:
                     dates.append(item["datePublished"])
                 pending.extend(v for v in item.values() if isinstance(v, (list, dict)))
     return dates
-
-
-def _parse_datetime(value: str) -> datetime | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
