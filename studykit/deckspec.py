@@ -35,6 +35,7 @@ from pydantic_core import ErrorDetails
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
                       field_validator, model_validator)
 
+from studykit import limits
 from studykit.cards import CardOptions
 from studykit.errors import StudykitError
 from studykit.models import CardKind
@@ -61,8 +62,8 @@ def _check_source(source: str) -> str:
 Source = Annotated[str, AfterValidator(_check_source)]
 
 
-EARLIEST_SINCE = datetime(1000, 1, 1, tzinfo=timezone.utc)
-LATEST_SINCE = datetime(9000, 1, 1, tzinfo=timezone.utc)
+EARLIEST_SINCE = limits.EARLIEST_DATE
+LATEST_SINCE = limits.LATEST_DATE
 _SINCE_RANGE = (f"expected a date from {EARLIEST_SINCE:%Y-%m-%d} to before "
                 f"{LATEST_SINCE:%Y-%m-%d}")
 

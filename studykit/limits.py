@@ -8,6 +8,7 @@ what to do; the rest of the run goes on.
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 
 from studykit.errors import StudykitError
 
@@ -18,8 +19,9 @@ POST_CHARACTERS = 300_000
 POST_BLOCKS = 3_000
 # Headings of one post read (studykit/sources/gate.py): key terms are found per heading.
 POST_HEADINGS = 600
-# One piece of text handed to spaCy at once; a longer paragraph goes in pieces
-# (studykit/nlp.py), far below spaCy's own 1,000,000-character limit (error E088).
+# Characters handed to spaCy at once (studykit/nlp.py): one piece of a longer paragraph,
+# which goes in pieces, or one batch of shorter ones. Far below spaCy's own
+# 1,000,000-character limit (error E088); spaCy's memory grows with a batch's tokens.
 NLP_PIECE = 20_000
 # One formula's LaTeX (studykit/formulas.py): a longer one makes no card.
 FORMULA_CHARACTERS = 4_000
@@ -35,6 +37,11 @@ RESPONSE_SECONDS = 60.0
 # `STUDYKIT_FEED_ENTRIES` (1 to 100,000) raises or lowers it.
 FEED_ENTRIES = 200
 FEED_ENTRIES_VARIABLE = "STUDYKIT_FEED_ENTRIES"
+# A post's publication date, from front matter, a page or a feed entry
+# (studykit/sources/dates.py), and a deck spec's `since` (studykit/deckspec.py): a date
+# outside this range is no date, so none overflows when converted, compared or stored.
+EARLIEST_DATE = datetime(1000, 1, 1, tzinfo=timezone.utc)
+LATEST_DATE = datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 
 def feed_entries() -> int:

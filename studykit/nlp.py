@@ -73,10 +73,27 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[
             counts.append(len(parts))
             yield from parts
 
-    docs = iter(nlp.pipe(pieces(), batch_size=batch_size))
+    docs = _piped(nlp, pieces(), batch_size)
     for i, first in enumerate(docs):
         rest = list(islice(docs, counts[i] - 1))
         yield Doc.from_docs([first, *rest], ensure_whitespace=False) if rest else first
+
+
+def _piped(nlp: Language, texts: Iterator[str], batch_size: int) -> Iterator[Doc]:
+    """`nlp.pipe` over batches of at most `batch_size` texts and `limits.NLP_PIECE`
+    characters (one text may be a batch alone). spaCy's memory grows with the tokens of a
+    batch: 64 pieces of one long paragraph at once took over 1 GB; the parses are the same
+    whatever the batches."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and (len(batch) == batch_size or size + len(text) > limits.NLP_PIECE):
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield from nlp.pipe(batch, batch_size=len(batch))
 
 
 def split(text: str, size: int = limits.NLP_PIECE) -> list[str]:

@@ -57,6 +57,40 @@ def test_text_past_spacys_length_limit_goes_through_in_pieces():
     assert [d.text for d in docs] == ["short one.", text, "last."]
 
 
+class _BatchProbe:
+    """A pipeline component that records the characters of each batch spaCy hands it."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def __call__(self, doc):
+        self.batches.append(len(doc.text))
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        docs = list(docs)
+        self.batches.append(sum(len(d.text) for d in docs))
+        return iter(docs)
+
+
+@spacy.Language.factory("studykit_batch_probe")
+def _batch_probe(nlp, name):
+    return _BatchProbe()
+
+
+def test_spacy_gets_batches_of_at_most_one_piece_of_characters():
+    """One batch of 16 pieces of a long paragraph took spaCy over 1 GB (benchmarks/limits.py)."""
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")
+    probe = blank.add_pipe("studykit_batch_probe")
+    long = "A sentence that repeats for a long while. " * 8_000  # 336,000 characters
+    texts = ["short one."] * 100 + [long, "last."]
+    docs = list(nlp.pipe(blank, texts))
+    assert [d.text for d in docs] == texts
+    assert max(probe.batches) <= limits.NLP_PIECE and len(probe.batches) >= len(long) // limits.NLP_PIECE
+    assert sum(probe.batches) == sum(map(len, texts))
+
+
 def test_a_post_over_the_budget_is_cut_at_a_paragraph_with_a_note(tmp_path):
     big = tmp_path / "big.md"
     big.write_text("---\ntitle: Big\n---\n" + "A paragraph about attention weights.\n\n" * 40_000)

@@ -7,23 +7,25 @@ A local feed may link to local files with relative paths (resolved beside the fe
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlparse
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 
 from studykit import limits
 from studykit import series as series_mod
 from studykit.errors import SourceError
 from studykit.models import Post
 from studykit.sanitize import strip_controls
+from studykit.sources import dates
 from studykit.sources.html import fragment_to_markdown
 
 ArticleLoader = Callable[[str], Post]
+# One feed entry as `_entry` reads it: title, link, published, summary, content, categories.
+Entry = dict[str, Any]
 
 
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
@@ -34,7 +36,7 @@ def looks_like_feed(data: bytes) -> bool:
     return bool(_FEED_ROOT.search(data[:4096]))
 
 
-def parse_feed(data: bytes | str, source: str) -> list[dict]:
+def parse_feed(data: bytes | str, source: str) -> list[Entry]:
     """Entries of a feed as plain dicts; a clear SourceError when it is not a feed."""
     parsed = feedparser.parse(data)
     version = parsed.get("version") or ""
@@ -53,7 +55,7 @@ def parse_feed(data: bytes | str, source: str) -> list[dict]:
     return entries
 
 
-def newest(entries: list[dict], source: str, most: int | None = None) -> tuple[list[dict], str]:
+def newest(entries: list[Entry], source: str, most: int | None = None) -> tuple[list[Entry], str]:
     """At most `most` entries (default: `limits.feed_entries()`), newest first by date
     (undated ones keep their feed order), and a note when some were left out."""
     most = most if most is not None else limits.feed_entries()
@@ -69,13 +71,11 @@ def newest(entries: list[dict], source: str, most: int | None = None) -> tuple[l
                                         f"(set {limits.FEED_ENTRIES_VARIABLE} for more)")
 
 
-def _entry(e) -> dict:
+def _entry(e: Any) -> Entry:
     content = ""
     if e.get("content"):
         content = max((c.get("value", "") for c in e.content), key=len)
-    stamp = e.get("published_parsed") or e.get("updated_parsed")
-    published = (datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc)
-                 if stamp else None)
+    published = dates.from_struct_time(e.get("published_parsed") or e.get("updated_parsed"))
     return {
         "title": strip_controls(e.get("title") or "").strip(),
         "link": (e.get("link") or "").strip(),
@@ -86,7 +86,7 @@ def _entry(e) -> dict:
     }
 
 
-def posts_from_feed(entries: list[dict], feed_source: str, load_article: ArticleLoader,
+def posts_from_feed(entries: list[Entry], feed_source: str, load_article: ArticleLoader,
                     local_dir: Path | None = None) -> Iterator[Post | SourceError]:
     """One Post per entry (the newest `limits.FEED_ENTRIES`): the full article when it can be
     had, else the feed's own text."""
@@ -99,7 +99,7 @@ def posts_from_feed(entries: list[dict], feed_source: str, load_article: Article
         yield item
 
 
-def _entry_post(entry: dict, feed_source: str, load_article: ArticleLoader,
+def _entry_post(entry: Entry, feed_source: str, load_article: ArticleLoader,
                 local_dir: Path | None) -> Post | SourceError:
     title = entry["title"] or entry["link"] or "untitled"
     try:
@@ -131,7 +131,7 @@ def _article_location(link: str, local_dir: Path | None, feed_source: str) -> st
                       "feeds may link to http(s) pages only")
 
 
-def _fallback_post(entry: dict, feed_source: str) -> Post | None:
+def _fallback_post(entry: Entry, feed_source: str) -> Post | None:
     html = entry["content"] or entry["summary"]
     body = fragment_to_markdown(html) if html else ""
     if not body.strip():
@@ -143,7 +143,7 @@ def _fallback_post(entry: dict, feed_source: str) -> Post | None:
                 source=feed_source)
 
 
-def _merge_entry(post: Post, entry: dict) -> None:
+def _merge_entry(post: Post, entry: Entry) -> None:
     """The feed knows the title, date and categories best; keep the article's body."""
     if entry["title"]:
         series, part, title = series_mod.resolve(entry["title"], entry["link"])

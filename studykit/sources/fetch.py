@@ -155,6 +155,9 @@ class _Fetch:
                 return self._handle(response)
         except httpx.TimeoutException as exc:
             raise FetchError(self.url, f"timed out after {self.timeout:g}s", "the server is slow or unreachable; try again later") from exc
+        except httpx.DecodingError as exc:
+            raise FetchError(self.url, f"the body could not be decoded as its Content-Encoding says ({exc})",
+                             "the server sent a damaged compressed reply; try again later") from exc
         except httpx.RemoteProtocolError as exc:
             raise FetchError(self.url, f"the server broke off the response ({exc})",
                              "the reply was cut short or malformed; try again later") from exc
@@ -290,6 +293,6 @@ def _decode(content: bytes, content_type: str) -> str:
 
         try:
             return content.decode(name, errors="replace")
-        except LookupError:
-            continue  # unknown or non-text codec name: fall through to the next guess
+        except (LookupError, UnicodeError):
+            continue  # unknown or non-text codec name, or one that cannot replace: next guess
     return content.decode("utf-8", errors="replace")

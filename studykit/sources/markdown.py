@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from studykit import limits
 from studykit import series as series_mod
 from studykit.blocks import remove_non_prose
 from studykit.errors import SourceError
 from studykit.models import Post
+from studykit.sources import dates
 
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
@@ -42,7 +42,7 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
     return {}, text
 
 
-class _NoAliasLoader(yaml.SafeLoader):
+class _NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc]
     """YAML without aliases: `*name` is how a few hundred bytes expand to gigabytes."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -53,37 +53,6 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def _load_yaml(raw: str) -> Any:
     return yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
-
-
-# Front matter dates outside this range are ignored (the post has no date): no page can
-# make a date that overflows when converted or compared (listed in docs/threat-model.md).
-EARLIEST_DATE = datetime(1000, 1, 1, tzinfo=timezone.utc)
-LATEST_DATE = datetime(9000, 1, 1, tzinfo=timezone.utc)
-
-
-def as_datetime(value: Any) -> datetime | None:
-    """Front matter dates come as datetime, date or text; all become UTC-aware. A date out
-    of range (9999-12-31T23:59:59-10:00 is past datetime's end in UTC) is no date."""
-    if isinstance(value, str) and value.strip():
-        try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if isinstance(value, datetime):
-        try:
-            parsed = _utc(value)
-        except OverflowError:
-            return None
-    elif isinstance(value, date):
-        parsed = datetime.combine(value, time(), tzinfo=timezone.utc)
-    else:
-        return None
-    return parsed if EARLIEST_DATE <= parsed < LATEST_DATE else None
-
-
-def _utc(value: datetime) -> datetime:
-    """Naive times are taken as UTC; aware ones are converted to it."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def _tags(meta: dict[str, Any]) -> list[str]:
@@ -108,7 +77,7 @@ def post_from_markdown(text: str, source: str, url: str = "") -> Post:
     )
     return Post(
         title=title, url=url, body=body, series=series, part=part, tags=_tags(meta),
-        published=as_datetime(meta.get("date") or meta.get("published")),
+        published=dates.from_front_matter(meta.get("date") or meta.get("published")),
         summary=str(meta.get("description") or meta.get("summary") or meta.get("excerpt") or ""),
         source=source,
     )
