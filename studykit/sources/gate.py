@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 
-from studykit import limits
+from studykit import cloze, limits
 from studykit.models import Post
 from studykit.sanitize import strip_controls
 
-# What Anki reads as a deletion in a cloze note: `{{c` + digits + `::`.
-_CLOZE_OPENING = re.compile(r"\{\{(\s*c\d+\s*::)", re.I)
 _HEADING = re.compile(r"^#{1,6} ", re.M)
 # Half of a UTF-16 pair alone (YAML's "\ud800", JSON's too) is no character: it cannot be
 # written as UTF-8 to a terminal, a file or the store.
@@ -43,7 +41,7 @@ def line(value: str) -> str:
 def text(value: str) -> str:
     """Free text: cleaned, newlines kept, cloze syntax from the source disarmed, a lone
     surrogate made U+FFFD (as undecodable bytes are)."""
-    return _CLOZE_OPENING.sub(r"{ {\1", strip_controls(_LONE_SURROGATE.sub("\ufffd", value)))
+    return cloze.LENIENT_OPENING.sub(r"{ {\1", strip_controls(_LONE_SURROGATE.sub("\ufffd", value)))
 
 
 def _within_budget(body: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
+from studykit import cloze as cloze_syntax
 from studykit.store import StoredCard
 from studykit.terminal_text import clean
 from studykit.tui import render
@@ -59,7 +60,7 @@ class EditModal(ModalScreen[Edited | None]):
         """The new text, or why it cannot be saved."""
         if self.is_cloze:
             cloze = self.query_one("#edit-cloze", TextArea).text.strip()
-            if not render.CLOZE.search(cloze):
+            if not cloze_syntax.DELETION.search(cloze):
                 return "The sentence needs at least one blank, written {{c1::answer}}."
             front, back = render.cloze_sides(cloze)
             return {"front": front, "back": back, "cloze": cloze}

@@ -9,11 +9,11 @@ wrote is ever parsed as markup; the UI only ever gets `Text` objects from here.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from rich.text import Text
 
+from studykit import cloze as cloze_syntax
 from studykit import latex, schedule
 from studykit.schedule import Settings
 from studykit.store import StoredCard
@@ -25,7 +25,6 @@ BLANK = "[...]"
 BLANK_STYLE = "bold yellow"
 ANSWER_STYLE = "bold black on yellow"
 # {{c1::answer}} or {{c1::answer::hint}}; cards.py keeps `}}` out of the answer.
-CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 STATE_STYLES = {"new": "bold #5fafff", "learning": "bold #ff8700", "relearning": "bold #ff8700",
                 "review": "bold #5fd75f"}
@@ -47,7 +46,7 @@ def cloze_filled(cloze: str) -> Text:
     """The cloze sentence with every deletion filled in and highlighted."""
     out = Text()
     last = 0
-    for m in CLOZE.finditer(cloze):
+    for m in cloze_syntax.DELETION.finditer(cloze):
         out.append_text(card_text(cloze[last:m.start()]))
         out.append_text(card_text(m.group(2), style=ANSWER_STYLE))
         last = m.end()
@@ -61,8 +60,8 @@ def back(card: StoredCard) -> Text:
     A deletion inside a formula cannot be highlighted without cutting the formula apart,
     so such a card shows its back: the whole formula.
     """
-    if card.kind == "cloze" and card.cloze and CLOZE.search(card.cloze):
-        if not any(_inside_math(card.cloze, m.start()) for m in CLOZE.finditer(card.cloze)):
+    if card.kind == "cloze" and card.cloze and cloze_syntax.DELETION.search(card.cloze):
+        if not any(_inside_math(card.cloze, m.start()) for m in cloze_syntax.DELETION.finditer(card.cloze)):
             return cloze_filled(card.cloze)
     return card_text(card.back)
 
@@ -73,7 +72,7 @@ def _inside_math(text: str, i: int) -> bool:
 
 def cloze_sides(cloze: str) -> tuple[str, str]:
     """(front, back) of a cloze card from its cloze text: blanks, and the answers filled in."""
-    return CLOZE.sub(BLANK, cloze), CLOZE.sub(lambda m: m.group(2), cloze)
+    return cloze_syntax.DELETION.sub(BLANK, cloze), cloze_syntax.DELETION.sub(lambda m: m.group(2), cloze)
 
 
 def where(card: StoredCard) -> Text:
