@@ -82,14 +82,13 @@ class ExportModal(ModalScreen[ExportSummary | None]):
         return None
 
     @on(Input.Submitted, "#export-path")
-    def _submitted(self) -> None:
+    @on(Button.Pressed, "#export-run")
+    def _run_pressed(self) -> None:
         self.start()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "export-run":
-            self.start()
-        else:
-            self.action_close()
+    @on(Button.Pressed, "#export-close")
+    def _close_pressed(self) -> None:
+        self.action_close()
 
     def start(self) -> None:
         if self.running:

@@ -4,7 +4,7 @@ database (`store.set_setting`, the same as `studykit config KEY VALUE`)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import getters, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -105,11 +105,13 @@ class SettingsScreen(Screen[None]):
         self.app.notify("Settings saved. They apply to the next session.", markup=False,
                         timeout=3)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "settings-save":
-            self.action_save()
-        else:
-            self.action_back()
+    @on(Button.Pressed, "#settings-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#settings-back")
+    def _back_pressed(self) -> None:
+        self.action_back()
 
     def action_back(self) -> None:
         self.app.pop_screen()
