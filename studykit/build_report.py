@@ -80,6 +80,16 @@ class SpecReport:
         data["failed"] = [asdict(f) for f in self.failed]
         return data
 
+    def render_text(self) -> str:
+        """Its line in `studykit build`: posts, cards and the outputs written."""
+        c = self.cards
+        posts = (f"{self.posts} post(s) ({self.posts_extracted} extracted, {self.posts_skipped} unchanged"
+                 + (f", {self.posts_filtered} filtered out" if self.posts_filtered else "")
+                 + (f", {self.posts_kept} kept" if self.posts_kept else "") + ")")
+        outputs = ", ".join(o["path"] + ("" if o["written"] else " (unchanged)") for o in self.outputs)
+        return (f"{self.name}: {posts}, {c['total']} cards ({c['new']} new, {c['changed']} changed, "
+                f"{c['retired']} retired)" + (f" -> {outputs}" if outputs else ""))
+
 
 @dataclass
 class BuildReport:

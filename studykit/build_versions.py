@@ -15,7 +15,7 @@ from studykit.spacy_model import model_names
 # for the rest.
 EXTRACTOR_VERSION = "1"
 # Modules that cannot change what cards are made: editing them keeps the cache valid.
-_NOT_CARD_CODE = {"cli.py", "session.py", "schedule.py", "anki.py", "field_html.py", "export.py",
+_NOT_CARD_CODE = {"session.py", "schedule.py", "anki.py", "field_html.py", "export.py",
                   "due.py", "stats.py", "replay.py", "timespan.py",
                   "sanitize.py", "terminal_text.py", "explain.py", "paths.py", "errors.py",
                   "__init__.py", "build.py", "cache.py", "deckspec.py", "progress.py",
@@ -37,7 +37,7 @@ def extractor_version() -> str:
     model_data = sorted((_PACKAGE / "data").glob("*.json")) + sorted((_PACKAGE / "data").glob("*.txt"))
     for path in sorted(_PACKAGE.rglob("*.py")) + model_data:  # a retrained ranker changes cards too
         relative = path.relative_to(_PACKAGE).as_posix()
-        if relative in _NOT_CARD_CODE or relative.startswith(("tui/", "store/")):
+        if relative in _NOT_CARD_CODE or relative.startswith(("cli/", "tui/", "store/")):
             continue
         digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]

@@ -239,6 +239,18 @@ class Settings:
     def as_text(self) -> dict[str, str]:
         return {f.name: SETTINGS[f.name][1](getattr(self, f.name)) for f in fields(self)}
 
+    def render_text(self, db: str) -> str:
+        """What `studykit config` lists: each setting, what it is, its default when changed,
+        and the database `db` they are stored in."""
+        current, defaults = self.as_text(), Settings().as_text()
+        width = max(len(k) for k in current)
+        lines = []
+        for k, v in current.items():
+            mark = "" if v == defaults[k] else f"   (default {defaults[k]})"
+            lines.append(f"{k:<{width}} = {v:<10} # {SETTINGS[k][2]}{mark}")
+        lines.append(f"{'db':<{width}} = {db}")
+        return "\n".join(lines)
+
 
 def parse_setting(key: str, text: str) -> Any:
     """The value of setting `key` from its text form, or a SettingsError saying what fits."""

@@ -4,6 +4,7 @@ due queue, a filter over cards) and `CardState`, the state a card's `state` colu
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,6 +61,17 @@ class StoredCard:
         )
         return data
 
+    def listing_line(self) -> str:
+        """Its line in `studykit cards`: id, state, due, kind, where from, the front (cut at 80
+        characters) and flags."""
+        flags = "".join(f" [{f}]" for f, on in (("suspended", self.suspended),
+                                                ("retired", self.retired_at is not None),
+                                                ("edited", self.edited_at is not None)) if on)
+        due_text = self.due.strftime("%Y-%m-%d %H:%M") if self.due else "-"
+        front = " ".join(self.front.split())
+        return (f"{self.id}  {self.state:<10} {due_text:<16} [{self.kind}] {self.series} / "
+                f"{self.post_title}: {front[:80]}{'…' if len(front) > 80 else ''}{flags}")
+
 
 @dataclass
 class AddReport:
@@ -81,6 +93,16 @@ class AddReport:
 
     def to_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
+
+    def render_text(self, db: str | os.PathLike[str]) -> str:
+        """What `studykit add` prints: posts and cards by what happened to them, in `db`."""
+        text = (f"{self.posts_new + self.posts_updated} post(s) ({self.posts_new} new): "
+                f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.retired} retired, {self.restored} restored cards in {db}")
+        if self.edits_kept:
+            text += (f"\n{self.edits_kept} card(s) kept the text you edited "
+                     "(`studykit revert CARD_ID` puts the generated text back)")
+        return text
 
 
 @dataclass(frozen=True)
