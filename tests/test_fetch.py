@@ -214,6 +214,15 @@ def test_unknown_charset_falls_back_to_utf8():
         assert "— ü" in fetch(base + "/odd", timeout=5).text
 
 
+@pytest.mark.parametrize("charset", ["unicode_escape", "raw-unicode-escape", "utf-7", "undefined"])
+def test_a_codec_that_is_not_a_charset_is_not_used(charset):
+    # unicode_escape would read the page's backslashes as escapes: "\\u00e9" became "é"
+    body = "<p>LaTeX: $\\alpha$ and \\u00e9, caf\u00e9 +AGEAYgBj-</p>".encode()
+    server = RouteServer({"/p": (200, {"Content-Type": f"text/html; charset={charset}"}, body)})
+    with server as base:
+        assert fetch(base + "/p", timeout=5).text == body.decode("utf-8")
+
+
 def test_latin1_charset_from_header():
     body = "<p>Le filtre de Kálmán: café</p>".encode("latin-1")
     server = RouteServer({"/fr": (200, {"Content-Type": "text/html; charset=ISO-8859-1"}, body)})

@@ -183,6 +183,9 @@ PAGE = html_page("Softmax", "Series", SENTENCE).encode()
                 "body": PAGE, "truncated": False})
 @example(reply={"status": 200, "headers": {"Content-Type": "text/html; charset=idna"},
                 "body": PAGE, "truncated": False})
+# An escape codec as the charset: it read the page's backslashes as escapes (a warning, then garbage).
+@example(reply={"status": 200, "headers": {"Content-Type": "text/html; charset=unicode_escape"},
+                "body": b"\\\x01", "truncated": False})
 def test_any_reply_from_a_server_through_generate(server: tuple[str, Replies], reply: dict[str, Any]) -> None:
     base, answer = server
     answer.reply = reply

@@ -8,6 +8,7 @@ content, and decoding the body to text. Every failure is a `FetchError(url, reas
 
 from __future__ import annotations
 
+import codecs
 import re
 import ssl
 import time
@@ -291,8 +292,28 @@ def _decode(content: bytes, content_type: str) -> str:
         if name.lower().replace("_", "-").startswith(("utf-16", "utf-32")) and not bom and b"\x00" not in content[:_SNIFF_BYTES]:
             continue  # a wrong label: UTF-16/32 text is full of NUL bytes, this is 8-bit text
 
+        codec = _web_codec(name)
+        if codec is None:
+            continue  # unknown, or not a character set a page can be written in: next guess
         try:
-            return content.decode(name, errors="replace")
-        except (LookupError, UnicodeError):
-            continue  # unknown or non-text codec name, or one that cannot replace: next guess
+            return content.decode(codec, errors="replace")
+        except UnicodeError:
+            continue  # a codec that cannot replace: next guess
     return content.decode("utf-8", errors="replace")
+
+
+# Python codecs that decode something other than a page's characters: escapes, domain names,
+# placeholders. A server naming one as its charset gets the next guess instead.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined",
+                           "utf-7", "mbcs", "oem"})
+
+
+def _web_codec(name: str) -> str | None:
+    """The Python codec of a declared charset, or None when it is unknown or not a charset."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    if info.name.replace("_", "-") in _NOT_CHARSETS or not getattr(info, "_is_text_encoding", True):
+        return None
+    return info.name
