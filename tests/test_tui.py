@@ -581,6 +581,31 @@ async def test_export_writes_the_selected_series_in_a_worker(db, tmp_path):
         col.close()
 
 
+async def test_the_dialogs_buttons_do_what_their_keys_do(db, tmp_path):
+    app = make_app(db)
+    target = tmp_path / "clicked.apkg"
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        app.screen.query_one("#set-new_per_day", Input).value = "7"
+        await pilot.click("#settings-save")
+        await settle(pilot)
+        with open_store(db) as store:
+            assert store.settings().new_per_day == 7
+        await pilot.click("#settings-back")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await press(pilot, "x")
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.click("#export-run")
+        await settle(pilot)
+        assert f"to {target}" in text_of(app, "#export-status")
+        await pilot.click("#export-close")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert target.stat().st_size > 0
+
+
 async def test_export_failure_is_reported_not_raised(db, tmp_path):
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -25,6 +25,7 @@ from studykit.store import CardFilter, StoredCard
 from studykit.terminal_text import clean
 from studykit.tui import render
 from studykit.tui.app import StudykitApp
+from studykit.tui.card_keys import CARD_BINDINGS
 
 LIMIT = 500
 
@@ -61,8 +62,7 @@ class BrowseScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("s", "suspend", "Suspend/unsuspend"),
-        Binding("e", "edit", "Edit"),
-        Binding("o", "source", "Source"),
+        *CARD_BINDINGS,
         Binding("escape", "back", "Back"),
     ]
 

@@ -69,8 +69,8 @@ class ExportModal(ModalScreen[ExportSummary | None]):
             yield Input(self.path, id="export-path")
             yield Static(id="export-status")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export", id="export-run", variant="primary")
-                yield Button("Close (Esc)", id="export-close")
+                yield Button("Export", id="export-run", variant="primary", action="screen.export")
+                yield Button("Close (Esc)", id="export-close", action="screen.close")
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
@@ -82,13 +82,8 @@ class ExportModal(ModalScreen[ExportSummary | None]):
         return None
 
     @on(Input.Submitted, "#export-path")
-    @on(Button.Pressed, "#export-run")
-    def _run_pressed(self) -> None:
+    def action_export(self) -> None:
         self.start()
-
-    @on(Button.Pressed, "#export-close")
-    def _close_pressed(self) -> None:
-        self.action_close()
 
     def start(self) -> None:
         if self.running:

@@ -27,6 +27,7 @@ from studykit.session import Session
 from studykit.store import CardFilter
 from studykit.terminal_text import clean
 from studykit.tui.app import StudykitApp
+from studykit.tui.card_keys import CARD_BINDINGS
 from studykit.tui.review_view import CardPanel, SessionProgress, View
 
 Change = Callable[[Session], object]  # one change to the session, made in a worker
@@ -47,8 +48,7 @@ class ReviewScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
-        Binding("e", "edit", "Edit"),
-        Binding("o", "source", "Source"),
+        *CARD_BINDINGS,
         Binding("escape", "finish", "End"),
     ]
 

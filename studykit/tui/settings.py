@@ -4,7 +4,7 @@ database (`store.set_setting`, the same as `studykit config KEY VALUE`)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import getters, on, work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -49,8 +49,8 @@ class SettingsScreen(Screen[None]):
                 yield Switch(id="set-fuzz")
             yield Static(id="settings-status")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Ctrl+S)", id="settings-save", variant="primary")
-                yield Button("Back (Esc)", id="settings-back")
+                yield Button("Save (Ctrl+S)", id="settings-save", variant="primary", action="screen.save")
+                yield Button("Back (Esc)", id="settings-back", action="screen.back")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -104,14 +104,6 @@ class SettingsScreen(Screen[None]):
         self.app.call_from_thread(self.show, settings)
         self.app.notify("Settings saved. They apply to the next session.", markup=False,
                         timeout=3)
-
-    @on(Button.Pressed, "#settings-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#settings-back")
-    def _back_pressed(self) -> None:
-        self.action_back()
 
     def action_back(self) -> None:
         self.app.pop_screen()
