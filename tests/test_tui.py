@@ -238,6 +238,7 @@ async def test_full_session_reveal_grade_undo_suspend_edit_summary(db1):
         assert screen.view.card.id == S1[0]
         await press(pilot, "escape")
         assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.sub_title == "all series"  # the session's scope
         summary = text_of(app, "#summary-table")
         assert "Cards reviewed" in summary and "5 (5 grades)" in summary
         assert "20% (1 of 5)" in summary

@@ -53,6 +53,7 @@ class SummaryScreen(Screen[str]):
     def __init__(self, data: SummaryData) -> None:
         super().__init__()
         self.data = data
+        self.sub_title = data.scope
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,7 +64,6 @@ class SummaryScreen(Screen[str]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.data.scope
         self.load_next()
 
     def _table(self) -> Table:
