@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.http_server import RouteServer  # noqa: E402
+from tests.http_server import RouteServer, trickle  # noqa: E402
 
 CLI = [sys.executable, "-c", "from studykit.cli import run; run()"]
 PROSE = ("Attention is a mechanism that weights the values by the similarity of the queries and the "
@@ -162,24 +162,9 @@ def feed(entries: int) -> bytes:
             f"{items}</channel></rss>").encode()
 
 
-def slow(handler) -> None:  # noqa: ANN001 (the server's request handler)
-    handler.send_response(200)
-    handler.send_header("Content-Type", "text/html")
-    handler.send_header("Connection", "close")
-    handler.end_headers()
-    handler.close_connection = True
-    try:
-        for _ in range(600):
-            handler.wfile.write(b"<p>abcdef\n")
-            handler.wfile.flush()
-            time.sleep(1)
-    except OSError:
-        pass  # the client gave up: what the case is about
-
-
 def routes() -> dict:
     rss = {"Content-Type": "application/rss+xml"}
-    return {"/feed.xml": (200, rss, feed(10_000)), "/broken.xml": (200, rss, feed(3)[:150]), "/slow": slow}
+    return {"/feed.xml": (200, rss, feed(10_000)), "/broken.xml": (200, rss, feed(3)[:150]), "/slow": trickle(b"<p>abcdef\n", 600, 1.0)}
 
 
 def measure(case: Case, folder: Path, base: str) -> dict:

@@ -186,7 +186,9 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.cloze_targets += [f"${m}$" for m in math_numbers]
     claim.cloze_targets = _clean_targets(claim.cloze_targets + _noun_targets(sent, chunks), text)
     # a deletion of only everyday words ('game', 'first time') asks for nothing; a bold term may
-    claim.cloze_targets = [t for t in claim.cloze_targets if t in terms or not english.is_everyday(t)]
+    common_opening = sent[0].pos_ != "PROPN"  # 'Notice ...' is a capital, 'Adam's ...' a name
+    claim.cloze_targets = [t for t in claim.cloze_targets if t in terms or not english.is_everyday(
+        t, opens_sentence=common_opening and text.startswith(t))]
     cited = {y for c in numbers.CITATION.findall(text) for y in numbers.YEAR.findall(c)}
     if cited:  # "(Dauphin et al., 2014)" backs the claim; its year is the last thing to ask
         claim.cloze_targets = ([t for t in claim.cloze_targets if t not in cited]

@@ -36,12 +36,14 @@ EVERYDAY_ZIPF = 4.5  # 'history', 'game', 'mind' are 4.5 and above; 'gradient', 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
 
 
-def is_everyday(phrase: str) -> bool:
+def is_everyday(phrase: str, opens_sentence: bool = False) -> bool:
     """'game', 'first time', 'few more notes': only everyday words, no name, number or math.
     Such a deletion asks for nothing a learner needs a card to recall (labelled cards: 5 kept
-    of 28)."""
+    of 28). A capital that only opens the sentence ('Notice ...') does not make a name."""
     if re.search(r"[\d$]", phrase):
         return False
+    if opens_sentence:
+        phrase = phrase[:1].lower() + phrase[1:]
     words = _WORD.findall(phrase)
     if not words or any(ch.isupper() for w in words for ch in w):
         return False

@@ -18,6 +18,7 @@ handler and answers with `handler.reply(status, headers, body)` or by writing to
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -120,3 +121,24 @@ def _make_handler(owner: RouteServer) -> type[BaseHTTPRequestHandler]:
             pass  # keep test output clean
 
     return Handler
+
+
+def trickle(chunk: bytes, times: int, every: float) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A route that sends a 200 HTML reply `chunk` by `chunk`, `times` times, one every
+    `every` seconds: a server too slow for any deadline. A client that hangs up ends it."""
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+        try:
+            for _ in range(times):
+                handler.wfile.write(chunk)
+                handler.wfile.flush()
+                time.sleep(every)
+        except OSError:
+            pass  # the client gave up: what a slow server is for
+
+    return answer

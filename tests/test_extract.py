@@ -242,6 +242,20 @@ def test_cloze_targets_are_things_not_stress_or_half_a_range(nlp, sentence, firs
     assert claim.cloze_targets[0] == first_target
 
 
+@pytest.mark.parametrize("sentence, name", [
+    ("Notice also that the decoder output repeats the first token, but the second time the target differs.",
+     "Notice"),
+    ("Notice also that the first time the word is read, the label is one, but the second time the label is two.",
+     "Notice"),
+])
+def test_an_everyday_word_opening_the_sentence_is_no_deletion(nlp, sentence, name):
+    from studykit import english
+
+    claim = _judged(nlp, sentence)
+    assert name not in claim.cloze_targets, claim.cloze_targets
+    assert not english.is_everyday(name)  # capitalised inside a sentence, the word may be a name
+
+
 def test_a_key_insight_label_is_neither_topic_nor_deletion(nlp):
     body = ("## Sharpness\n\n**Key insight:** the largest eigenvalue of the Hessian sets the ceiling "
             "for the step size of gradient descent.\n\n"

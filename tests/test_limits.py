@@ -22,7 +22,7 @@ from studykit.cli import main
 from studykit.errors import SourceError, StudykitError
 from studykit.sources.fetch import fetch
 from studykit.sources.load import load_source
-from tests.http_server import RouteServer
+from tests.http_server import RouteServer, trickle
 
 try:
     from tests.conftest import DATA
@@ -192,21 +192,7 @@ def test_the_feed_budget_is_set_by_the_environment(monkeypatch):
 
 
 def test_a_trickling_server_meets_the_whole_response_deadline():
-    def trickle(handler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Connection", "close")
-        handler.end_headers()
-        handler.close_connection = True
-        try:
-            for _ in range(40):
-                handler.wfile.write(b"<p>x</p>")
-                handler.wfile.flush()
-                time.sleep(0.1)
-        except OSError:
-            pass  # the client hung up at its deadline
-
-    with RouteServer({"/slow": trickle}) as base:
+    with RouteServer({"/slow": trickle(b"<p>x</p>", 40, 0.1)}) as base:
         started = time.monotonic()
         with pytest.raises(Exception) as error:
             fetch(base + "/slow", deadline=1.0)
