@@ -58,9 +58,25 @@ def deletable(sentence: str, target: str) -> bool:
 
 
 def given_away(target: str, sentence: str, context: str) -> bool:
-    """'The initial [...] work presented MoE layers': the answer stands elsewhere on the card."""
+    """'The initial [...] work presented MoE layers': the answer stands elsewhere on the card,
+    or it is an acronym the card spells out ('a Markov Decision Process ([...])')."""
     pattern = re.compile(rf"(?<!\w){re.escape(target.lower())}(?!\w)")
-    return len(pattern.findall(sentence.lower())) > 1 or bool(pattern.search(context.lower()))
+    return (len(pattern.findall(sentence.lower())) > 1 or bool(pattern.search(context.lower()))
+            or spelled_out(target, f"{context} {sentence}"))
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
+_WORD_START = re.compile(r"(?<!\w)[A-Za-z]")
+
+
+def spelled_out(target: str, text: str) -> bool:
+    """True when `target` is an acronym whose words stand in `text` ('Markov Decision Process'
+    for 'MDP'): the letters of consecutive words' initials spell it."""
+    if not _ACRONYM.fullmatch(target):
+        return False
+    letters = target.rstrip("s")
+    initials = "".join(m.group(0).upper() for m in _WORD_START.finditer(text.replace(target, " ")))
+    return letters in initials
 
 
 def replace_outside_math(text: str, target: str, replacement: str) -> str:

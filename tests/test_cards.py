@@ -95,6 +95,24 @@ def test_cloze_never_deletes_inside_math_and_escapes_double_braces():
     assert "$\\{a_{i}\\}$" in card.cloze
 
 
+@pytest.mark.parametrize("sentence, acronym, words", [
+    ("A hidden Markov model (HMM) emits one symbol per state.", "HMM", "hidden Markov model"),
+    ("Gated Recurrent Units (GRUs) merge the forget and input gates.", "GRUs", "Gated Recurrent Units"),
+    ("Long Short-Term Memory (LSTM) adds a cell state to the hidden state.", "LSTM",
+     "Long Short-Term Memory"),
+])
+def test_an_acronym_the_card_spells_out_is_not_the_deletion(sentence, acronym, words):
+    claim = Claim(sentence=sentence, kind="definition", cloze_targets=[acronym, words])
+    card = claim_card(Post(title="T", url="u", body=""), claim, frozenset({"cloze"}))
+    assert card.cloze == sentence.replace(words, f"{{{{c1::{words}}}}}")
+
+
+def test_an_acronym_not_spelled_out_may_be_the_deletion():
+    claim = Claim(sentence="The HMM emits one symbol per state.", kind="definition", cloze_targets=["HMM"])
+    card = claim_card(Post(title="T", url="u", body=""), claim, frozenset({"cloze"}))
+    assert card.cloze == "The {{c1::HMM}} emits one symbol per state."
+
+
 def test_whole_inline_formula_can_be_a_deletion():
     claim = Claim(sentence="Sensible defaults are $\\tau = 4$ for most teachers.", kind="number",
                   cloze_targets=["$\\tau = 4$"])
