@@ -33,10 +33,6 @@ def zipf(word: str) -> float:
 
 
 EVERYDAY_ZIPF = 4.5  # 'history', 'game', 'mind' are 4.5 and above; 'gradient', 'dropout' are 3.0
-# One common word alone ('themes', 'sequence', 'reward'; Zipf 4.0 and above) is a weak deletion:
-# our labelled cards kept 5 of 26 such clozes (by writer: 3 of 10, 1 of 6, 1 of 10) against 192
-# of 385 clozes overall.
-SINGLE_WORD_ZIPF = 4.0
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
 
 
@@ -51,6 +47,4 @@ def is_everyday(phrase: str, opens_sentence: bool = False) -> bool:
     words = _WORD.findall(phrase)
     if not words or any(ch.isupper() for w in words for ch in w):
         return False
-    if len(words) == 1 and phrase.strip() == words[0]:
-        return zipf(words[0]) >= SINGLE_WORD_ZIPF
     return all(zipf(w) >= EVERYDAY_ZIPF for w in words)

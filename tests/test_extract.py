@@ -230,7 +230,7 @@ def test_a_lead_naming_a_published_method_lifts_its_sentences(nlp):
     ("LSTM pulls ahead for one of three things: very long sequences (>200 steps) or big data.", ">200 steps"),
     ("Going from one example to five typically adds 10-20 percentage points of accuracy.",
      "10-20 percentage points"),
-    ("The right pattern is Pipeline([scaler, model]) so that scaling is refit inside each fold.", "scaling"),
+    ("The right pattern is Pipeline([scaler, model]) so that scaling is refit inside each fold.", "fold"),
 ])
 def test_cloze_targets_are_things_not_stress_or_half_a_range(nlp, sentence, first_target):
     from studykit.blocks import parse
@@ -254,16 +254,6 @@ def test_an_everyday_word_opening_the_sentence_is_no_deletion(nlp, sentence, nam
     claim = _judged(nlp, sentence)
     assert name not in claim.cloze_targets, claim.cloze_targets
     assert not english.is_everyday(name)  # capitalised inside a sentence, the word may be a name
-
-
-def test_one_common_word_alone_is_no_deletion(nlp):
-    from studykit import english
-
-    claim = _judged(nlp, "Beam search keeps the most likely hypotheses at each step and chooses the best "
-                         "sequence at the end.")
-    assert "Beam" not in claim.cloze_targets and "Beam search" in claim.cloze_targets
-    assert english.is_everyday("sequence") and english.is_everyday("reward")
-    assert not english.is_everyday("entropy") and not english.is_everyday("best sequence")
 
 
 def test_a_key_insight_label_is_neither_topic_nor_deletion(nlp):
