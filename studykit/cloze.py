@@ -66,17 +66,35 @@ def given_away(target: str, sentence: str, context: str) -> bool:
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
-_WORD_START = re.compile(r"(?<!\w)[A-Za-z]")
+_WORDS = re.compile(r"[A-Za-z][\w']*")
 
 
 def spelled_out(target: str, text: str) -> bool:
-    """True when `target` is an acronym whose words stand in `text` ('Markov Decision Process'
-    for 'MDP'): the letters of consecutive words' initials spell it."""
+    """True when `target` is an acronym introduced beside its own words, in parentheses:
+    'Markov Decision Process (MDP)' or 'MDP (Markov Decision Process)'. Hyphens split words
+    ('Long Short-Term Memory (LSTM)')."""
     if not _ACRONYM.fullmatch(target):
         return False
-    letters = target.rstrip("s")
-    initials = "".join(m.group(0).upper() for m in _WORD_START.finditer(text.replace(target, " ")))
-    return letters in initials
+    letters = target.removesuffix("s")
+    for m in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", text):
+        head, tail = text[:m.start()].rstrip(), text[m.end():].lstrip()
+        if head.endswith("("):
+            words = _WORDS.findall(head[:-1].replace("-", " "))[-len(letters):]
+        elif tail.startswith("("):
+            words = _WORDS.findall(tail[1:].split(")")[0].replace("-", " "))
+        else:
+            continue
+        if "".join(w[0] for w in words).upper() == letters:
+            return True
+    return False
+    letters = target.removesuffix("s")
+    for m in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", text):
+        before = _WORDS.findall(text[:m.start()].replace("-", " "))[-len(letters):]
+        after = _WORDS.findall(text[m.end():].lstrip(" (").replace("-", " "))[:len(letters)]
+        if any(len(words) == len(letters) and "".join(w[0] for w in words).upper() == letters
+               for words in (before, after)):
+            return True
+    return False
 
 
 def replace_outside_math(text: str, target: str, replacement: str) -> str:

@@ -107,10 +107,15 @@ def test_an_acronym_the_card_spells_out_is_not_the_deletion(sentence, acronym, w
     assert card.cloze == sentence.replace(words, f"{{{{c1::{words}}}}}")
 
 
-def test_an_acronym_not_spelled_out_may_be_the_deletion():
-    claim = Claim(sentence="The HMM emits one symbol per state.", kind="definition", cloze_targets=["HMM"])
+@pytest.mark.parametrize("sentence, acronym", [
+    ("The HMM emits one symbol per state.", "HMM"),
+    ("Graphs pass updated node states to a GNN layer.", "GNN"),  # 'updated node states' is not beside it
+    ("Each step sends new labels to the SNL queue, then waits.", "SNL"),  # nor 'sends new labels'
+])
+def test_an_acronym_not_spelled_out_may_be_the_deletion(sentence, acronym):
+    claim = Claim(sentence=sentence, kind="definition", cloze_targets=[acronym])
     card = claim_card(Post(title="T", url="u", body=""), claim, frozenset({"cloze"}))
-    assert card.cloze == "The {{c1::HMM}} emits one symbol per state."
+    assert card.cloze == sentence.replace(acronym, f"{{{{c1::{acronym}}}}}", 1)
 
 
 def test_whole_inline_formula_can_be_a_deletion():
