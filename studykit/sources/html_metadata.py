@@ -87,7 +87,7 @@ def published(tree: LexborHTMLParser) -> datetime | None:
 
 
 def _json_ld_dates(tree: LexborHTMLParser) -> list[str]:
-    dates: list[str] = []
+    found: list[str] = []
     for script in tree.css('script[type="application/ld+json"]'):
         try:
             pending = [json.loads(script.text(deep=True), strict=False)]
@@ -99,6 +99,6 @@ def _json_ld_dates(tree: LexborHTMLParser) -> list[str]:
                 pending.extend(reversed(item))
             elif isinstance(item, dict):
                 if isinstance(item.get("datePublished"), str):
-                    dates.append(item["datePublished"])
+                    found.append(item["datePublished"])
                 pending.extend(v for v in item.values() if isinstance(v, (list, dict)))
-    return dates
+    return found
