@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to the sample data, the shared corpus, and a loaded spaCy model."""
+"""Shared fixtures and helpers: paths to the sample data and the shared corpus, a loaded spaCy model, a
+fake clock, and the check of a one-line `studykit: error:` refusal."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 EVAL_DEV = SHARED / "eval-dev"
 MONDAY_NOON = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+
+
+def one_error_line(stderr: str, *names: str) -> str:
+    """The single `studykit: error:` line of a refusal; it names every one of `names`."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("studykit: error: "), stderr
+    for name in names:
+        assert name in lines[0], (name, lines[0])
+    return lines[0]
 
 
 class Clock:

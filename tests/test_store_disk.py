@@ -26,9 +26,9 @@ from click.testing import CliRunner
 from studykit.cli import main
 
 try:
-    from tests.conftest import DATA
+    from tests.conftest import DATA, one_error_line
 except ImportError:  # tests/ is not a package: pytest put it on sys.path instead
-    from conftest import DATA
+    from conftest import DATA, one_error_line
 
 SOFTMAX = DATA / "posts" / "standalone" / "softmax-temperature.md"
 T0 = "2026-03-02T12:00:00+00:00"
@@ -49,14 +49,6 @@ def review_rows(db: Path) -> list[tuple]:
         return conn.execute("SELECT * FROM review_log ORDER BY id").fetchall()
     finally:
         conn.close()
-
-
-def one_error_line(stderr: str, *parts: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("studykit: error: "), stderr
-    for part in parts:
-        assert part in lines[0], (part, lines[0])
-    return lines[0]
 
 
 def works(command: list[str]) -> bool:

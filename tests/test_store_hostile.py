@@ -26,9 +26,9 @@ from studykit.store import StoreDamaged, open_store
 from studykit.tui.app import StudykitApp
 
 try:
-    from tests.conftest import DATA, Clock
+    from tests.conftest import DATA, Clock, one_error_line
 except ImportError:  # tests/ is not a package: pytest put it on sys.path instead
-    from conftest import DATA, Clock
+    from conftest import DATA, Clock, one_error_line
 
 SOFTMAX = DATA / "posts" / "standalone" / "softmax-temperature.md"
 T0 = "2026-03-02T12:00:00+00:00"
@@ -46,15 +46,6 @@ def run_console(*args: str, env: dict | None = None) -> subprocess.CompletedProc
     return subprocess.run([sys.executable, "-c", "from studykit.cli import run; run()", *args],
                           capture_output=True, text=True, timeout=120,
                           env={**os.environ, **(env or {})})
-
-
-def one_error_line(stderr: str, *names: str) -> str:
-    """The single `studykit: error:` line of a refusal; it names every one of `names`."""
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("studykit: error: "), stderr
-    for name in names:
-        assert name in lines[0], (name, lines[0])
-    return lines[0]
 
 
 def review_rows(db: str | Path) -> list[tuple]:
