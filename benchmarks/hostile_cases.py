@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.limits import hostile_post  # noqa: E402  (the posts limits.py measures, one at a time)
 from tests.http_server import RouteServer, trickle  # noqa: E402
 
 CLI = [sys.executable, "-c", "from studykit.cli import run; run()"]
@@ -98,26 +99,18 @@ def spec_writing_itself(folder: Path) -> Path:
     return write(spec, f'name = "Self"\nsources = ["{post}"]\n[outputs]\njsonl = "{spec}"\n')
 
 
-YAML_BOMB = "\n".join(["---", "title: bomb", 'a: &a ["x","x","x","x","x","x","x","x","x"]',
-                       *[f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
-                         f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
-                         f"*{chr(97 + i)}]" for i in range(8)], "---", "", PROSE, ""])
-
 CASES = [
     Case("page-one-paragraph", "a 2.5 MB page in one paragraph (over spaCy's limit before)",
-         lambda d, u: Run(["generate", str(write(d / "p.html", page("Long", "<p>" + (PROSE + " ") * 15_000
-                                                                             + "</p>"))), "-q"])),
+         lambda d, u: Run(["generate", str(hostile_post(d, "one paragraph, 2.5 MB")), "-q"])),
     Case("markdown-one-line", "a 5 MB Markdown post on one line, beside a good post",
          lambda d, u: Run(["add", str(write(d / "in" / "long.md", "# Long\n\n" + (PROSE + " ") * 30_000)),
                            str(write(d / "in" / "good.md", GOOD_POST)), "--db", str(d / "s.db"), "-q"])),
-    Case("paragraphs-40k", "40,000 short paragraphs (3.3 MB)",
-         lambda d, u: Run(["generate", str(write(d / "p.html", page("Many", "".join(
-             f"<p>Paragraph {i} says that attention weights values.</p>" for i in range(40_000))))), "-q"])),
+    Case("paragraphs-40k", "40,000 short paragraphs",
+         lambda d, u: Run(["generate", str(hostile_post(d, "40,000 paragraphs")), "-q"])),
     Case("headings-10k", "10,000 headings",
-         lambda d, u: Run(["generate", str(write(d / "h.md", "".join(
-             f"## Heading {i}\n\n{PROSE}\n\n" for i in range(10_000)))), "-q"])),
-    Case("yaml-alias-bomb", "a 726-byte YAML alias bomb in front matter",
-         lambda d, u: Run(["generate", str(write(d / "bomb.md", YAML_BOMB)), "-q"])),
+         lambda d, u: Run(["generate", str(hostile_post(d, "10,000 headings")), "-q"])),
+    Case("yaml-alias-bomb", "a YAML alias bomb in front matter",
+         lambda d, u: Run(["generate", str(hostile_post(d, "YAML alias bomb")), "-q"])),
     Case("front-matter-tags-7", "front matter `tags: 7` and a far date, beside a good post",
          lambda d, u: Run(["add", str(write(d / "in" / "odd.md", "---\ntitle: Odd\ntags: 7\n"
                                             "date: 9999-12-31T23:59:59-10:00\nseries_order: 99999999999999999999\n"

@@ -93,28 +93,36 @@ GENERATE_CHILD = PEAK_KIB + textwrap.dedent("""
 SENTENCE = "The {0} layer number {1} maps the query to a key in {2}."
 
 
-def hostile_posts(folder: Path) -> dict[str, Path]:
-    """Posts that once broke or stalled a run, written to `folder`."""
+def _sentence(i: int) -> str:
     words = ["attention", "gradient", "network", "weight", "value"]
-    def sentence(i: int) -> str:
-        return SENTENCE.format(words[i % 5], i, 1900 + i % 120)
-    files = {
-        "one paragraph, 2.5 MB": ("one.html", "<html><head><title>One</title></head><body><article><p>"
-                                  + " ".join(sentence(i) for i in range(43_000)) + "</p></article></body></html>"),
-        "40,000 paragraphs": ("many.html", "<html><head><title>Many</title></head><body><article>"
-                              + "".join(f"<p>{sentence(i)} It is short.</p>" for i in range(40_000))
-                              + "</article></body></html>"),
-        "10,000 headings": ("headings.md", "---\ntitle: Headings\n---\n"
-                            + "".join(f"## Heading {i}\n\n{sentence(i)}\n\n" for i in range(10_000))),
-        "YAML alias bomb": ("bomb.md", "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-            f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
-            + "---\nSome body text.\n"),
-    }
-    out = {}
-    for name, (file, text) in files.items():
-        (folder / file).write_text(text, encoding="utf-8")
-        out[name] = folder / file
-    return out
+    return SENTENCE.format(words[i % 5], i, 1900 + i % 120)
+
+
+# Posts that once broke or stalled a run: name -> (file name, its text when asked for).
+HOSTILE_POSTS = {
+    "one paragraph, 2.5 MB": ("one.html", lambda: "<html><head><title>One</title></head><body><article><p>"
+                              + " ".join(_sentence(i) for i in range(43_000)) + "</p></article></body></html>"),
+    "40,000 paragraphs": ("many.html", lambda: "<html><head><title>Many</title></head><body><article>"
+                          + "".join(f"<p>{_sentence(i)} It is short.</p>" for i in range(40_000))
+                          + "</article></body></html>"),
+    "10,000 headings": ("headings.md", lambda: "---\ntitle: Headings\n---\n"
+                        + "".join(f"## Heading {i}\n\n{_sentence(i)}\n\n" for i in range(10_000))),
+    "YAML alias bomb": ("bomb.md", lambda: "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+        + "---\nSome body text.\n"),
+}
+
+
+def hostile_post(folder: Path, name: str) -> Path:
+    """One post of `HOSTILE_POSTS`, written to `folder`."""
+    file, text = HOSTILE_POSTS[name]
+    (folder / file).write_text(text(), encoding="utf-8")
+    return folder / file
+
+
+def hostile_posts(folder: Path) -> dict[str, Path]:
+    """Every post that once broke or stalled a run, written to `folder`."""
+    return {name: hostile_post(folder, name) for name in HOSTILE_POSTS}
 
 
 def scaled_article(folder: Path) -> dict[int, Path]:
