@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from studykit import cloze, numbers, ranker, stop_words
+from studykit.deletions import ranked_targets
 from studykit.blocks import mentions
 from studykit.card_making import MAX_FRONT_CHARS, card_id, lower_first, new_card, short_title
 from studykit.formula_cards import companions, formula_card, formula_cloze_card, formula_pair_card
@@ -45,6 +46,7 @@ class CardOptions:
     covered_term_cost: float | None = None  # ... and loses for each one a card already names
     keep_filter: ranker.Model | None = None  # who decides a card is kept; None: the shipped filter
     use_keep_filter: bool = True
+    deletion_model: ranker.Model | None = None  # which span a cloze blanks; None: the shipped model
 
     def setting(self, name: str) -> float:
         """An option, or the model's value for it when unset."""
@@ -189,7 +191,7 @@ class _Picker:
         if fact[0] and any(_same_quantity_fact(fact, f) for f in self.facts):
             claim.dropped = Drop.SAME_NUMBER
             return False
-        card = claim_card(self.post, claim, self.options.kinds)
+        card = claim_card(self.post, claim, self.options.kinds, self.options.deletion_model)
         if card is None:
             claim.dropped = Drop.NO_ANSWER
             return False
@@ -259,8 +261,10 @@ def _with_context(claim: Claim, text: str) -> str:
     return text
 
 
-def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
-    """A QA card for a definition with a short answer, else a cloze on the best target."""
+def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
+               deletion_model: ranker.Model | None = None) -> Card | None:
+    """A QA card for a definition with a short answer, else a cloze on the best target
+    (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
     if "qa" in kinds and claim.question and claim.answer:
         return _qa_card(post, claim, _with_context(claim, f"{claim.question}"))
     if ("qa" in kinds and claim.kind is ClaimKind.DEFINITION and claim.term and claim.answer
@@ -269,8 +273,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
         return _qa_card(post, claim, _with_context(claim, f"{short_title(post)}: what is {lower_first(claim.term)}?"))
     if "cloze" not in kinds:
         return None
-    targets = [t for t in claim.cloze_targets if cloze.deletable(claim.sentence, t)
-               and not cloze.given_away(t, claim.sentence, claim.context)]
+    targets = ranked_targets(claim, deletion_model)
     if not targets:
         return None
     groups = targets[:1]

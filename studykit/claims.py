@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
-from studykit import doc_index, english, features, latex, numbers, stop_words
+from studykit import deletion_features, doc_index, english, features, latex, numbers, stop_words
 from studykit.blocks import Block, BlockKind, is_writeup_label
 from studykit.models import Claim, ClaimKind, Drop
 from studykit.questions import year_question
@@ -193,6 +193,8 @@ def judge(sent: Span, text: str, block: Block, position: int,
     if cited:  # "(Dauphin et al., 2014)" backs the claim; its year is the last thing to ask
         claim.cloze_targets = ([t for t in claim.cloze_targets if t not in cited]
                                + [t for t in claim.cloze_targets if t in cited])
+    claim.target_features = {t: deletion_features.in_sentence(sent, text, t, bold=bold, people=people, term=claim.term)
+                             for t in claim.cloze_targets}
     return claim
 
 
@@ -333,7 +335,7 @@ def _stresses(sent: Span, phrase: str) -> bool:
     """A bold 'saturate towards 0', 'fully refreshes' or 'linear in $h$' stresses what
     happens; it names no term. No noun, and a preposition, pronoun, auxiliary or -ly adverb;
     or a clause with a finite verb ('GRUs simplify LSTMs')."""
-    tokens = _phrase_tokens(sent, phrase)
+    tokens = doc_index.phrase_tokens(sent, phrase)
     if len(tokens) > 2 and any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.text.islower() for t in tokens[1:]):
         return True
     return (len(tokens) > 1
@@ -347,20 +349,11 @@ def _stresses(sent: Span, phrase: str) -> bool:
 _FUNCTION_POS = {"ADP", "AUX", "PRON", "SCONJ", "DET", "PART"}
 
 
-def _phrase_tokens(sent: Span, phrase: str) -> list[Token]:
-    """The tokens of `phrase` where it first stands in `sent` ([] when it does not)."""
-    start = sent.text.find(phrase)
-    if start < 0 or not sent.doc.has_annotation("TAG"):
-        return []
-    start += sent.start_char
-    return [t for t in sent if t.idx >= start and t.idx + len(t.text) <= start + len(phrase)]
-
-
 def _names_a_thing(sent: Span, phrase: str) -> bool:
     """A bold 'wants' or 'not' is stress; a bold 'update gate' or '71.4%' names a thing."""
     if re.search(r"\d", phrase):
         return True
-    tokens = _phrase_tokens(sent, phrase)
+    tokens = doc_index.phrase_tokens(sent, phrase)
     return not tokens or any(t.pos_ in ("NOUN", "PROPN", "NUM", "X") for t in tokens)
 
 

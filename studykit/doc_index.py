@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 _CHUNKS = "studykit.noun_chunks"
 _ENTS = "studykit.ents"
@@ -32,6 +32,15 @@ def ents(sent: Span) -> list[Span]:
     if _ENTS not in doc.user_data:
         doc.user_data[_ENTS] = list(doc.ents)
     return _within(doc.user_data[_ENTS], sent)
+
+
+def phrase_tokens(sent: Span, phrase: str) -> list[Token]:
+    """The tokens of `phrase` where it first stands in `sent` ([] when it does not)."""
+    start = sent.text.find(phrase)
+    if start < 0 or not sent.doc.has_annotation("TAG"):
+        return []
+    start += sent.start_char
+    return [t for t in sent if t.idx >= start and t.idx + len(t.text) <= start + len(phrase)]
 
 
 def _within(spans: list[Span], sent: Span) -> list[Span]:

@@ -2,7 +2,8 @@
 
 For every post: the formulas and claims found (every candidate card), each with its kind,
 the ranker's value and the features that moved it most (name and amount), and either the
-card it became or why it did not.
+card it became or why it did not; for a cloze, the span it blanks, with the deletion
+model's value and what moved it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from studykit.card_making import SUBTERM_KEY, card_id
 from studykit.cards import Selection
 from studykit.extract import Extraction
 from studykit.generate import GenerateResult
-from studykit.models import Card, post_key
+from studykit.deletions import ranked_targets
+from studykit.models import Card, CardKind, Claim, post_key
 
 
 def report(result: GenerateResult) -> list[dict[str, Any]]:
@@ -56,6 +58,7 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict[str, Any]
             "section": c.section, "context": c.context,
             "card": {"id": card.id, "kind": card.kind} if card else None,
             "why_not": "" if card else (c.dropped.value if c.dropped else "not chosen"),
+            "blank": _blank(c) if card and card.kind == CardKind.CLOZE else None,
         })
     return {
         "title": post.title, "series": post.series, "url": post.url, "words": extraction.words,
@@ -67,6 +70,16 @@ def _post_report(extraction: Extraction, selection: Selection) -> dict[str, Any]
 def _because(model: ranker.Model, features: dict[str, float]) -> list[dict[str, Any]]:
     """The features that moved a candidate's value most, with their amounts."""
     return [{"feature": name, "amount": amount} for name, amount in model.contributions(features)]
+
+
+def _blank(claim: Claim) -> dict[str, Any] | None:
+    """The span a cloze card blanks, its deletion-model value and what moved it."""
+    spans = ranked_targets(claim)
+    if not spans or spans[0] not in claim.target_features:
+        return None
+    model, features = ranker.load_deletion(), claim.target_features[spans[0]]
+    return {"span": spans[0], "value": round(model.value(features), 2), "because": _because(model, features),
+            "others": spans[1:]}
 
 
 def _reasons(because: list[dict[str, Any]]) -> str:
@@ -96,6 +109,9 @@ def render(posts: list[dict[str, Any]], show_dropped: bool = True) -> str:
             out.append(f"   {mark:7} {c['kind']:<10} {value}  {_short(c['sentence'], 90)}")
             detail = _reasons(c["because"]) if c["card"] else f"{c['why_not']} (value from: {_reasons(c['because'])})"
             out.append(f"           {detail}")
+            if c.get("blank"):
+                b = c["blank"]
+                out.append(f"           blank {_short(b['span'], 40)!r} {b['value']:+.2f}: {_reasons(b['because'])}")
         out.append("")
     return "\n".join(out)
 

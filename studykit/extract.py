@@ -398,4 +398,5 @@ def _restored(claim: Claim, doc: blocks_mod.Document) -> Claim:
         "term": doc.restore(claim.term),
         "answer": doc.restore(claim.answer),
         "cloze_targets": [doc.restore(t) for t in claim.cloze_targets],
+        "target_features": {doc.restore(t): f for t, f in claim.target_features.items()},
     })

@@ -151,6 +151,8 @@ class Claim(BaseModel):
     features: dict[str, float] = Field(default_factory=dict, description="What the ranker reads")
     dropped: Drop | None = None
     cloze_targets: list[str] = Field(default_factory=list, description="Spans worth deleting")
+    target_features: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="What the deletion model reads of each cloze target")
     people: list[str] = Field(default_factory=list, description="Who the claim names")
     years: list[str] = Field(default_factory=list, description="Years the claim names")
 

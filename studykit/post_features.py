@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from studykit import blocks as blocks_mod
-from studykit import features, numbers, ranker, salience, stop_words
+from studykit import deletion_features, features, numbers, ranker, salience, stop_words
 from studykit.latex import left_side
 from studykit.models import Claim, Formula, Origin
 from studykit.sections import RECAP_SECTIONS
@@ -36,8 +37,11 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
              title: str, terms: list[str], formulas: list[Formula]) -> None:
     """Give every live claim and formula its context features and the model's value;
     `judged` pairs each claim with its content words, `where` maps `id(claim)` to its standing."""
-    emphasised = [title] + [b.text for b in doc.blocks if b.kind is blocks_mod.BlockKind.HEADING]
-    emphasised += [term for b in doc.blocks for term in b.bold]
+    headings = [b.text for b in doc.blocks if b.kind is blocks_mod.BlockKind.HEADING]
+    bold_terms = [term for b in doc.blocks for term in b.bold]
+    emphasised = [title, *headings, *bold_terms]
+    in_post = partial(deletion_features.in_post, title=title, headings=headings, bold_terms=bold_terms,
+                      post_text="\n".join(b.text for b in doc.blocks).lower())
     words = [w for _, w in judged]
     values = salience.sentence_salience(words, salience.term_weights(words, emphasised))
     patterns = [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)") for t in terms]
@@ -63,6 +67,8 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
         claim.features.update(_subject_features(at.subject, claim, patterns))
         claim.features["para_first"] = float(at.first_in_block)
         claim.features["para_single"] = float(at.single)
+        for target, target_features in claim.target_features.items():
+            target_features.update(in_post(target))
         claim.score = round(model.value(claim.features), 3)
     _describe_formulas(formulas, patterns, model)
 

@@ -4,8 +4,9 @@
 `studykit/data/ranker.json`; this module only reads that file (once) and applies it, so
 studykit needs no training library at run time. A candidate's value is the model's
 log-odds that it states a fact a teacher would card; `contributions` says which features
-moved it and by how much (`studykit inspect` shows them). A second model of the same form,
-the keep filter, predicts whether a learner would keep the card at all.
+moved it and by how much (`studykit inspect` shows them). Two more models of the same form:
+the keep filter predicts whether a learner would keep the card at all, and the deletion
+model which span of a sentence a cloze card should blank.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 WEIGHTS_FILE = "ranker.json"
 KEEP_FILE = "keep_filter.json"
+DELETION_FILE = "deletion.json"
 Features = dict[str, float]
 
 
@@ -62,6 +64,13 @@ def load_keep() -> Model:
     fitted on our keep/discard labels (`training/keep_filter.py`); `selection["threshold"]`
     is the least probability a card needs."""
     return _read(KEEP_FILE)
+
+
+@lru_cache(maxsize=1)
+def load_deletion() -> Model:
+    """The shipped deletion model: the log-odds that blanking a span makes a cloze worth
+    studying (`training/train_deletions.py`)."""
+    return _read(DELETION_FILE)
 
 
 def _read(name: str) -> Model:

@@ -275,6 +275,10 @@ def test_inspect_shows_claims_their_fate_and_reasons():
     for claim in made:
         assert claim["because"] and all(isinstance(b["amount"], float) and b["feature"] for b in claim["because"])
     assert "value from: " in result.stdout
+    # a cloze names the span it blanks, its value and what moved it; the span is the card's deletion
+    clozes = [c for c in made if c["card"]["kind"] == "cloze"]
+    assert clozes and all(c["blank"]["span"] in c["sentence"] and c["blank"]["because"] for c in clozes)
+    assert "blank '" in result.stdout or 'blank "' in result.stdout
     assert post["cards"] == len(made) + sum(bool(f["card"] and not f["paired"]) + bool(f["subterm_cloze"])
                                             for f in post["formulas"])
 

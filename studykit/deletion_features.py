@@ -1,0 +1,89 @@
+"""What a cloze deletion would ask for: the features of one span of a claim as the blank.
+
+A claim lists the spans a cloze card could blank out (`Claim.cloze_targets`); each gets the
+features here. `in_sentence` reads the span against its own sentence (its words' rarity,
+numbers, names, syntax) when the claim is judged; `in_post` against the whole post (is it
+the post's topic, a heading, a bold term, how often the post says it) once the post is
+known. The deletion model (`ranker.load_deletion`, fitted by `training/train_deletions.py`
+on our good/trivial labels of deletions) turns them into a value: the card blanks the
+span of highest value, and makes no cloze when no span is worth asking for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from studykit import doc_index, english, latex, numbers
+from studykit.ranker import Features
+
+MAX_WORDS = 6
+MAX_ZIPF = 8.0  # 'the' is about 7.7
+MAX_MENTIONS = 8
+MAX_DENSITY = 3.0  # mentions per 1,000 characters: a post's topic term is said in almost every paragraph
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-'’]*")
+_NAME_LABELS = ("PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "NORP", "EVENT", "LAW")
+_FUNCTION_OPENERS = ("ADP", "CCONJ", "SCONJ", "ADV", "PART", "AUX", "VERB", "PRON")
+
+
+def in_sentence(sent: Span, text: str, target: str, *, bold: list[str], people: list[str],
+                term: str) -> Features:
+    """The span `target` of the sentence `text` (math as placeholders; `sent` its parse)."""
+    words = _WORD.findall(latex.PLACEHOLDER_RE.sub(" ", target))
+    zipfs = [english.zipf(w) for w in words if len(w) > 2] or [MAX_ZIPF / 2]
+    tokens = doc_index.phrase_tokens(sent, target)
+    at = text.find(target)
+    return {
+        "del_words": min(len(target.split()), MAX_WORDS) / MAX_WORDS,
+        "del_single": float(len(target.split()) == 1),
+        "del_rarest": 1.0 - min(zipfs) / MAX_ZIPF,
+        "del_commonest": max(zipfs) / MAX_ZIPF,
+        "del_everyday": float(english.is_everyday(target, opens_sentence=at == 0)),
+        "del_digits": float(bool(re.search(r"\d", target))),
+        "del_year": float(any(numbers.is_year(w) for w in target.split())),
+        "del_percent": float("%" in target),
+        "del_math": float(target.startswith("$") or bool(latex.PLACEHOLDER_RE.search(target))),
+        "del_acronym": float(any(len(w) >= 2 and w.isupper() and w.isalpha() for w in words)),
+        "del_capital": float(any(w[:1].isupper() for w in (words[1:] if at == 0 else words))),
+        "del_person": float(target in people),
+        "del_bold": float(target in bold),
+        "del_term": float(bool(term) and target == term),
+        "del_name": float(any(e.label_ in _NAME_LABELS and _overlap(e.text, target) for e in doc_index.ents(sent))),
+        "del_verb": float(any(t.pos_ in ("VERB", "AUX") for t in tokens)),
+        "del_function_opener": float(bool(tokens) and tokens[0].pos_ in _FUNCTION_OPENERS),
+        "del_subject": float(any(t.dep_ in ("nsubj", "nsubjpass") for t in tokens)),
+        "del_opens": float(at == 0),
+        "del_position": max(at, 0) / max(len(text), 1),
+        "del_cited": float(any(target in c for c in numbers.CITATION.findall(text))),
+        "del_hyphen": float("-" in target),
+    }
+
+
+def in_post(target: str, *, title: str, headings: list[str], bold_terms: list[str], post_text: str) -> Features:
+    """The span against its post: its title, headings, bold terms, how often it is said."""
+    low = target.lower()
+    words = {w.lower() for w in _WORD.findall(target) if len(w) > 2}
+    title_words = {w.lower() for w in _WORD.findall(title)}
+    pattern = re.compile(rf"(?<!\w){re.escape(low)}(?!\w)")
+    return {
+        "del_in_title": len(words & title_words) / len(words) if words else 0.0,
+        "del_in_heading": float(any(pattern.search(h.lower()) for h in headings)),
+        "del_bold_in_post": float(any(low == b.lower() for b in bold_terms)),
+        "del_mentions": min(len(pattern.findall(post_text)), MAX_MENTIONS) / MAX_MENTIONS,
+        "del_topic_density": min(len(pattern.findall(post_text)) * 1000 / max(len(post_text), 1), MAX_DENSITY) / MAX_DENSITY,
+        "del_title_acronym": float(_spells_title(target, title)),
+    }
+
+
+def _spells_title(target: str, title: str) -> bool:
+    """'RNN' or 'RNNs' in a post titled '... Recurrent Neural Networks': the post's topic."""
+    acronym = target.rstrip("s")
+    if not (2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha()):
+        return False
+    initials = "".join(w[0] for w in _WORD.findall(title) if w[0].isupper())
+    return acronym in initials
+
+
+def _overlap(a: str, b: str) -> bool:
+    return a in b or b in a

@@ -1,0 +1,132 @@
+"""Which span a cloze blanks: the deletion model's features, its ranking, and its training."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studykit import deletions, ranker
+from studykit.cards import claim_card
+from studykit.extract import extract
+from studykit.models import Claim, ClaimKind, Post
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "training"
+SCRIPT = ROOT / "training" / "train_deletions.py"
+
+POST = """---
+title: "Notes on Sourdough"
+---
+## Starters
+
+A **levain** is the portion of starter mixed into the dough, fed a few hours before the bake.
+
+## Proofing
+
+Bakers proof sourdough at about 24 °C, and a levain that doubles in four hours is ready to use.
+The bench was covered in flour and the radio was playing old songs all afternoon.
+"""
+
+
+def _claim(extraction, opening: str) -> Claim:
+    return next(c for c in extraction.claims if c.sentence.startswith(opening) and not c.dropped)
+
+
+@pytest.fixture(scope="module")
+def sourdough(nlp):
+    return extract(Post(title="Notes on Sourdough", url="file:///sourdough.md",
+                        body=POST.split("---", 2)[2]), nlp)
+
+
+def test_every_deletable_span_of_a_judged_sentence_has_its_features(sourdough):
+    claim = _claim(sourdough, "Bakers proof")
+    spans = deletions.deletable_targets(claim)
+    assert spans and all(claim.target_features.get(t) for t in spans)
+    levain = claim.target_features["levain"]
+    assert levain["del_bold_in_post"] == 1.0  # bold where the post defines it
+    assert levain["del_mentions"] > 0 and levain["del_single"] == 1.0
+    temperature = next(t for t in spans if "24" in t)
+    assert claim.target_features[temperature]["del_digits"] == 1.0
+
+
+def test_the_shipped_model_blanks_a_term_or_number_rather_than_an_everyday_word(sourdough):
+    claim = _claim(sourdough, "Bakers proof")
+    first = deletions.ranked_targets(claim)[0]
+    assert first == "levain" or "24" in first, deletions.ranked_targets(claim)
+    card = claim_card(sourdough.post, claim, frozenset({"cloze"}))
+    assert card is not None and f"{{{{c1::{first}}}}}" in card.cloze
+
+
+def _hand_made(features: dict[str, dict[str, float]]) -> Claim:
+    return Claim(sentence="The update gate blends the old state with the new candidate state.",
+                 kind=ClaimKind.KEY_POINT, cloze_targets=["update gate", "new candidate state", "old state"],
+                 target_features=features)
+
+
+def test_the_model_orders_the_spans_by_value_and_spans_without_features_keep_the_rules_order():
+    model = ranker.Model(weights={"rare": 2.0, "long": -1.0}, bias=0.0, selection={})
+    claim = _hand_made({"update gate": {"rare": 0.1}, "new candidate state": {"rare": 1.0, "long": 0.2},
+                        "old state": {"rare": 0.5}})
+    assert deletions.ranked_targets(claim, model) == ["new candidate state", "old state", "update gate"]
+    card = claim_card(Post(title="T", url="u", body=""), claim, frozenset({"cloze"}), model)
+    assert card is not None and "{{c1::new candidate state}}" in card.cloze
+    no_features = _hand_made({"update gate": {"rare": 0.1}})  # two spans were never described
+    assert deletions.ranked_targets(no_features, model) == ["update gate", "new candidate state", "old state"]
+
+
+def test_the_shipped_deletion_model_is_written_as_the_trainer_writes_it(trainer):
+    shipped = (ROOT / "studykit" / "data" / "deletion.json").read_text("utf-8")
+    assert trainer.model_json(ranker.Model.from_dict(json.loads(shipped))) == shipped
+    assert ranker.load_deletion().weights
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    spec = importlib.util.spec_from_file_location("train_deletions", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_deletions"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def labelled(trainer):
+    articles = trainer.tr.load_articles(FIXTURE / "gold", FIXTURE)
+    return trainer.sentences(articles, trainer.read_labels(FIXTURE / "deletion_labels.jsonl"))
+
+
+def test_a_model_trained_on_other_posts_blanks_a_good_span_of_the_held_out_post(trainer, labelled):
+    names = trainer.feature_names(labelled)
+    for article in sorted({s.article for s in labelled}):
+        model = trainer.fit([s for s in labelled if s.article != article], names)
+        held_out = [s for s in labelled if s.article == article and any(s.good)]
+        assert held_out, article
+        for sentence in held_out:
+            values = [model.value(f) for f in sentence.features]
+            assert sentence.good[values.index(max(values))], (article, sentence.targets)
+
+
+def test_the_deletion_model_file_is_the_same_bytes_on_every_run(trainer, labelled):
+    first = trainer.model_json(trainer.fit(labelled, trainer.feature_names(labelled)))
+    code = ("import sys, importlib.util; from pathlib import Path; "
+            f"spec = importlib.util.spec_from_file_location('t', {str(SCRIPT)!r}); "
+            "t = importlib.util.module_from_spec(spec); sys.modules['t'] = t; spec.loader.exec_module(t); "
+            f"f = Path({str(FIXTURE)!r}); "
+            "found = t.sentences(t.tr.load_articles(f / 'gold', f), t.read_labels(f / 'deletion_labels.jsonl')); "
+            "sys.stdout.write(t.model_json(t.fit(found, t.feature_names(found))))")
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first
+
+
+def test_labels_outside_the_closed_set_are_refused(trainer, tmp_path):
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text('{"article": "a", "key": "k", "target": "t", "label": "great"}\n', "utf-8")
+    with pytest.raises(SystemExit, match="outside"):
+        trainer.read_labels(bad)
+
