@@ -374,6 +374,7 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
     return _clean_targets(out, text)
 
 
+_LEADING_ABBREVIATION = re.compile(r"^(?:(?:e\.g\.|i\.e\.|cf\.)\s*|[-–—•]\s+)", re.I)  # 'e.g. GPT2' asks for GPT2
 _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
 
 
@@ -386,7 +387,7 @@ def _clean_targets(targets: list[str], text: str) -> list[str]:
         if t.startswith("$") and t.endswith("$"):
             cleaned = t
         else:
-            cleaned = t.strip(" ,;:")
+            cleaned = _LEADING_ABBREVIATION.sub("", t.strip(" ,;:")).strip(" ,;:")
             if cleaned.count("(") != cleaned.count(")"):
                 cleaned = cleaned.strip("()")
             if cleaned.count("[") != cleaned.count("]"):

@@ -130,3 +130,11 @@ def test_labels_outside_the_closed_set_are_refused(trainer, tmp_path):
     with pytest.raises(SystemExit, match="outside"):
         trainer.read_labels(bad)
 
+
+def test_a_span_opening_with_an_abbreviation_asks_for_what_follows_it(nlp):
+    body = ("## Decoding\n\nStrong open models, e.g. GPT2 and its successors, produce fluent text when "
+            "decoded with nucleus sampling at p = 0.9.\n")
+    extraction = extract(Post(title="Notes on Decoding", url="file:///decoding.md", body=body), nlp)
+    claim = _claim(extraction, "Strong open models")
+    assert "GPT2" in claim.cloze_targets
+    assert not any(t.lower().startswith(("e.g", "i.e")) for t in claim.cloze_targets), claim.cloze_targets
