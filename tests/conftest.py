@@ -3,9 +3,12 @@ fake clock, and the check of a one-line `studykit: error:` refusal."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -32,6 +35,16 @@ def one_error_line(stderr: str, *names: str) -> str:
     for name in names:
         assert name in lines[0], (name, lines[0])
     return lines[0]
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """A script of training/ (not a package) loaded as module `name`."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 class Clock:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+try:
+    from tests.conftest import load_script
+except ImportError:  # tests/ is not a package: pytest put it on sys.path instead
+    from conftest import load_script
 
 from studykit import deletions, ranker
 from studykit.cards import claim_card
@@ -81,17 +85,13 @@ def test_the_model_orders_the_spans_by_value_and_spans_without_features_keep_the
 
 def test_the_shipped_deletion_model_is_written_as_the_trainer_writes_it(trainer):
     shipped = (ROOT / "studykit" / "data" / "deletion.json").read_text("utf-8")
-    assert trainer.model_json(ranker.Model.from_dict(json.loads(shipped))) == shipped
+    assert trainer.tr.model_json(ranker.Model.from_dict(json.loads(shipped))) == shipped
     assert ranker.load_deletion().weights
 
 
 @pytest.fixture(scope="module")
 def trainer():
-    spec = importlib.util.spec_from_file_location("train_deletions", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_deletions"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT, "train_deletions")
 
 
 @pytest.fixture(scope="module")
@@ -112,13 +112,13 @@ def test_a_model_trained_on_other_posts_blanks_a_good_span_of_the_held_out_post(
 
 
 def test_the_deletion_model_file_is_the_same_bytes_on_every_run(trainer, labelled):
-    first = trainer.model_json(trainer.fit(labelled, trainer.feature_names(labelled)))
+    first = trainer.tr.model_json(trainer.fit(labelled, trainer.feature_names(labelled)))
     code = ("import sys, importlib.util; from pathlib import Path; "
             f"spec = importlib.util.spec_from_file_location('t', {str(SCRIPT)!r}); "
             "t = importlib.util.module_from_spec(spec); sys.modules['t'] = t; spec.loader.exec_module(t); "
             f"f = Path({str(FIXTURE)!r}); "
             "found = t.sentences(t.tr.load_articles(f / 'gold', f), t.read_labels(f / 'deletion_labels.jsonl')); "
-            "sys.stdout.write(t.model_json(t.fit(found, t.feature_names(found))))")
+            "sys.stdout.write(t.tr.model_json(t.fit(found, t.feature_names(found))))")
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert again.stdout == first

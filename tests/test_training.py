@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+try:
+    from tests.conftest import load_script
+except ImportError:  # tests/ is not a package: pytest put it on sys.path instead
+    from conftest import load_script
 
 from studykit import ranker
 from studykit.models import Formula
@@ -20,11 +24,7 @@ SCRIPT = ROOT / "training" / "train_ranker.py"
 
 @pytest.fixture(scope="module")
 def trainer():
-    spec = importlib.util.spec_from_file_location("train_ranker", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_ranker"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT, "train_ranker")
 
 
 @pytest.fixture(scope="module")

@@ -194,8 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, weight in sorted(model.weights.items(), key=lambda nw: -abs(nw[1]))[:20]:
         print(f"{name:24} {weight:+.3f}")
     if not args.no_write:
-        FILTER.write_text(tr.model_json(model), "utf-8")
-        print(f"wrote {FILTER.relative_to(tr.ROOT)}", file=sys.stderr)
+        tr.write_model(model, FILTER)
     return 0
 
 

@@ -115,11 +115,6 @@ def figures(found: list[Sentence], probabilities: list[list[float]]) -> tuple[in
     return rules, model
 
 
-def model_json(model: ranker.Model) -> str:
-    data = {"bias": model.bias, "selection": model.selection, "weights": dict(sorted(model.weights.items()))}
-    return json.dumps(data, indent=1, sort_keys=True) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=tr.ROOT.parent / "shared")
@@ -146,13 +141,9 @@ def main(argv: list[str] | None = None) -> int:
             mine = [(s, p) for s, p in zip(found, folds) if s.writer == writer]
             figures([s for s, _ in mine], [p for _, p in mine])
     full = fit(found, names)
-    print("\n## weights (good)")
-    for name, weight in sorted(full.weights.items(), key=lambda nw: -abs(nw[1])):
-        print(f"{name:24} {weight:+.3f}")
-    print(f"{'(bias)':24} {full.bias:+.3f}")
+    tr.show_weights("weights (good)", full)
     if not args.no_write:
-        MODEL_FILE.write_text(model_json(full), "utf-8")
-        print(f"wrote {MODEL_FILE.relative_to(tr.ROOT)}", file=sys.stderr)
+        tr.write_model(full, MODEL_FILE)
     return 0
 
 

@@ -183,6 +183,18 @@ def model_json(model: ranker.Model) -> str:
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
+def show_weights(title: str, model: ranker.Model) -> None:
+    print(f"\n## {title}")
+    for name, weight in sorted(model.weights.items(), key=lambda nw: -abs(nw[1])):
+        print(f"{name:24} {weight:+.3f}")
+    print(f"{'(bias)':24} {model.bias:+.3f}")
+
+
+def write_model(model: ranker.Model, path: Path) -> None:
+    path.write_text(model_json(model), "utf-8")
+    print(f"wrote {path.relative_to(ROOT)}", file=sys.stderr)
+
+
 def word_list_text() -> str | None:
     """General-English Zipf frequencies of common words (wordfreq) in half-point bands."""
     try:
@@ -255,13 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     report("leave one article out", articles, evaluate(articles, folds(articles, lambda a: a.name), scorer))
     report("leave one writer out", articles, evaluate(articles, folds(articles, lambda a: a.writer), scorer))
     report("in sample (the shipped model)", articles, evaluate(articles, [full] * len(articles), scorer))
-    print("\n## weights")
-    for name, weight in sorted(full.weights.items(), key=lambda nw: -abs(nw[1])):
-        print(f"{name:24} {weight:+.3f}")
-    print(f"{'(bias)':24} {full.bias:+.3f}")
+    show_weights("weights", full)
     if not args.no_write:
-        WEIGHTS.write_text(model_json(full), "utf-8")
-        print(f"wrote {WEIGHTS.relative_to(ROOT)}", file=sys.stderr)
+        write_model(full, WEIGHTS)
     return 0
 
 
