@@ -60,20 +60,49 @@ def in_sentence(sent: Span, text: str, target: str, *, bold: list[str], people: 
     }
 
 
-def in_post(target: str, *, title: str, headings: list[str], bold_terms: list[str], post_text: str) -> Features:
+class PostIndex:
+    """What `in_post` reads of a post, indexed once: its words in order (where each stands),
+    its headings', title's and bold terms' words."""
+
+    def __init__(self, *, title: str, headings: list[str], bold_terms: list[str], post_text: str) -> None:
+        self.title = title
+        self.title_words = {w.lower() for w in _WORD.findall(title)}
+        self.headings = [_words(h) for h in headings]
+        self.bold = {tuple(_words(b)) for b in bold_terms}
+        self.words = _words(post_text)
+        self.chars = max(len(post_text), 1)
+        self.at: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            self.at.setdefault(word, []).append(i)
+
+    def mentions(self, words: list[str]) -> int:
+        """How often the post says these words in a row."""
+        n = len(words)
+        return sum(self.words[i:i + n] == words for i in self.at.get(words[0], [])) if words else 0
+
+
+def in_post(target: str, post: PostIndex) -> Features:
     """The span against its post: its title, headings, bold terms, how often it is said."""
-    low = target.lower()
-    words = {w.lower() for w in _WORD.findall(target) if len(w) > 2}
-    title_words = {w.lower() for w in _WORD.findall(title)}
-    pattern = re.compile(rf"(?<!\w){re.escape(low)}(?!\w)")
+    words = _words(target)
+    long_words = {w for w in words if len(w) > 2}
+    mentions = post.mentions(words)
     return {
-        "del_in_title": len(words & title_words) / len(words) if words else 0.0,
-        "del_in_heading": float(any(pattern.search(h.lower()) for h in headings)),
-        "del_bold_in_post": float(any(low == b.lower() for b in bold_terms)),
-        "del_mentions": min(len(pattern.findall(post_text)), MAX_MENTIONS) / MAX_MENTIONS,
-        "del_topic_density": min(len(pattern.findall(post_text)) * 1000 / max(len(post_text), 1), MAX_DENSITY) / MAX_DENSITY,
-        "del_title_acronym": float(_spells_title(target, title)),
+        "del_in_title": len(long_words & post.title_words) / len(long_words) if long_words else 0.0,
+        "del_in_heading": float(bool(words) and any(_contains(h, words) for h in post.headings)),
+        "del_bold_in_post": float(tuple(words) in post.bold),
+        "del_mentions": min(mentions, MAX_MENTIONS) / MAX_MENTIONS,
+        "del_topic_density": min(mentions * 1000 / post.chars, MAX_DENSITY) / MAX_DENSITY,
+        "del_title_acronym": float(_spells_title(target, post.title)),
     }
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _contains(words: list[str], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
 
 
 def _spells_title(target: str, title: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
 
 from studykit import blocks as blocks_mod
 from studykit import deletion_features, features, numbers, ranker, salience, stop_words
@@ -40,8 +39,8 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
     headings = [b.text for b in doc.blocks if b.kind is blocks_mod.BlockKind.HEADING]
     bold_terms = [term for b in doc.blocks for term in b.bold]
     emphasised = [title, *headings, *bold_terms]
-    in_post = partial(deletion_features.in_post, title=title, headings=headings, bold_terms=bold_terms,
-                      post_text="\n".join(b.text for b in doc.blocks).lower())
+    post = deletion_features.PostIndex(title=title, headings=headings, bold_terms=bold_terms,
+                                       post_text="\n".join(b.text for b in doc.blocks))
     words = [w for _, w in judged]
     values = salience.sentence_salience(words, salience.term_weights(words, emphasised))
     patterns = [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)") for t in terms]
@@ -68,7 +67,7 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
         claim.features["para_first"] = float(at.first_in_block)
         claim.features["para_single"] = float(at.single)
         for target, target_features in claim.target_features.items():
-            target_features.update(in_post(target))
+            target_features.update(deletion_features.in_post(target, post))
         claim.score = round(model.value(claim.features), 3)
     _describe_formulas(formulas, patterns, model)
 
