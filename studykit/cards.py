@@ -44,6 +44,7 @@ class CardOptions:
     section_spread: float | None = None  # value a candidate loses for each card of its section
     new_term_gain: float | None = None  # ... gains for each key term of the post no card names yet
     covered_term_cost: float | None = None  # ... and loses for each one a card already names
+    blank_weight: float | None = None  # value a claim gains per unit of its best blank's quality
     keep_filter: ranker.Model | None = None  # who decides a card is kept; None: the shipped filter
     use_keep_filter: bool = True
     deletion_model: ranker.Model | None = None  # which span a cloze blanks; None: the shipped model
@@ -124,6 +125,7 @@ class _Picker:
         self.formula_limit = math.ceil(total * options.formula_share)
         self.min_value = options.setting("min_value")
         self.formula_prior = options.setting("formula_prior")
+        self.blank_weight = options.setting("blank_weight")
         keep = (options.keep_filter or ranker.load_keep()) if options.use_keep_filter else None
         self.keep = keep
         self.keep_threshold = keep.selection.get("threshold", 0.0) if keep else 0.0
@@ -135,8 +137,12 @@ class _Picker:
         self.fresh = [f for f in extraction.formulas if not f.dropped]
 
     def value(self, candidate: Claim | Formula) -> float:
-        """The model's value, plus the prior a formula card gets over a sentence card."""
-        return candidate.score + (self.formula_prior if isinstance(candidate, Formula) else 0.0)
+        """The model's value, plus the prior a formula card gets over a sentence card, and for
+        a claim with spans to blank, how far its best blank is from an even chance of being good."""
+        if isinstance(candidate, Formula):
+            return candidate.score + self.formula_prior
+        blank = candidate.features.get("best_blank", 0.0)
+        return candidate.score + (self.blank_weight * (blank - 0.5) if blank else 0.0)
 
     def used(self) -> int:
         return len(self.cards) + len(self._groups()) + len(self.drills)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -138,3 +139,22 @@ def test_a_span_opening_with_an_abbreviation_asks_for_what_follows_it(nlp):
     claim = _claim(extraction, "Strong open models")
     assert "GPT2" in claim.cloze_targets
     assert not any(t.lower().startswith(("e.g", "i.e")) for t in claim.cloze_targets), claim.cloze_targets
+
+
+def test_between_claims_of_equal_value_the_one_with_the_better_blank_is_carded_first(sourdough):
+    from studykit.cards import CardOptions, select_cards
+
+    def only_card(better: str, blank_weight: float) -> str:
+        extraction = copy.deepcopy(sourdough)
+        live = [c for c in extraction.claims if not c.dropped]
+        for claim in live:
+            claim.score = 0.0
+            claim.features["best_blank"] = 0.9 if claim.sentence.startswith(better) else 0.2
+        options = CardOptions(min_cards=1, max_cards=1, kinds=frozenset({"cloze"}), section_spread=0.0,
+                              new_term_gain=0.0, covered_term_cost=0.0, blank_weight=blank_weight,
+                              use_keep_filter=False)
+        (card,) = select_cards(extraction, options).cards
+        return card.source_sentence
+
+    for better in ("A levain", "Bakers proof"):
+        assert only_card(better, blank_weight=2.0).startswith(better)
