@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from studykit import cloze, numbers, ranker, stop_words
-from studykit.deletions import ranked_targets
+from studykit.deletions import BEST_BLANK, ranked_targets
 from studykit.blocks import mentions
 from studykit.card_making import MAX_FRONT_CHARS, card_id, lower_first, new_card, short_title
 from studykit.formula_cards import companions, formula_card, formula_cloze_card, formula_pair_card
@@ -141,7 +141,7 @@ class _Picker:
         a claim with spans to blank, how far its best blank is from an even chance of being good."""
         if isinstance(candidate, Formula):
             return candidate.score + self.formula_prior
-        blank = candidate.features.get("best_blank", 0.0)
+        blank = candidate.features.get(BEST_BLANK, 0.0)
         return candidate.score + (self.blank_weight * (blank - 0.5) if blank else 0.0)
 
     def used(self) -> int:

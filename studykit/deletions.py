@@ -3,14 +3,18 @@
 The claim's deletable spans (`cloze.deletable`, and not given away by the card's context)
 are ranked by the deletion model's value of their features (`deletion_features`, weights
 fitted by `training/train_deletions.py` on our labels of blanks: is it a term, name or
-number a learner would want to recall?). Spans without features (a table row's cells, a
-claim built by hand) keep the order the rules gave them.
+number a learner would want to recall?). The model also reads the claim's own features
+(`span_features`): they cannot change which span of a claim is best, but they say how
+good that best blank is (`best_blank`), which the selection weighs. Spans without features
+(a table row's cells, a claim built by hand) keep the order the rules gave them.
 """
 
 from __future__ import annotations
 
 from studykit import cloze, ranker
 from studykit.models import Claim
+
+BEST_BLANK = "best_blank"  # the claim feature `best_blank` fills
 
 
 def deletable_targets(claim: Claim) -> list[str]:
@@ -19,11 +23,26 @@ def deletable_targets(claim: Claim) -> list[str]:
             and not cloze.given_away(t, claim.sentence, claim.context)]
 
 
+def span_features(claim: Claim, target: str) -> ranker.Features:
+    """What the deletion model reads of blanking `target`: the claim's features (not the
+    value they feed back into) and the span's own."""
+    merged = {name: x for name, x in claim.features.items() if name != BEST_BLANK}
+    merged.update(claim.target_features[target])
+    return merged
+
+
+def best_blank(claim: Claim, model: ranker.Model | None = None) -> float:
+    """The probability that the claim's best blank is worth recalling (0.0: no span)."""
+    model = model or ranker.load_deletion()
+    spans = [t for t in deletable_targets(claim) if t in claim.target_features]
+    return round(max((model.probability(span_features(claim, t)) for t in spans), default=0.0), 3)
+
+
 def ranked_targets(claim: Claim, model: ranker.Model | None = None) -> list[str]:
     """The deletable spans, the one a cloze should blank first."""
     targets = deletable_targets(claim)
     if any(t not in claim.target_features for t in targets):
         return targets
     model = model or ranker.load_deletion()
-    scored = [(model.value(claim.target_features[t]), -i, t) for i, t in enumerate(targets)]
+    scored = [(model.value(span_features(claim, t)), -i, t) for i, t in enumerate(targets)]
     return [t for _, _, t in sorted(scored, reverse=True)]

@@ -15,7 +15,7 @@ from studykit.card_making import SUBTERM_KEY, card_id
 from studykit.cards import Selection
 from studykit.extract import Extraction
 from studykit.generate import GenerateResult
-from studykit.deletions import ranked_targets
+from studykit.deletions import ranked_targets, span_features
 from studykit.models import Card, CardKind, Claim, post_key
 
 
@@ -77,7 +77,7 @@ def _blank(claim: Claim) -> dict[str, Any] | None:
     spans = ranked_targets(claim)
     if not spans or spans[0] not in claim.target_features:
         return None
-    model, features = ranker.load_deletion(), claim.target_features[spans[0]]
+    model, features = ranker.load_deletion(), span_features(claim, spans[0])
     return {"span": spans[0], "value": round(model.value(features), 2), "because": _because(model, features),
             "others": spans[1:]}
 

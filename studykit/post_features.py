@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from studykit import blocks as blocks_mod
 from studykit import deletion_features, features, numbers, ranker, salience, stop_words
-from studykit.deletions import deletable_targets
+from studykit.deletions import BEST_BLANK, best_blank
 from studykit.latex import left_side
 from studykit.models import Claim, Formula, Origin
 from studykit.sections import RECAP_SECTIONS
@@ -69,7 +69,7 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
         claim.features["para_single"] = float(at.single)
         for target, target_features in claim.target_features.items():
             target_features.update(deletion_features.in_post(target, post))
-        claim.features["best_blank"] = best_blank(claim)
+        claim.features[BEST_BLANK] = best_blank(claim)
         claim.score = round(model.value(claim.features), 3)
     _describe_formulas(formulas, patterns, model)
 
@@ -89,13 +89,6 @@ def _describe_formulas(formulas: list[Formula], terms: list[re.Pattern[str]], mo
         formula.features["formula_first_in_section"] = float(index == 0)
         formula.features["formula_crowded_section"] = float(in_section[formula.section] >= 3)
         formula.score = round(model.value(formula.features), 3)
-
-
-def best_blank(claim: Claim) -> float:
-    """How likely the best span a cloze of the claim could blank is worth recalling (0: none)."""
-    model = ranker.load_deletion()
-    spans = [t for t in deletable_targets(claim) if t in claim.target_features]
-    return round(max((model.probability(claim.target_features[t]) for t in spans), default=0.0), 3)
 
 
 def _subject_features(subject: str, claim: Claim, terms: list[re.Pattern[str]]) -> dict[str, float]:

@@ -10,8 +10,9 @@ span: `{"article", "key", "target", "label"}`, where `key` is the sentence's
 cued by the rest of the sentence), "trivial" (a common word, a guessable phrase, the post's
 own topic, an incidental citation) or "bad_form" (cuts a clause, carries a verb, ambiguous).
 
-A logistic regression over `studykit.deletion_features` predicts "good"; a cloze blanks
-the span it values most (`studykit.deletions`). Figures, leave one article out and leave
+A logistic regression over `studykit.deletion_features` and the claim's own features
+(`deletions.span_features`) predicts "good"; a cloze blanks the span it values most
+(`studykit.deletions`). Figures, leave one article out and leave
 one writer out, per writer and overall: how often the span the card blanks is good, with
 the rules' order (the first deletable span, what studykit blanked before the model) and
 with the model, beside how many sentences have a good span at all. Writes
@@ -74,10 +75,10 @@ def sentences(articles: list[tr.Article], rows: list[dict]) -> list[Sentence]:
             labels = wanted.get((article.gold["article"], candidate_key(claim)))
             if not labels or not isinstance(claim, Claim):
                 continue
-            spans = [t for t in deletions.deletable_targets(claim) if text_key(t) in labels]
+            spans = [t for t in deletions.deletable_targets(claim) if text_key(t) in labels and t in claim.target_features]
             if spans:
                 found.append(Sentence(article.name, article.writer, spans,
-                                      [claim.target_features.get(t, {}) for t in spans],
+                                      [deletions.span_features(claim, t) for t in spans],
                                       [int(labels[text_key(t)] == "good") for t in spans], claim.features))
                 wanted.pop((article.gold["article"], candidate_key(claim)))
     return found
