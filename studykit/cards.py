@@ -129,6 +129,7 @@ class _Picker:
         keep = (options.keep_filter or ranker.load_keep()) if options.use_keep_filter else None
         self.keep = keep
         self.keep_threshold = keep.selection.get("threshold", 0.0) if keep else 0.0
+        self.keep_weight = keep.selection.get("weight", 0.0) if keep else 0.0
         self.formulas: list[Formula] = []
         self.cards: list[tuple[int, Card]] = []
         self.facts: list[tuple[set[str], set[str]]] = []
@@ -137,12 +138,14 @@ class _Picker:
         self.fresh = [f for f in extraction.formulas if not f.dropped]
 
     def value(self, candidate: Claim | Formula) -> float:
-        """The model's value, plus the prior a formula card gets over a sentence card, and for
-        a claim with spans to blank, how far its best blank is from an even chance of being good."""
+        """The model's value, plus the prior a formula card gets over a sentence card; for a
+        claim with spans to blank, how far its best blank is from an even chance of being good;
+        and how far the keep filter's probability that a learner keeps the card is from even."""
+        keep = self.keep_weight * (self.keep.probability(candidate.features) - 0.5) if self.keep else 0.0
         if isinstance(candidate, Formula):
-            return candidate.score + self.formula_prior
+            return candidate.score + self.formula_prior + keep
         blank = candidate.features.get(BEST_BLANK, 0.0)
-        return candidate.score + (self.blank_weight * (blank - 0.5) if blank else 0.0)
+        return candidate.score + (self.blank_weight * (blank - 0.5) if blank else 0.0) + keep
 
     def used(self) -> int:
         return len(self.cards) + len(self._groups()) + len(self.drills)

@@ -361,3 +361,23 @@ def test_the_keep_filter_drops_what_it_gives_too_little_and_nothing_when_neutral
     again = extract(Post(title="Gates", url="file:///g.md", body=body), nlp)
     select_cards(again, CardOptions(keep_filter=neutral))
     assert not any(c.dropped is Drop.LIKELY_DISCARDED for c in again.claims)
+
+
+def test_the_keep_filter_weight_puts_a_card_a_learner_keeps_first(nlp):
+    from studykit import ranker
+
+    body = ("## Gates\n\nThe update gate might keep most of the old state in a trained unit.\n\n"
+            "The reset gate decides how much of the old state enters the candidate state.\n")
+
+    def only_card(weight: float) -> str:
+        extraction = extract(Post(title="Gates", url="file:///g.md", body=body), nlp)
+        for claim in extraction.claims:
+            claim.score = 0.5 if "might" in claim.sentence else 0.0  # the hedged claim is worth more
+        keep = ranker.Model(weights={"hedge": -9.0}, bias=2.0, selection={"threshold": 0.0, "weight": weight})
+        options = CardOptions(min_cards=1, max_cards=1, kinds=frozenset({"cloze"}), keep_filter=keep,
+                              section_spread=0.0, new_term_gain=0.0, covered_term_cost=0.0, blank_weight=0.0)
+        (card,) = select_cards(extraction, options).cards
+        return card.source_sentence
+
+    assert "might" in only_card(0.0)
+    assert "reset gate" in only_card(2.0)  # a learner would likely throw the hedged card away

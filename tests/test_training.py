@@ -71,3 +71,9 @@ def test_the_shipped_model_is_written_as_the_trainer_writes_it(trainer):
     shipped = (ROOT / "studykit" / "data" / "ranker.json").read_text("utf-8")
     assert trainer.model_json(ranker.Model.from_dict(json.loads(shipped))) == shipped
     assert ranker.load().weights and set(ranker.load().selection) >= {"min_value", "section_spread"}
+
+
+def test_the_shipped_keep_filter_is_written_as_the_trainer_writes_it(trainer):
+    shipped = (ROOT / "studykit" / "data" / "keep_filter.json").read_text("utf-8")
+    assert trainer.model_json(ranker.Model.from_dict(json.loads(shipped))) == shipped
+    assert set(ranker.load_keep().selection) == {"threshold", "weight"}

@@ -7,8 +7,11 @@
 of the card's sentence (or formula), so no text of the articles is kept here. The reasons
 form a closed set (`REASONS`). The filter is a logistic regression over the ranker's own
 features that predicts "a learner keeps this card"; a candidate it gives less than the
-threshold makes no card. Figures: leave-one-article-out precision and recall of the
-"discard" decision, per writer and overall, and how many labels still match a candidate.
+threshold makes no card, and the selection adds `weight` times (probability - 0.5) to a
+candidate's value. Figures: leave-one-article-out precision and recall of the "discard"
+decision, per writer and overall, how many labels still match a candidate, and for each
+threshold and weight the fact recall and the share of kept labelled cards of the decks
+(leave one article out); the setting shipped is the one keeping most without losing facts.
 Writes `studykit/data/keep_filter.json` (same bytes for the same data).
 """
 
@@ -39,6 +42,7 @@ REASONS = ("keep", "caption", "notation_setup", "worked_example", "fragment", "t
            "needs_figure", "program_output", "other")
 C = 0.5
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4)
+WEIGHTS = (1.0, 2.0, 3.0)  # value a candidate gains per unit of keep probability over 0.5
 FACT_SLACK = 0.005  # out-of-fold fact recall a threshold may cost (under one fact in 21 articles)
 MIN_PRECISION = 0.7  # of the "discard" decision: a filter wrong more often drops too many good cards
 
@@ -77,11 +81,11 @@ def joined(articles: list[tr.Article], labels: list[dict]) -> list[tuple[tr.Arti
     return rows
 
 
-def fit(x: np.ndarray, y: np.ndarray, names: list[str], threshold: float) -> ranker.Model:
+def fit(x: np.ndarray, y: np.ndarray, names: list[str], threshold: float, weight: float = 0.0) -> ranker.Model:
     model = LogisticRegression(C=C, max_iter=10000, solver="lbfgs").fit(x, y)
     weights = {n: round(float(w), tr.DIGITS) for n, w in zip(names, model.coef_[0])}
     return ranker.Model(weights=weights, bias=round(float(model.intercept_[0]), tr.DIGITS),
-                        selection={"threshold": threshold})
+                        selection={"threshold": threshold, "weight": weight})
 
 
 def out_of_fold(rows, names: list[str], key) -> np.ndarray:
@@ -113,9 +117,9 @@ def selected(article: tr.Article, model: ranker.Model, keep: ranker.Model | None
     return chosen, cards
 
 
-def deck_figures(articles, labels, names, thresholds, scorer) -> list[tuple[float, float, float]]:
-    """Leave one article out, for each threshold: fact and formula recall of the decks, and the
-    share of their labelled cards a learner keeps."""
+def deck_figures(articles, labels, names, settings, scorer) -> list[tuple[float, float, float, float]]:
+    """Leave one article out, for each (threshold, weight) of the filter: fact recall of the
+    decks and the share of their labelled cards a learner keeps."""
     fact_models = tr.folds(articles, lambda a: a.name)
     rows = joined(articles, labels)
     x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
@@ -124,21 +128,21 @@ def deck_figures(articles, labels, names, thresholds, scorer) -> list[tuple[floa
     label_of = {(a.name, candidate_key(c)): keep for a, c, keep, _ in rows}
     print("\n## decks, leave one article out: fact recall, formula recall, labelled cards kept")
     figures = []
-    for t in thresholds:
+    for t, w in settings:
         facts, formulas, kept = [], [], []
         for article, model in zip(articles, fact_models):
             keep = None
-            if t > 0:
+            if t > 0 or w > 0:
                 train = owner != article.name
-                keep = fit(x[train], y[train], names, t)
+                keep = fit(x[train], y[train], names, t, w)
             chosen, cards = selected(article, model, keep)
             score = scorer.score(article.gold, cards, scorer.prose_words(str(article.gold_path), article.gold))
             facts.append(score["fact_recall"])
             formulas.append(score["formula_recall"])
             kept += [label_of[k] for c in chosen if (k := (article.name, candidate_key(c))) in label_of]
-        print(f"threshold {t:4}: fact={tr.mean(facts)} formula={tr.mean(formulas)} "
+        print(f"threshold {t:4} weight {w:3}: fact={tr.mean(facts)} formula={tr.mean(formulas)} "
               f"kept={sum(kept)}/{len(kept)} ({sum(kept) / max(len(kept), 1):.0%})")
-        figures.append((t, tr.mean(facts) or 0.0, sum(kept) / max(len(kept), 1)))
+        figures.append((t, w, tr.mean(facts) or 0.0, sum(kept) / max(len(kept), 1)))
     return figures
 
 
@@ -181,15 +185,16 @@ def main(argv: list[str] | None = None) -> int:
         yy, pp = np.array([k for k, _ in vs]), np.array([p for _, p in vs])
         print(f"writer {writer:17} labels={len(vs):3} keep={yy.mean():.0%} discard precision/recall "
               f"at 0.4: {precision_recall(yy, pp, 0.4)}")
-    figures = deck_figures(articles, labels, names, (0.0, *precise), tr.load_scorer(args.shared))
-    # a threshold ships only when its decks keep more labelled cards and lose no fact recall
-    base_fact, base_kept = figures[0][1], figures[0][2]
-    better = [(t, f, k) for t, f, k in figures[1:] if f >= base_fact - FACT_SLACK and k > base_kept]
-    threshold = max(better, key=lambda tfk: tfk[2])[0] if better else 0.0
-    print(f"\nchosen threshold {threshold} (0.0: no threshold with precision {MIN_PRECISION} or more keeps "
-          f"more labelled cards without losing fact recall; the filter drops nothing)")
+    settings = [(0.0, 0.0), *((t, 0.0) for t in precise), *((0.0, w) for w in WEIGHTS)]
+    figures = deck_figures(articles, labels, names, settings, tr.load_scorer(args.shared))
+    # a setting ships only when its decks keep more labelled cards and lose no fact recall
+    base_fact, base_kept = figures[0][2], figures[0][3]
+    better = [f for f in figures[1:] if f[2] >= base_fact - FACT_SLACK and f[3] > base_kept]
+    threshold, weight = max(better, key=lambda f: f[3])[:2] if better else (0.0, 0.0)
+    print(f"\nchosen threshold {threshold}, weight {weight} (the setting whose decks keep the most labelled "
+          "cards without losing fact recall; 0.0 and 0.0: the filter changes nothing)")
     x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
-    model = fit(x, y, names, threshold)
+    model = fit(x, y, names, threshold, weight)
     print("\n## weights (keep)")
     for name, weight in sorted(model.weights.items(), key=lambda nw: -abs(nw[1]))[:20]:
         print(f"{name:24} {weight:+.3f}")
