@@ -130,6 +130,7 @@ class _Picker:
         self.keep = keep
         self.keep_threshold = keep.selection.get("threshold", 0.0) if keep else 0.0
         self.keep_weight = keep.selection.get("weight", 0.0) if keep else 0.0
+        self.keep_values: dict[int, float] = {}
         self.formulas: list[Formula] = []
         self.cards: list[tuple[int, Card]] = []
         self.facts: list[tuple[set[str], set[str]]] = []
@@ -141,11 +142,20 @@ class _Picker:
         """The model's value, plus the prior a formula card gets over a sentence card; for a
         claim with spans to blank, how far its best blank is from an even chance of being good;
         and how far the keep filter's probability that a learner keeps the card is from even."""
-        keep = self.keep_weight * (self.keep.probability(candidate.features) - 0.5) if self.keep else 0.0
+        keep = self._keep_value(candidate)
         if isinstance(candidate, Formula):
             return candidate.score + self.formula_prior + keep
         blank = candidate.features.get(BEST_BLANK, 0.0)
         return candidate.score + (self.blank_weight * (blank - 0.5) if blank else 0.0) + keep
+
+    def _keep_value(self, candidate: Claim | Formula) -> float:
+        """What the keep filter adds to a candidate's value (asked once per candidate: the
+        ranking asks for values again and again)."""
+        if not self.keep or not self.keep_weight:
+            return 0.0
+        if id(candidate) not in self.keep_values:
+            self.keep_values[id(candidate)] = self.keep_weight * (self.keep.probability(candidate.features) - 0.5)
+        return self.keep_values[id(candidate)]
 
     def used(self) -> int:
         return len(self.cards) + len(self._groups()) + len(self.drills)

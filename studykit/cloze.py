@@ -60,9 +60,17 @@ def deletable(sentence: str, target: str) -> bool:
 def given_away(target: str, sentence: str, context: str) -> bool:
     """'The initial [...] work presented MoE layers': the answer stands elsewhere on the card,
     or it is an acronym the card spells out ('a Markov Decision Process ([...])')."""
-    pattern = re.compile(rf"(?<!\w){re.escape(target.lower())}(?!\w)")
-    return (len(pattern.findall(sentence.lower())) > 1 or bool(pattern.search(context.lower()))
+    low = target.lower()
+    return (_word_count(sentence.lower(), low) > 1 or _word_count(context.lower(), low) > 0
             or spelled_out(target, f"{context} {sentence}"))
+
+
+def _word_count(text: str, target: str) -> int:
+    """How often `target` stands in `text` with no word character on either side (what
+    the regex (?<!\\w)target(?!\\w) finds; a plain scan: this is asked for every span)."""
+    def word(i: int) -> bool:
+        return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+    return sum(not word(i - 1) and not word(i + len(target)) for i in _occurrences(text, target))
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")

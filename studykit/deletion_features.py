@@ -67,7 +67,7 @@ class PostIndex:
     def __init__(self, *, title: str, headings: list[str], bold_terms: list[str], post_text: str) -> None:
         self.title = title
         self.title_words = {w.lower() for w in _WORD.findall(title)}
-        self.headings = [_words(h) for h in headings]
+        self.headings = [f" {' '.join(_words(h))} " for h in headings]
         self.bold = {tuple(_words(b)) for b in bold_terms}
         self.words = _words(post_text)
         self.chars = max(len(post_text), 1)
@@ -88,7 +88,7 @@ def in_post(target: str, post: PostIndex) -> Features:
     mentions = post.mentions(words)
     return {
         "del_in_title": len(long_words & post.title_words) / len(long_words) if long_words else 0.0,
-        "del_in_heading": float(bool(words) and any(_contains(h, words) for h in post.headings)),
+        "del_in_heading": float(bool(words) and any(f" {' '.join(words)} " in h for h in post.headings)),
         "del_bold_in_post": float(tuple(words) in post.bold),
         "del_mentions": min(mentions, MAX_MENTIONS) / MAX_MENTIONS,
         "del_topic_density": min(mentions * 1000 / post.chars, MAX_DENSITY) / MAX_DENSITY,
@@ -98,11 +98,6 @@ def in_post(target: str, post: PostIndex) -> Features:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
-
-
-def _contains(words: list[str], phrase: list[str]) -> bool:
-    n = len(phrase)
-    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
 
 
 def _spells_title(target: str, title: str) -> bool:

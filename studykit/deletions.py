@@ -32,10 +32,17 @@ def span_features(claim: Claim, target: str) -> ranker.Features:
 
 
 def best_blank(claim: Claim, model: ranker.Model | None = None) -> float:
-    """The probability that the claim's best blank is worth recalling (0.0: no span)."""
+    """The probability that the claim's best blank is worth recalling (0.0: no span).
+
+    The same as the model's probability of `span_features` for the best span, computed as
+    the claim's part once plus the best span's part (the two share no feature name)."""
     model = model or ranker.load_deletion()
     spans = [t for t in deletable_targets(claim) if t in claim.target_features]
-    return round(max((model.probability(span_features(claim, t)) for t in spans), default=0.0), 3)
+    if not spans:
+        return 0.0
+    claim_part = model.value({name: x for name, x in claim.features.items() if name != BEST_BLANK})
+    span_part = max(model.value(claim.target_features[t]) - model.bias for t in spans)
+    return round(ranker.logistic(claim_part + span_part), 3)
 
 
 def ranked_targets(claim: Claim, model: ranker.Model | None = None) -> list[str]:
@@ -44,5 +51,6 @@ def ranked_targets(claim: Claim, model: ranker.Model | None = None) -> list[str]
     if any(t not in claim.target_features for t in targets):
         return targets
     model = model or ranker.load_deletion()
-    scored = [(model.value(span_features(claim, t)), -i, t) for i, t in enumerate(targets)]
+    # the claim's own features add the same to every span: the span's part alone orders them
+    scored = [(model.value(claim.target_features[t]), -i, t) for i, t in enumerate(targets)]
     return [t for _, _, t in sorted(scored, reverse=True)]

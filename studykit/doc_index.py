@@ -40,7 +40,8 @@ def phrase_tokens(sent: Span, phrase: str) -> list[Token]:
     if start < 0 or not sent.doc.has_annotation("TAG"):
         return []
     start += sent.start_char
-    return [t for t in sent if t.idx >= start and t.idx + len(t.text) <= start + len(phrase)]
+    span = sent.doc.char_span(start, start + len(phrase), alignment_mode="contract")
+    return list(span) if span is not None else []
 
 
 def _within(spans: list[Span], sent: Span) -> list[Span]:

@@ -38,7 +38,7 @@ class Model:
         return self.bias + sum(self.weights.get(name, 0.0) * x for name, x in features.items())
 
     def probability(self, features: Features) -> float:
-        return 1.0 / (1.0 + math.exp(-self.value(features)))
+        return logistic(self.value(features))
 
     def contributions(self, features: Features, top: int = 3) -> list[tuple[str, float]]:
         """The features that moved the value most, with their amounts, largest first."""
@@ -50,6 +50,11 @@ class Model:
     def from_dict(cls, data: dict[str, Any]) -> Model:
         return cls(weights=dict(data["weights"]), bias=float(data["bias"]),
                    selection=dict(data.get("selection", {})))
+
+
+def logistic(value: float) -> float:
+    """Log-odds as a probability."""
+    return 1.0 / (1.0 + math.exp(-value))
 
 
 @lru_cache(maxsize=1)
