@@ -189,10 +189,6 @@ def judge(sent: Span, text: str, block: Block, position: int,
     common_opening = sent[0].pos_ != "PROPN"  # 'Notice ...' is a capital, 'Adam's ...' a name
     claim.cloze_targets = [t for t in claim.cloze_targets if t in terms or not english.is_everyday(
         t, opens_sentence=common_opening and text.startswith(t))]
-    cited = {y for c in numbers.CITATION.findall(text) for y in numbers.YEAR.findall(c)}
-    if cited:  # "(Dauphin et al., 2014)" backs the claim; its year is the last thing to ask
-        claim.cloze_targets = ([t for t in claim.cloze_targets if t not in cited]
-                               + [t for t in claim.cloze_targets if t in cited])
     claim.target_features = {t: deletion_features.in_sentence(sent, text, t, bold=bold, people=people, term=claim.term)
                              for t in claim.cloze_targets}
     return claim
