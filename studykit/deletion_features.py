@@ -74,6 +74,8 @@ class PostIndex:
         self.at: dict[str, list[int]] = {}
         for i, word in enumerate(self.words):
             self.at.setdefault(word, []).append(i)
+        self.most = max((len(at) for w, at in self.at.items() if len(w) > 3 and english.zipf(w) < english.EVERYDAY_ZIPF),
+                        default=1)
 
     def mentions(self, words: list[str]) -> int:
         """How often the post says these words in a row."""
@@ -93,6 +95,7 @@ def in_post(target: str, post: PostIndex) -> Features:
         "del_mentions": min(mentions, MAX_MENTIONS) / MAX_MENTIONS,
         "del_topic_density": min(mentions * 1000 / post.chars, MAX_DENSITY) / MAX_DENSITY,
         "del_title_acronym": float(_spells_title(target, post.title)),
+        "del_topic_share": min(mentions / post.most, 1.0),
     }
 
 
