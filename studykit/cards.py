@@ -47,7 +47,9 @@ class CardOptions:
     blank_weight: float | None = None  # value a claim gains per unit of its best blank's quality
     keep_filter: ranker.Model | None = None  # who decides a card is kept; None: the shipped filter
     use_keep_filter: bool = True
-    deletion_model: ranker.Model | None = None  # which span a cloze blanks; None: the shipped model
+    # which span a cloze blanks; None: the shipped model (a claim's best_blank, which the pick
+    # weighs, is measured at extraction with the shipped model)
+    deletion_model: ranker.Model | None = None
 
     def setting(self, name: str) -> float:
         """An option, or the model's value for it when unset."""
@@ -145,8 +147,10 @@ class _Picker:
         keep = self._keep_value(candidate)
         if isinstance(candidate, Formula):
             return candidate.score + self.formula_prior + keep
-        blank = candidate.features.get(BEST_BLANK, 0.0)
-        return candidate.score + (self.blank_weight * (blank - 0.5) if blank else 0.0) + keep
+        blank = candidate.features.get(BEST_BLANK)
+        if blank is None or "cloze" not in self.options.kinds or asks_question(candidate, self.options.kinds):
+            return candidate.score + keep  # its card blanks nothing
+        return candidate.score + self.blank_weight * (blank - 0.5) + keep
 
     def _keep_value(self, candidate: Claim | Formula) -> float:
         """What the keep filter adds to a candidate's value (asked once per candidate: the
@@ -286,9 +290,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
     (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
     if "qa" in kinds and claim.question and claim.answer:
         return _qa_card(post, claim, _with_context(claim, f"{claim.question}"))
-    if ("qa" in kinds and claim.kind is ClaimKind.DEFINITION and claim.term and claim.answer
-            and len(claim.answer.split()) <= MAX_ANSWER_WORDS
-            and claim.term.lower() not in claim.answer.lower()):
+    if "qa" in kinds and _short_definition(claim):
         return _qa_card(post, claim, _with_context(claim, f"{short_title(post)}: what is {lower_first(claim.term)}?"))
     if "cloze" not in kinds:
         return None
@@ -311,6 +313,17 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         return None
     return new_card(post, CardKind.CLOZE, claim.sentence, front, back, cloze=deletions,
                     source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
+
+
+def asks_question(claim: Claim, kinds: frozenset[str]) -> bool:
+    """Whether the claim's card is a question card rather than a cloze."""
+    return "qa" in kinds and (bool(claim.question and claim.answer) or _short_definition(claim))
+
+
+def _short_definition(claim: Claim) -> bool:
+    """'X is a Y' with a short Y that does not say X again: asked as 'what is X?'."""
+    return (claim.kind is ClaimKind.DEFINITION and bool(claim.term and claim.answer)
+            and len(claim.answer.split()) <= MAX_ANSWER_WORDS and claim.term.lower() not in claim.answer.lower())
 
 
 def _qa_card(post: Post, claim: Claim, front: str) -> Card:

@@ -70,7 +70,13 @@ def _word_count(text: str, target: str) -> int:
     the regex (?<!\\w)target(?!\\w) finds; a plain scan: this is asked for every span)."""
     def word(i: int) -> bool:
         return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
-    return sum(not word(i - 1) and not word(i + len(target)) for i in _occurrences(text, target))
+    count, start = 0, 0
+    while target and (i := text.find(target, start)) >= 0:
+        if not word(i - 1) and not word(i + len(target)):
+            count, start = count + 1, i + len(target)  # matches do not overlap, as findall's
+        else:
+            start = i + 1
+    return count
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")

@@ -6,7 +6,7 @@ numbers, names, syntax) when the claim is judged; `in_post` against the whole po
 the post's topic, a heading, a bold term, how often the post says it) once the post is
 known. The deletion model (`ranker.load_deletion`, fitted by `training/train_deletions.py`
 on our good/trivial labels of deletions) turns them into a value: the card blanks the
-span of highest value, and makes no cloze when no span is worth asking for.
+span of highest value (`deletions`).
 """
 
 from __future__ import annotations
@@ -77,10 +77,29 @@ class PostIndex:
         self.most = max((len(at) for w, at in self.at.items() if len(w) > 3 and english.zipf(w) < english.EVERYDAY_ZIPF),
                         default=1)
 
+        self.headings_text = "\n".join(self.headings)
+        self._said: dict[tuple[str, ...], int] = {}
+
     def mentions(self, words: list[str]) -> int:
-        """How often the post says these words in a row."""
+        """How often the post says these words in a row (each phrase counted once per post:
+        a post may ask for the same phrase many times)."""
+        key = tuple(words)
+        if key not in self._said:
+            self._said[key] = self._count(words)
+        return self._said[key]
+
+    def in_heading(self, words: list[str]) -> bool:
+        return bool(words) and f" {' '.join(words)} " in self.headings_text
+
+    def _count(self, words: list[str]) -> int:
+        if not words:
+            return 0
+        # walk the places of the phrase's rarest word: a phrase opening with a word the post
+        # says thousands of times stays cheap
+        anchor = min(range(len(words)), key=lambda k: len(self.at.get(words[k], ())))
         n = len(words)
-        return sum(self.words[i:i + n] == words for i in self.at.get(words[0], [])) if words else 0
+        return sum(self.words[i - anchor:i - anchor + n] == words
+                   for i in self.at.get(words[anchor], []) if i >= anchor)
 
 
 def in_post(target: str, post: PostIndex) -> Features:
@@ -90,7 +109,7 @@ def in_post(target: str, post: PostIndex) -> Features:
     mentions = post.mentions(words)
     return {
         "del_in_title": len(long_words & post.title_words) / len(long_words) if long_words else 0.0,
-        "del_in_heading": float(bool(words) and any(f" {' '.join(words)} " in h for h in post.headings)),
+        "del_in_heading": float(post.in_heading(words)),
         "del_bold_in_post": float(tuple(words) in post.bold),
         "del_mentions": min(mentions, MAX_MENTIONS) / MAX_MENTIONS,
         "del_topic_density": min(mentions * 1000 / post.chars, MAX_DENSITY) / MAX_DENSITY,

@@ -31,15 +31,16 @@ def span_features(claim: Claim, target: str) -> ranker.Features:
     return merged
 
 
-def best_blank(claim: Claim, model: ranker.Model | None = None) -> float:
-    """The probability that the claim's best blank is worth recalling (0.0: no span).
+def best_blank(claim: Claim, model: ranker.Model | None = None) -> float | None:
+    """The probability that the claim's best blank is worth recalling; None when the claim
+    has no span to blank, or spans without features (then the rules' order picks the blank).
 
     The same as the model's probability of `span_features` for the best span, computed as
     the claim's part once plus the best span's part (the two share no feature name)."""
+    spans = deletable_targets(claim)
+    if not spans or any(t not in claim.target_features for t in spans):
+        return None
     model = model or ranker.load_deletion()
-    spans = [t for t in deletable_targets(claim) if t in claim.target_features]
-    if not spans:
-        return 0.0
     claim_part = model.value({name: x for name, x in claim.features.items() if name != BEST_BLANK})
     span_part = max(model.value(claim.target_features[t]) - model.bias for t in spans)
     return round(ranker.logistic(claim_part + span_part), 3)

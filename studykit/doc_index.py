@@ -3,7 +3,8 @@
 spaCy's `Span.noun_chunks` and `Span.ents` walk the whole doc on every call, so asking for
 them sentence by sentence made a long paragraph quadratic in its length (a one-paragraph
 page of 150,000 characters took minutes). The doc's chunks and entities are listed once,
-kept on the doc, and each sentence takes its slice by binary search.
+kept on the doc, and each sentence takes its slice by binary search. `phrase_tokens` finds
+the tokens of a phrase of a sentence through spaCy's char spans, not a walk over the sentence.
 """
 
 from __future__ import annotations

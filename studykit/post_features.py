@@ -2,7 +2,9 @@
 
 A sentence's own features come from `claims`; here it gets those that depend on where it
 stands in its post (`Standing`: opens a section, under a bold lead, merged, ...) and on the
-post as a whole (salience, key terms, title words), then the model's value.
+post as a whole (salience, key terms, title words), each of its cloze spans gets its
+post-level features (`deletion_features.in_post`), the claim its `best_blank`, and then
+the model's value.
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
     headings = [b.text for b in doc.blocks if b.kind is blocks_mod.BlockKind.HEADING]
     bold_terms = [term for b in doc.blocks for term in b.bold]
     emphasised = [title, *headings, *bold_terms]
-    post = deletion_features.PostIndex(title=title, headings=headings, bold_terms=bold_terms,
-                                       post_text="\n".join(b.text for b in doc.blocks))
+    # the claims' spans have their math back by now: so must the post they are looked up in
+    post = deletion_features.PostIndex(title=title, headings=[doc.restore(h) for h in headings],
+                                       bold_terms=[doc.restore(b) for b in bold_terms],
+                                       post_text="\n".join(doc.restore(b.text) for b in doc.blocks))
     words = [w for _, w in judged]
     values = salience.sentence_salience(words, salience.term_weights(words, emphasised))
     patterns = [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)") for t in terms]
@@ -69,7 +73,8 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
         claim.features["para_single"] = float(at.single)
         for target, target_features in claim.target_features.items():
             target_features.update(deletion_features.in_post(target, post))
-        claim.features[BEST_BLANK] = best_blank(claim)
+        if (blank := best_blank(claim)) is not None:
+            claim.features[BEST_BLANK] = blank
         claim.score = round(model.value(claim.features), 3)
     _describe_formulas(formulas, patterns, model)
 

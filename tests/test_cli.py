@@ -278,6 +278,9 @@ def test_inspect_shows_claims_their_fate_and_reasons():
     # a cloze names the span it blanks, its value and what moved it; the span is the card's deletion
     clozes = [c for c in made if c["card"]["kind"] == "cloze"]
     assert clozes and all(c["blank"]["span"] in c["sentence"] and c["blank"]["because"] for c in clozes)
+    made_cards = {c["id"]: c for c in map(json.loads, cli("generate", str(SOFTMAX), "--format", "jsonl").stdout.splitlines())}
+    for claim in clozes:
+        assert f"{{{{c1::{claim['blank']['span']}" in made_cards[claim["card"]["id"]]["cloze"], claim["blank"]
     assert "blank '" in result.stdout or 'blank "' in result.stdout
     assert post["cards"] == len(made) + sum(bool(f["card"] and not f["paired"]) + bool(f["subterm_cloze"])
                                             for f in post["formulas"])

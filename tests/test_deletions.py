@@ -158,3 +158,35 @@ def test_between_claims_of_equal_value_the_one_with_the_better_blank_is_carded_f
 
     for better in ("A levain", "Bakers proof"):
         assert only_card(better, blank_weight=2.0).startswith(better)
+
+
+def test_best_blank_is_the_models_probability_for_the_best_span_and_names_never_collide(sourdough):
+    model = ranker.load_deletion()
+    for claim in (c for c in sourdough.claims if not c.dropped and deletions.BEST_BLANK in c.features):
+        spans = deletions.ranked_targets(claim)
+        merged = [model.probability(deletions.span_features(claim, t)) for t in spans]
+        assert claim.features[deletions.BEST_BLANK] == round(max(merged), 3)
+        assert merged.index(max(merged)) == 0  # the span the card blanks is the one it is valued by
+        for t in spans:
+            assert not set(claim.target_features[t]) & set(claim.features)
+
+
+def test_a_claim_without_a_span_to_blank_has_no_best_blank():
+    claim = _hand_made({"update gate": {"rare": 0.1}})  # spans without features: the rules pick
+    assert deletions.best_blank(claim) is None
+    bare = Claim(sentence="The update gate blends two states.", kind=ClaimKind.KEY_POINT)
+    assert deletions.best_blank(bare) is None
+
+
+def test_the_post_index_counts_whole_phrases_and_reads_math_and_bold_as_written():
+    from studykit.deletion_features import PostIndex, in_post
+
+    text = ("The attention head reads the attention weights. Attention weights sum to one. "
+            "Self attention weights differ; attention is all. The rate $\\alpha$ is bold.")
+    post = PostIndex(title="Notes on Attention", headings=["Attention weights"], bold_terms=["$\\alpha$"],
+                     post_text=text)
+    assert post.mentions(["attention", "weights"]) == 3
+    assert post.mentions(["weights", "sum"]) == 1 and post.mentions(["head", "weights"]) == 0
+    assert post.in_heading(["attention", "weights"]) and not post.in_heading(["weights", "sum"])
+    assert in_post("$\\alpha$", post)["del_bold_in_post"] == 1.0
+    assert in_post("attention weights", post)["del_in_heading"] == 1.0

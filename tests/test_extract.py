@@ -357,8 +357,9 @@ def test_cloze_targets_skip_a_citation_year_and_the_bold_lead(nlp):
             "**Debugging dead training**: if the update gate is stuck near zero, the bias was badly initialised.\n")
     found = extract(Post(title="Landscape", url="file:///l.md", body=body), nlp).claims
     basins = next(c for c in found if "flat basins" in c.sentence)
-    from studykit.deletions import ranked_targets
-    assert "2015" in basins.cloze_targets and ranked_targets(basins)[0] != "2015"  # the card blanks no citation year
+    from studykit.cards import claim_card
+    card = claim_card(Post(title="Landscape", url="file:///l.md", body=body), basins, frozenset({"cloze"}))
+    assert "2015" in basins.cloze_targets and card is not None and "::2015}}" not in card.cloze  # no citation year
     tip = next(c for c in found if "stuck near zero" in c.sentence)
     assert tip.context == "Debugging dead training" and "Debugging dead training" not in tip.cloze_targets
 

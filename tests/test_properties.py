@@ -72,3 +72,10 @@ def test_cards_from_arbitrary_posts_have_two_sides_stable_ids_and_valid_cloze(nl
             assert re.search(r"\{\{c1::.+?\}\}", card.cloze, flags=re.S)
             for deletion in re.findall(r"\{\{c\d+::(.*?)\}\}", card.cloze, flags=re.S):
                 assert "}}" not in deletion
+
+
+@given(st.text(alphabet="ab _-é1\u0301", max_size=12), st.text(alphabet="ab _-é1\u0301", min_size=1, max_size=3))
+def test_whole_word_count_finds_what_the_regex_finds(text, target):
+    from studykit.cloze import _word_count
+
+    assert _word_count(text, target) == len(re.findall(rf"(?<!\w){re.escape(target)}(?!\w)", text))

@@ -73,7 +73,7 @@ def sentences(articles: list[tr.Article], rows: list[dict]) -> list[Sentence]:
     for article in articles:
         for claim in article.extraction.claims:
             labels = wanted.get((article.gold["article"], candidate_key(claim)))
-            if not labels or not isinstance(claim, Claim):
+            if not labels or not isinstance(claim, Claim) or claim.dropped:
                 continue
             spans = [t for t in deletions.deletable_targets(claim) if text_key(t) in labels and t in claim.target_features]
             if spans:

@@ -49,9 +49,10 @@ C = 0.5  # inverse L2 strength: small data, many correlated features
 DIGITS = 4  # weights are rounded so that a re-run writes the same bytes
 # Selection settings, chosen by their leave-one-article-out figures (formula_prior: a formula
 # card's value over a sentence card's; 2.0 lifts formula recall from 0.89 to 0.99, facts unchanged;
-# blank_weight: what a claim's best blank adds, (quality - 0.5) times it; with the deletion model
-# itself fitted out of fold, 0 / 1 / 2 / 3 gave fact recall 0.565 / 0.578 / 0.590 / 0.584 leaving
-# one article out and 0.540 / 0.540 / 0.543 / 0.533 leaving one writer out).
+# blank_weight: what a cloze claim's best blank adds, (quality - 0.5) times it; with the
+# deletion model itself fitted out of fold (training/sweep_blank_weight.py), 0 / 1 / 2 / 3 gave
+# fact recall 0.565 / 0.578 / 0.594 / 0.581 leaving one article out and 0.540 / 0.540 / 0.549 /
+# 0.536 leaving one writer out).
 SELECTION = {"section_spread": 0.6, "new_term_gain": 0.5, "covered_term_cost": 0.5, "min_value": -4.0,
              "formula_prior": 2.0, "blank_weight": 2.0}
 # drops made by the selection, which a re-evaluation with another model undoes
