@@ -41,7 +41,8 @@ def best_blank(claim: Claim, model: ranker.Model | None = None) -> float | None:
     if not spans or any(t not in claim.target_features for t in spans):
         return None
     model = model or ranker.load_deletion()
-    claim_part = model.value({name: x for name, x in claim.features.items() if name != BEST_BLANK})
+    # the model has no weight for best_blank itself (span_features leaves it out)
+    claim_part = model.value(claim.features) - model.weights.get(BEST_BLANK, 0.0) * claim.features.get(BEST_BLANK, 0.0)
     span_part = max(model.value(claim.target_features[t]) - model.bias for t in spans)
     return round(ranker.logistic(claim_part + span_part), 3)
 

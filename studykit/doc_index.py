@@ -4,7 +4,7 @@ spaCy's `Span.noun_chunks` and `Span.ents` walk the whole doc on every call, so 
 them sentence by sentence made a long paragraph quadratic in its length (a one-paragraph
 page of 150,000 characters took minutes). The doc's chunks and entities are listed once,
 kept on the doc, and each sentence takes its slice by binary search. `phrase_tokens` finds
-the tokens of a phrase of a sentence through spaCy's char spans, not a walk over the sentence.
+the tokens of a phrase of a sentence by binary search over the doc's token offsets (listed once).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from spacy.tokens import Span, Token
 
 _CHUNKS = "studykit.noun_chunks"
 _ENTS = "studykit.ents"
+_BOUNDS = "studykit.token_bounds"
 
 
 def noun_chunks(sent: Span) -> list[Span]:
@@ -41,8 +42,15 @@ def phrase_tokens(sent: Span, phrase: str) -> list[Token]:
     if start < 0 or not sent.doc.has_annotation("TAG"):
         return []
     start += sent.start_char
-    span = sent.doc.char_span(start, start + len(phrase), alignment_mode="contract")
-    return list(span) if span is not None else []
+    doc = sent.doc
+    if _BOUNDS not in doc.user_data:
+        doc.user_data[_BOUNDS] = ([t.idx for t in doc], [t.idx + len(t.text) for t in doc])
+    starts, ends = doc.user_data[_BOUNDS]
+    first = bisect_left(starts, start, sent.start, sent.end)
+    last = first
+    while last < sent.end and ends[last] <= start + len(phrase):
+        last += 1
+    return [doc[i] for i in range(first, last)]
 
 
 def _within(spans: list[Span], sent: Span) -> list[Span]:

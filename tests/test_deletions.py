@@ -190,3 +190,16 @@ def test_the_post_index_counts_whole_phrases_and_reads_math_and_bold_as_written(
     assert post.in_heading(["attention", "weights"]) and not post.in_heading(["weights", "sum"])
     assert in_post("$\\alpha$", post)["del_bold_in_post"] == 1.0
     assert in_post("attention weights", post)["del_in_heading"] == 1.0
+
+
+def test_phrase_tokens_are_the_tokens_wholly_inside_the_phrase(nlp):
+    from studykit import doc_index
+
+    doc = nlp("Bakers proof sourdough at about 24 °C. A levain that doubles in four hours is ready, e.g. by noon.")
+    for sent in doc.sents:
+        text = sent.text
+        for a in range(len(text)):
+            for b in range(a + 1, min(len(text), a + 25) + 1):
+                phrase, start = text[a:b], sent.start_char + text.find(text[a:b])
+                inside = [t.i for t in sent if t.idx >= start and t.idx + len(t.text) <= start + len(phrase)]
+                assert [t.i for t in doc_index.phrase_tokens(sent, phrase)] == inside, phrase
