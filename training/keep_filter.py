@@ -27,7 +27,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_ranker as tr  # noqa: E402
@@ -40,7 +39,6 @@ LABELS = tr.ROOT / "training" / "card_labels.jsonl"
 FILTER = tr.ROOT / "studykit" / "data" / "keep_filter.json"
 REASONS = ("keep", "caption", "notation_setup", "worked_example", "fragment", "trivial_deletion",
            "needs_figure", "program_output", "other")
-C = 0.5
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4)
 WEIGHTS = (1.0, 2.0, 3.0)  # value a candidate gains per unit of keep probability over 0.5
 FACT_SLACK = 0.005  # out-of-fold fact recall a threshold may cost (under one fact in 21 articles)
@@ -82,10 +80,7 @@ def joined(articles: list[tr.Article], labels: list[dict]) -> list[tuple[tr.Arti
 
 
 def fit(x: np.ndarray, y: np.ndarray, names: list[str], threshold: float, weight: float = 0.0) -> ranker.Model:
-    model = LogisticRegression(C=C, max_iter=10000, solver="lbfgs").fit(x, y)
-    weights = {n: round(float(w), tr.DIGITS) for n, w in zip(names, model.coef_[0])}
-    return ranker.Model(weights=weights, bias=round(float(model.intercept_[0]), tr.DIGITS),
-                        selection={"threshold": threshold, "weight": weight})
+    return tr.logistic_model(x, y, names, {"threshold": threshold, "weight": weight})
 
 
 def out_of_fold(rows, names: list[str], key) -> np.ndarray:

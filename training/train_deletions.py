@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_ranker as tr  # noqa: E402
@@ -41,7 +40,6 @@ from studykit.models import Claim  # noqa: E402
 LABEL_FILE = tr.ROOT / "training" / "deletion_labels.jsonl"
 MODEL_FILE = tr.ROOT / "studykit" / "data" / "deletion.json"
 LABELS = ("good", "trivial", "bad_form")
-C = 0.5
 
 
 @dataclass
@@ -91,9 +89,7 @@ def feature_names(found: list[Sentence]) -> list[str]:
 def fit(found: list[Sentence], names: list[str]) -> ranker.Model:
     x = np.array([[f.get(n, 0.0) for n in names] for s in found for f in s.features])
     y = np.array([g for s in found for g in s.good])
-    model = LogisticRegression(C=C, max_iter=5000).fit(x, y)
-    weights = {n: round(float(w), tr.DIGITS) for n, w in zip(names, model.coef_[0]) if round(float(w), tr.DIGITS)}
-    return ranker.Model(weights, round(float(model.intercept_[0]), tr.DIGITS), {})
+    return tr.logistic_model(x, y, names, {})
 
 
 def out_of_fold(found: list[Sentence], names: list[str], key) -> list[list[float]]:

@@ -141,12 +141,15 @@ def dataset(articles: list[Article], names: list[str]) -> tuple[np.ndarray, np.n
 
 
 def fit(x: np.ndarray, y: np.ndarray, names: list[str]) -> ranker.Model:
-    """A logistic regression (lbfgs, L2): deterministic for the same rows."""
-    model = LogisticRegression(C=C, max_iter=10000, solver="lbfgs")
-    model.fit(x, y)
+    return logistic_model(x, y, names, SELECTION)
+
+
+def logistic_model(x: np.ndarray, y: np.ndarray, names: list[str], selection: dict[str, float]) -> ranker.Model:
+    """A logistic regression (lbfgs, L2) as a shipped model: deterministic for the same rows,
+    weights rounded so that a re-fit writes the same bytes. Every model of `training/` is one."""
+    model = LogisticRegression(C=C, max_iter=10000, solver="lbfgs").fit(x, y)
     weights = {n: round(float(w), DIGITS) for n, w in zip(names, model.coef_[0])}
-    return ranker.Model(weights=weights, bias=round(float(model.intercept_[0]), DIGITS),
-                        selection=dict(SELECTION))
+    return ranker.Model(weights=weights, bias=round(float(model.intercept_[0]), DIGITS), selection=dict(selection))
 
 
 def train(articles: list[Article]) -> ranker.Model:
