@@ -276,9 +276,13 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str) -> None:
         claim.context = doc.restore(strip_inline(lead))
         if blocks_mod.is_writeup_label(lead) and section:
             claim.context = f"{section} — {claim.context}"  # "Pathology 1: overfit — Fixes"
-        # the lead is the card's context; deleting it (or a phrase holding it) asks for a heading
-        claim.cloze_targets = [t for t in claim.cloze_targets if not _overlaps(t, claim.context)]
-        claim.target_features = {t: f for t, f in claim.target_features.items() if t in claim.cloze_targets}
+        _drop_targets_in_context(claim)
+
+
+def _drop_targets_in_context(claim: Claim) -> None:
+    """The card shows its context: deleting it (or a phrase holding it) asks for a heading."""
+    claim.cloze_targets = [t for t in claim.cloze_targets if not _overlaps(t, claim.context)]
+    claim.target_features = {t: f for t, f in claim.target_features.items() if t in claim.cloze_targets}
 
 
 def _overlaps(target: str, lead: str) -> bool:
@@ -383,8 +387,8 @@ def _paired(previous: _Previous | None, claim: Claim | None, sent: Span, block: 
     if pair.dropped:
         return None
     pair.context, pair.origin, pair.end_position = prev_claim.context, Origin.PAIR, claim.position
-    pair.cloze_targets = [t for t in pair.cloze_targets if not _overlaps(t, pair.context)] if pair.context else pair.cloze_targets
-    pair.target_features = {t: f for t, f in pair.target_features.items() if t in pair.cloze_targets}
+    if pair.context:
+        _drop_targets_in_context(pair)
     return pair
 
 
