@@ -190,9 +190,7 @@ def main(argv: list[str] | None = None) -> int:
           "cards without losing fact recall; 0.0 and 0.0: the filter changes nothing)")
     x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
     model = fit(x, y, names, threshold, weight)
-    print("\n## weights (keep)")
-    for name, weight in sorted(model.weights.items(), key=lambda nw: -abs(nw[1]))[:20]:
-        print(f"{name:24} {weight:+.3f}")
+    tr.show_weights("weights (keep)", model, top=20)
     if not args.no_write:
         tr.write_model(model, FILTER)
     return 0

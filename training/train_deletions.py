@@ -101,7 +101,7 @@ def out_of_fold(found: list[Sentence], names: list[str], key) -> list[list[float
     return [[models[key(s)].probability(f) for f in s.features] for s in found]
 
 
-def figures(found: list[Sentence], probabilities: list[list[float]]) -> tuple[int, int]:
+def figures(found: list[Sentence], probabilities: list[list[float]]) -> None:
     """How often the blank is good with the rules' order and with the model."""
     rules = sum(s.good[0] for s in found)
     best = [max(range(len(p)), key=lambda i: (p[i], -i)) for p in probabilities]
@@ -109,7 +109,6 @@ def figures(found: list[Sentence], probabilities: list[list[float]]) -> tuple[in
     any_good = sum(max(s.good) for s in found)
     print(f"  blank is good: rules {rules}/{len(found)} ({rules / len(found):.0%}), "
           f"model {model}/{len(found)} ({model / len(found):.0%}); a good span exists in {any_good}")
-    return rules, model
 
 
 def main(argv: list[str] | None = None) -> int:

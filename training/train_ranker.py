@@ -190,9 +190,10 @@ def model_json(model: ranker.Model) -> str:
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
-def show_weights(title: str, model: ranker.Model) -> None:
+def show_weights(title: str, model: ranker.Model, top: int | None = None) -> None:
+    """The model's weights, largest first (the `top` largest), and its bias."""
     print(f"\n## {title}")
-    for name, weight in sorted(model.weights.items(), key=lambda nw: -abs(nw[1])):
+    for name, weight in sorted(model.weights.items(), key=lambda nw: -abs(nw[1]))[:top]:
         print(f"{name:24} {weight:+.3f}")
     print(f"{'(bias)':24} {model.bias:+.3f}")
 
