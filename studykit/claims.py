@@ -29,11 +29,14 @@ _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|here|he|she|we|our|us|you|your|i)\b", re.I)
 _META = re.compile(  # talk about the article or its figures, not about the subject
     r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial)|in this part|"
-    r"we will|we'll|let's|let us|you will|you'll|below we|as shown (?:above|below)|"
+    r"below we|as shown (?:above|below)|"
     r"the (?:next|previous) (?:section|part|article|post|chapter)|"
     r"see (?:figure|fig\.|table|section|part|§)|(?:figure|fig\.|table) \d+|in (?:section|part|chapter|§) ?\d|"
     r"(?:next|previous|last) chapter)\b"
     r"|^(?:below is|here is|here's|above is|the following)\b", re.I)
+# the writer narrating what comes next: the claim may still be the subject's ('we'll use a 2-layer net')
+_PLAN_TALK = re.compile(r"\b(?:we will|we'll|let's|let us|you will|you'll)\b", re.I)
+READER = frozenset({"you", "your"})  # a sentence to the reader is often a general claim
 # points at a figure, a panel or a coloured mark of a plot: the card would need the picture
 _NEEDS_FIGURE = re.compile(
     r"\b(?:(?:the|this|that|these) (?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph)s?"
@@ -174,6 +177,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
+    claim.features["narration"] = float(narrates(text))
     if text.rstrip().endswith(":"):
         claim.sentence = text.rstrip()[:-1].rstrip() + "."
     chunks = noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
@@ -213,8 +217,9 @@ def _form_defect(text: str, block: Block, math_sources: list[str]) -> Drop | Non
         return Drop.NEEDS_FIGURE
     if _QUOTED.fullmatch(text.strip()):
         return Drop.QUOTATION
-    if _PRONOUN_START.match(text) or _DEMONSTRATIVE_OPENER.match(text):
-        return Drop.PRONOUN
+    if ((opener := _PRONOUN_START.match(text)) and opener.group(1).lower() not in READER
+            or _DEMONSTRATIVE_OPENER.match(text)):
+        return Drop.PRONOUN  # 'It', 'This' point back, 'We', 'I' at the writers; 'You' is a feature
     if len(math_sources) * 3 > words:
         return Drop.MOSTLY_MATH
     return None
@@ -224,8 +229,16 @@ _CLAUSE_START = re.compile(r"^(?:if|when|whenever|why|how|what|unless|because|yo
 
 
 def talks_about_article(text: str) -> bool:
-    """'This article covers ...', 'the left panel shows ...': words about the post or its figures."""
-    return bool(_META.search(text) or _NEEDS_FIGURE.search(text))
+    """'This article covers ...', 'the left panel shows ...', 'we'll see': words about the post,
+    its figures or what it does next."""
+    return bool(_META.search(text) or _NEEDS_FIGURE.search(text) or _PLAN_TALK.search(text))
+
+
+def narrates(text: str) -> bool:
+    """'You can think of ...', 'as a baseline we'll use ...': the sentence speaks to the reader or
+    says what the post does next. A learner may still keep its card; the ranker and the keep
+    filter weigh it."""
+    return text.split(maxsplit=1)[0].lower() in READER or bool(_PLAN_TALK.search(text))
 
 
 def is_term_like(bold: str) -> bool:

@@ -87,7 +87,7 @@ def _describe_formulas(formulas: list[Formula], terms: list[re.Pattern[str]], mo
     for formula in formulas:
         text = f"{formula.section} {formula.label} {formula.context}".lower()
         formula.features = features.formula_features(
-            formula.latex, formula.label, formula.context, formula.explanation,
+            formula.latex, formula.context, formula.explanation,
             bool(left_side(formula.latex)), formula.continues, bool(RECAP_SECTIONS.match(formula.section)),
             salience=0.0, key_terms=sum(bool(p.search(text)) for p in terms))
         index = seen[formula.section] = seen.get(formula.section, -1) + 1
@@ -97,11 +97,9 @@ def _describe_formulas(formulas: list[Formula], terms: list[re.Pattern[str]], mo
 
 
 def _subject_features(subject: str, claim: Claim, terms: list[re.Pattern[str]]) -> dict[str, float]:
-    """Is the sentence about one of the post's own terms (its subject, or its first words)?"""
-    opening = " ".join(claim.sentence.split()[:4]).lower()
+    """Is the sentence's subject one of the post's own terms, or its section's?"""
     return {
         "subject_key_term": float(bool(subject) and any(p.search(subject.lower()) for p in terms)),
-        "opens_with_key_term": float(any(p.search(opening) for p in terms)),
         "subject_section": float(bool(subject) and bool(claim.section)
                                  and blocks_mod.mentions(subject, claim.section)),
     }

@@ -212,7 +212,7 @@ def test_a_contraction_is_no_credit_for_a_formula():
     from studykit.features import formula_features
 
     def credited(context):
-        return formula_features(r"\mathcal{L} = \sum_i (y_i - \hat y_i)^2", "", context, "", True, False, False,
+        return formula_features(r"\mathcal{L} = \sum_i (y_i - \hat y_i)^2", context, "", True, False, False,
                                 0.0, 0)["formula_credited"]
 
     assert credited("It's easy to show that the loss is:") == credited("It is easy to show that the loss is:") == 0

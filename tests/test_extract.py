@@ -328,18 +328,24 @@ def test_advice_after_a_colon_is_no_definition(nlp):
     assert claim.kind != "definition" and not claim.answer
 
 
-def test_advice_to_the_reader_and_hedged_claims_are_features(nlp):
+def test_narration_and_hedged_claims_are_features_not_drops(nlp):
     from studykit.blocks import parse
     from studykit.claims import judge
+    from studykit.models import Drop
 
     def claim(text):
         return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
 
     plain = claim("Layer normalisation keeps the scale of the activations stable across training.")
-    advice = claim("To go longer, you must keep the scale of the activations stable across training.")
+    yours = claim("You keep the scale of the activations stable across training with layer normalisation.")
+    plan = claim("As a baseline we'll use layer normalisation to keep the activations stable.")
     hedged = claim("Layer normalisation might keep the scale of the activations stable across training.")
-    assert advice.features["advice"] == 1.0 and plain.features["advice"] == 0.0
+    assert not yours.dropped and not plan.dropped
+    assert yours.features["narration"] == plan.features["narration"] == 1.0 and plain.features["narration"] == 0.0
     assert hedged.features["hedge"] == 1.0 and plain.features["hedge"] == 0.0
+    # a pronoun that points back at the sentence before, or at the writers, still makes no card
+    assert claim("It keeps the scale of the activations stable across training.").dropped is Drop.PRONOUN
+    assert claim("We kept the scale of the activations stable across training.").dropped is Drop.PRONOUN
 
 
 def test_a_table_row_deletes_a_short_cell_that_names_something(nlp):

@@ -27,6 +27,8 @@ def check(cards) -> None:
     math = [(c, s) for c, text in sides for s in latex.find_math(text) if s.delimiter in ("$", "$$")]
     assert math, "the cards hold some inline math"
     for card, span in math:
+        if span.latex.count("{") != span.latex.count("}"):
+            continue  # the writer's own broken LaTeX is shown as its source (test_unicode_math)
         shown = card_text(span.source).plain
         assert "$" not in shown and "\\" not in shown, (span.source, shown)
     for card, text in sides:
