@@ -177,7 +177,6 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
-    claim.features["narration"] = float(narrates(text))
     if text.rstrip().endswith(":"):
         claim.sentence = text.rstrip()[:-1].rstrip() + "."
     chunks = noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
@@ -233,12 +232,6 @@ def talks_about_article(text: str) -> bool:
     its figures or what it does next."""
     return bool(_META.search(text) or _NEEDS_FIGURE.search(text) or _PLAN_TALK.search(text))
 
-
-def narrates(text: str) -> bool:
-    """'You can think of ...', 'as a baseline we'll use ...': the sentence speaks to the reader or
-    says what the post does next. A learner may still keep its card; the ranker and the keep
-    filter weigh it."""
-    return text.split(maxsplit=1)[0].lower() in READER or bool(_PLAN_TALK.search(text))
 
 
 def is_term_like(bold: str) -> bool:

@@ -135,31 +135,20 @@ _CLAUSE_OPENERS = {"when", "whenever", "if", "unless", "for", "to", "after", "be
 _ADVERBIAL = {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "intj"}
 
 
-_DERIVATION = re.compile(r"^(?:so|thus|hence|then|therefore|which gives|substituting|expanding|"
-                         r"plugging|rearranging|it follows|we get|this gives)\b", re.I)
-_SETUP = re.compile(r"^(?:consider|suppose|assume|if|let|for a single|for one)\b", re.I)
-_NAMED_SIDE = re.compile(r"\\(?:mathcal|operatorname|text|mathrm)\{")
-
-
 def formula_features(latex_source: str, context: str, explanation: str, has_lhs: bool,
                      continues: bool, recap: bool, salience: float, key_terms: int) -> Features:
-    """A display formula: named or not, a result or a step, how long, how it is introduced."""
+    """A display formula: with a left-hand side or not, continuing the one above, how long, explained
+    by the text after it, how it is introduced."""
     body = re.sub(r"\s+", "", latex_source)
     lead = context.strip()
     return {
         "formula": 1.0,
-        "formula_tagged": float("\\tag" in body),
-        "formula_named_side": float(bool(_NAMED_SIDE.search(body.split("=")[0]))),
         "formula_long": float(len(body) > 120),
         "formula_has_lhs": float(has_lhs),
-        "formula_derivation": float(bool(_DERIVATION.match(lead))),
-        "formula_setup": float(bool(_SETUP.match(lead))),
         "formula_continues": float(continues),
-        "formula_credited": float(bool(numbers.YEAR.search(lead) or " et al" in lead)),
         "formula_explained": float(bool(explanation)),
         "formula_lead_colon": float(lead.endswith(":")),
         "formula_no_lead": float(not lead),
-        "formula_environment": float("\\begin" in body),
         "recap": float(recap),
         "salience": salience,
         "key_terms": min(key_terms, COUNT_CAP) / COUNT_CAP,

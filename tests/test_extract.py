@@ -328,7 +328,7 @@ def test_advice_after_a_colon_is_no_definition(nlp):
     assert claim.kind != "definition" and not claim.answer
 
 
-def test_narration_and_hedged_claims_are_features_not_drops(nlp):
+def test_sentences_to_the_reader_are_candidates_and_hedges_a_feature(nlp):
     from studykit.blocks import parse
     from studykit.claims import judge
     from studykit.models import Drop
@@ -337,12 +337,10 @@ def test_narration_and_hedged_claims_are_features_not_drops(nlp):
         return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
 
     plain = claim("Layer normalisation keeps the scale of the activations stable across training.")
-    yours = claim("You keep the scale of the activations stable across training with layer normalisation.")
-    plan = claim("As a baseline we'll use layer normalisation to keep the activations stable.")
     hedged = claim("Layer normalisation might keep the scale of the activations stable across training.")
-    assert not yours.dropped and not plan.dropped
-    assert yours.features["narration"] == plan.features["narration"] == 1.0 and plain.features["narration"] == 0.0
     assert hedged.features["hedge"] == 1.0 and plain.features["hedge"] == 0.0
+    assert not claim("You keep the scale of the activations stable across training with layer norms.").dropped
+    assert not claim("As a baseline we'll use layer normalisation to keep the activations stable.").dropped
     # a pronoun that points back at the sentence before, or at the writers, still makes no card
     assert claim("It keeps the scale of the activations stable across training.").dropped is Drop.PRONOUN
     assert claim("We kept the scale of the activations stable across training.").dropped is Drop.PRONOUN
