@@ -28,6 +28,8 @@ _WEAK_LABELS = {"this", "that", "it", "we", "so", "then", "thus", "hence", "whic
                 "where", "counting", "formally", "concretely", "explicitly", "note",
                 "in short", "in practice", "for example", "e.g", "i.e", "equivalently"}
 MIN_LATEX_CHARS = 6
+# what only lays out or colours text: `\text{The dog chased}`, `\hspace{1em}`, `&`, `\\`
+_LAYOUT = re.compile(r"\\(?:text\w*|mathrm|color|hspace|vspace|begin|end)\s*\{[^{}]*\}|\\(?:quad|qquad|[,;:! \\])|[&\s\d.,\-]")
 MAX_EXPLANATION_WORDS = 40
 MAX_EXPLANATION_ITEMS = 4
 MIN_LEAD_IN_WORDS = 3
@@ -55,8 +57,19 @@ def formulas_of(doc: Document) -> list[Formula]:
                           continues=_follows_formula(doc, block))
         if len(formula.latex) > limits.FORMULA_CHARACTERS:
             formula.dropped = Drop.TOO_LONG  # a wall of LaTeX is no card (and costs time)
+        elif typeset_prose(formula.latex):
+            formula.dropped = Drop.TYPESET_PROSE
         found.append(formula)
     return found
+
+
+def typeset_prose(source: str) -> bool:
+    """An example sentence or a row of numbers set in math (`$$\\text{The dog chased another dog}$$`):
+    without its text, layout and numbers no symbol, letter or operator is left to ask for."""
+    left, rest = source, ""
+    while left != rest:  # inner groups first: `\\text{a \\color{red}b}`
+        left, rest = _LAYOUT.sub("", left), left
+    return not left.strip("{}")
 
 
 def _follows_formula(doc: Document, block: Block) -> bool:

@@ -49,6 +49,7 @@ class Drop(str, Enum):
     QUOTATION = "a quoted statement (often a myth the author debunks), not the author's claim"
     PRONOUN = "starts with a pronoun that cannot be resolved"
     MOSTLY_MATH = "mostly math"
+    TYPESET_PROSE = "prose or numbers typeset as math, not a formula"
     NO_SUBJECT = "no subject of its own: it finishes the sentence of the list's lead-in"
     MERGED = "merged with the sentence after it"
     RUNS_INTO_FORMULA = "unfinished: the sentence goes on in a display formula"

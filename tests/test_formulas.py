@@ -145,3 +145,16 @@ def test_a_run_of_abbreviations_stays_one_sentence():
 
     pieces = _sentences("e.g. A " * 2000)
     assert len(pieces) == 1 and pieces[0].count("e.g.") == 2000
+
+
+def test_a_sentence_or_a_row_of_numbers_set_in_math_is_no_formula():
+    from studykit.extract import extract
+    from studykit.models import Drop, Post
+
+    body = ("## Positions\n\nTake the sentence:\n\n$$\\text{The cat sat on the mat}$$\n\n"
+            "Its positions, then relative to the verb:\n\n"
+            "$$\\begin{align*}&0 \\hspace{1em} 1 \\hspace{1em} 2\\\\&\\text{The \\color{red}cat sat}\\end{align*}$$\n\n"
+            "The attention weights are:\n\n$$\\text{softmax}(q k^T)_i = \\frac{e^{s_i}}{\\sum_j e^{s_j}}$$\n")
+    sentence, table, weights = extract(Post(title="Positions", url="file:///p.md", body=body)).formulas
+    assert sentence.dropped is table.dropped is Drop.TYPESET_PROSE
+    assert weights.dropped is None
