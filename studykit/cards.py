@@ -18,7 +18,7 @@ from studykit.deletions import BEST_BLANK, ranked_targets
 from studykit.blocks import mentions
 from studykit.card_making import MAX_FRONT_CHARS, card_id, lower_first, new_card, short_title
 from studykit.formula_cards import companions, formula_card, formula_cloze_card, formula_pair_card
-from studykit.models import Card, CardKind, Claim, ClaimKind, Drop, Formula, Origin, Post, post_key
+from studykit.models import SELECTION_DROPS, Card, CardKind, Claim, ClaimKind, Drop, Formula, Origin, Post, post_key
 from studykit.ranking import rank_claims
 
 if TYPE_CHECKING:  # extraction pulls in spaCy; card options and ids must not
@@ -94,7 +94,8 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     picker = _Picker(extraction, options, memory)
     formulas = list(extraction.formulas) if "formula" in options.kinds else []
     for formula in formulas:
-        formula.dropped = Drop.IN_SERIES if latex_key(formula.latex) in memory.formulas else None
+        if formula.dropped is None or formula.dropped in SELECTION_DROPS:  # too long, prose: never a card
+            formula.dropped = Drop.IN_SERIES if latex_key(formula.latex) in memory.formulas else None
     candidates: list[Claim | Formula] = [*formulas, *extraction.claims]
     rank_claims(candidates, extraction.terms, options.setting("section_spread"),
                 options.setting("new_term_gain"), options.setting("covered_term_cost"),

@@ -67,6 +67,13 @@ class Drop(str, Enum):
     IN_SERIES = "already carded in an earlier post of the series"
 
 
+# what the pick decides (a candidate can stand alone but makes no card this time); every other
+# drop is about the sentence or formula itself and holds whatever the pick does
+SELECTION_DROPS = frozenset({Drop.OVERLAPS, Drop.OVER_BUDGET, Drop.LOW_VALUE, Drop.LIKELY_DISCARDED,
+                             Drop.ON_FORMULA_CARD, Drop.NEAR_DUPLICATE, Drop.SAME_NUMBER, Drop.NO_ANSWER,
+                             Drop.SAME_QUESTION, Drop.FORMULA_SHARE, Drop.IN_SERIES})
+
+
 class Origin(str, Enum):
     """What part of a post a claim comes from."""
 

@@ -1,4 +1,5 @@
-from studykit import blocks
+from studykit import blocks, limits
+from studykit.cards import CardOptions, select_cards
 from studykit.formulas import formulas_of
 
 
@@ -155,6 +156,23 @@ def test_a_sentence_or_a_row_of_numbers_set_in_math_is_no_formula():
             "Its positions, then relative to the verb:\n\n"
             "$$\\begin{align*}&0 \\hspace{1em} 1 \\hspace{1em} 2\\\\&\\text{The \\color{red}cat sat}\\end{align*}$$\n\n"
             "The attention weights are:\n\n$$\\text{softmax}(q k^T)_i = \\frac{e^{s_i}}{\\sum_j e^{s_j}}$$\n")
-    sentence, table, weights = extract(Post(title="Positions", url="file:///p.md", body=body)).formulas
+    extraction = extract(Post(title="Positions", url="file:///p.md", body=body))
+    sentence, table, weights = extraction.formulas
     assert sentence.dropped is table.dropped is Drop.TYPESET_PROSE
     assert weights.dropped is None
+    # the pick keeps what extraction dropped for its form, and cards the real formula
+    cards = select_cards(extraction, CardOptions(kinds={"formula"})).cards
+    assert [c.back.split("$$")[1] for c in cards] == [weights.latex]
+    assert sentence.dropped is table.dropped is Drop.TYPESET_PROSE
+
+
+def test_a_formula_too_long_for_a_card_stays_out_of_the_pick():
+    from studykit.extract import extract
+    from studykit.models import Drop, Post
+
+    wall = " + ".join(f"a_{{{i}}} x_{{{i}}}" for i in range(limits.FORMULA_CHARACTERS // 10))
+    body = f"## Sums\n\nThe total is:\n\n$$y = {wall}$$\n\nThe mean is:\n\n$$m = \\frac{{1}}{{n}} \\sum_i y_i$$\n"
+    extraction = extract(Post(title="Sums", url="file:///s.md", body=body))
+    assert extraction.formulas[0].dropped is Drop.TOO_LONG
+    cards = select_cards(extraction, CardOptions(kinds={"formula"})).cards
+    assert cards and all(wall not in c.back for c in cards)

@@ -33,7 +33,7 @@ import train_ranker as tr  # noqa: E402
 
 from studykit import ranker  # noqa: E402
 from studykit.cards import CardOptions, SeriesMemory, select_cards  # noqa: E402
-from studykit.models import Formula  # noqa: E402
+from studykit.models import SELECTION_DROPS, Formula  # noqa: E402
 
 LABELS = tr.ROOT / "training" / "card_labels.jsonl"
 FILTER = tr.ROOT / "studykit" / "data" / "keep_filter.json"
@@ -103,7 +103,7 @@ def selected(article: tr.Article, model: ranker.Model, keep: ranker.Model | None
     """The candidates that became cards, and the cards, with `model` and keep filter `keep`."""
     extraction = copy.deepcopy(article.extraction)
     for c in [*extraction.claims, *extraction.formulas]:
-        if c.dropped is None or c.dropped in tr.SELECTION_DROPS:
+        if c.dropped is None or c.dropped in SELECTION_DROPS:
             c.dropped = None
             c.score = model.value(c.features)
     options = CardOptions(**model.selection, keep_filter=keep, use_keep_filter=keep is not None)

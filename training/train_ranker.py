@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from studykit import ranker  # noqa: E402
 from studykit.cards import CardOptions, SeriesMemory, select_cards  # noqa: E402
 from studykit.extract import Extraction, extract_all  # noqa: E402
-from studykit.models import Drop, Formula  # noqa: E402
+from studykit.models import SELECTION_DROPS, Formula  # noqa: E402
 from studykit.sources.load import load_source  # noqa: E402
 
 WEIGHTS = ROOT / "studykit" / "data" / "ranker.json"
@@ -55,10 +55,6 @@ DIGITS = 4  # weights are rounded so that a re-run writes the same bytes
 # 0.536 leaving one writer out).
 SELECTION = {"section_spread": 0.6, "new_term_gain": 0.5, "covered_term_cost": 0.5, "min_value": -4.0,
              "formula_prior": 2.0, "blank_weight": 2.0}
-# drops made by the selection, which a re-evaluation with another model undoes
-SELECTION_DROPS = {Drop.OVERLAPS, Drop.OVER_BUDGET, Drop.LOW_VALUE, Drop.LIKELY_DISCARDED, Drop.ON_FORMULA_CARD,
-                   Drop.NEAR_DUPLICATE, Drop.SAME_NUMBER, Drop.NO_ANSWER, Drop.SAME_QUESTION,
-                   Drop.FORMULA_SHARE, Drop.IN_SERIES}
 
 
 @dataclass
