@@ -38,6 +38,7 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.S)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_HTML_HEADING = re.compile(r"^[ \t]*<h([1-6])\b[^<>]*>(.*?)</h\1>[ \t]*$", re.I | re.M)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _HR = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
@@ -197,6 +198,8 @@ def _remove_code(body: str) -> str:
 
 
 def _remove_markup(text: str) -> str:
+    # a Markdown post may write a heading in HTML: it stays a heading, not a sentence
+    text = _HTML_HEADING.sub(lambda m: "#" * int(m.group(1)) + " " + m.group(2), text)
     text = _IMAGE.sub("", text)
     text = LINK.sub(r"\1", text)
     return _TAG.sub("", text)

@@ -116,3 +116,12 @@ def test_a_less_than_sign_inside_math_is_no_html_tag():
     doc = blocks.parse("Closed form:\n$$\\sum_{i<j} v_i v_j = \\frac{1}{2}\\left[s^2 - q\\right]$$\n> **Why.** It works.")
     (math,) = [b for b in doc.blocks if b.kind == "math"]
     assert "\\sum_{i<j} v_i v_j" in doc.restore(math.text)
+
+
+def test_a_heading_written_in_html_is_a_heading():
+    doc = blocks.parse('<h1 class="title">Decoding methods</h1>\n\nGreedy search picks the likeliest word.\n\n'
+                "<H2>Beam search</h2>\n\nBeam search keeps several hypotheses.\n")
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        (blocks.BlockKind.HEADING, "Decoding methods"), (blocks.BlockKind.PARAGRAPH, "Greedy search picks the likeliest word."),
+        (blocks.BlockKind.HEADING, "Beam search"), (blocks.BlockKind.PARAGRAPH, "Beam search keeps several hypotheses.")]
+    assert doc.blocks[3].section == "Beam search"
