@@ -101,14 +101,6 @@ def spelled_out(target: str, text: str) -> bool:
         if "".join(w[0] for w in words).upper() == letters:
             return True
     return False
-    letters = target.removesuffix("s")
-    for m in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", text):
-        before = _WORDS.findall(text[:m.start()].replace("-", " "))[-len(letters):]
-        after = _WORDS.findall(text[m.end():].lstrip(" (").replace("-", " "))[:len(letters)]
-        if any(len(words) == len(letters) and "".join(w[0] for w in words).upper() == letters
-               for words in (before, after)):
-            return True
-    return False
 
 
 def replace_outside_math(text: str, target: str, replacement: str) -> str:
