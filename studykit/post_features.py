@@ -17,6 +17,7 @@ from studykit import deletion_features, features, numbers, ranker, salience, sto
 from studykit.deletions import BEST_BLANK, best_blank
 from studykit.latex import left_side
 from studykit.models import Claim, Formula, Origin
+from studykit.ranking import KeyTerms
 from studykit.sections import RECAP_SECTIONS
 
 
@@ -48,7 +49,7 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
                                        post_text="\n".join(doc.restore(b.text) for b in doc.blocks))
     words = [w for _, w in judged]
     values = salience.sentence_salience(words, salience.term_weights(words, emphasised))
-    patterns = [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)") for t in terms]
+    key_terms = KeyTerms(terms)
     model = ranker.load()
     live = [(c, v) for (c, _), v in zip(judged, values) if not c.dropped]
     last = max((c.position for c, _ in judged), default=0) or 1
@@ -63,12 +64,12 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
             credited_lead=bool(numbers.YEAR.search(at.lead) or "et al" in at.lead),
             recap=bool(RECAP_SECTIONS.match(claim.section)), level=at.level, index_in_section=index,
             position=claim.position / last, salience=value,
-            key_terms=sum(bool(p.search(low)) for p in patterns),
+            key_terms=key_terms.count(low),
             title_share=len(title_words & set(re.findall(r"[a-z][\w\-]{3,}", low))) / (len(title_words) or 1),
             section_named=bool(claim.section) and blocks_mod.mentions(claim.sentence, claim.section),
             resolved=at.resolved, merged=at.merged, follows_math=at.follows_math))
         claim.features.update(_origin_features(claim))
-        claim.features.update(_subject_features(at.subject, claim, patterns))
+        claim.features.update(_subject_features(at.subject, claim, key_terms))
         claim.features["para_first"] = float(at.first_in_block)
         claim.features["para_single"] = float(at.single)
         for target, target_features in claim.target_features.items():
@@ -76,10 +77,10 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
         if (blank := best_blank(claim)) is not None:
             claim.features[BEST_BLANK] = blank
         claim.score = round(model.value(claim.features), 3)
-    _describe_formulas(formulas, patterns, model)
+    _describe_formulas(formulas, key_terms, model)
 
 
-def _describe_formulas(formulas: list[Formula], terms: list[re.Pattern[str]], model: ranker.Model) -> None:
+def _describe_formulas(formulas: list[Formula], terms: KeyTerms, model: ranker.Model) -> None:
     in_section: dict[str, int] = {}
     for formula in formulas:
         in_section[formula.section] = in_section.get(formula.section, 0) + 1
@@ -89,17 +90,17 @@ def _describe_formulas(formulas: list[Formula], terms: list[re.Pattern[str]], mo
         formula.features = features.formula_features(
             formula.latex, formula.context, formula.explanation,
             bool(left_side(formula.latex)), formula.continues, bool(RECAP_SECTIONS.match(formula.section)),
-            salience=0.0, key_terms=sum(bool(p.search(text)) for p in terms))
+            salience=0.0, key_terms=terms.count(text))
         index = seen[formula.section] = seen.get(formula.section, -1) + 1
         formula.features["formula_first_in_section"] = float(index == 0)
         formula.features["formula_crowded_section"] = float(in_section[formula.section] >= 3)
         formula.score = round(model.value(formula.features), 3)
 
 
-def _subject_features(subject: str, claim: Claim, terms: list[re.Pattern[str]]) -> dict[str, float]:
+def _subject_features(subject: str, claim: Claim, terms: KeyTerms) -> dict[str, float]:
     """Is the sentence's subject one of the post's own terms, or its section's?"""
     return {
-        "subject_key_term": float(bool(subject) and any(p.search(subject.lower()) for p in terms)),
+        "subject_key_term": float(bool(subject) and bool(terms.named(subject.lower()))),
         "subject_section": float(bool(subject) and bool(claim.section)
                                  and blocks_mod.mentions(subject, claim.section)),
     }

@@ -35,6 +35,23 @@ class Candidate(Protocol):
 C = TypeVar("C", bound=Candidate)
 
 
+class KeyTerms:
+    """The post's key terms (lower case), found as whole words in a lower-cased text. A plain
+    substring test goes first: most texts name none of the terms, and this is asked for every
+    candidate and term."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._terms = [(t, re.compile(rf"(?<!\w){re.escape(t)}(?!\w)")) for t in (t.lower() for t in terms)
+                       if t.strip()]
+
+    def named(self, text: str) -> set[int]:
+        """The indices of the terms `text` (lower case) names."""
+        return {i for i, (term, pattern) in enumerate(self._terms) if term in text and pattern.search(text)}
+
+    def count(self, text: str) -> int:
+        return len(self.named(text))
+
+
 def rank_claims(claims: Sequence[C], terms: Iterable[str], section_spread: float,
                 new_term_gain: float, covered_term_cost: float,
                 accept: Callable[[C], bool] | None = None,
@@ -46,9 +63,9 @@ def rank_claims(claims: Sequence[C], terms: Iterable[str], section_spread: float
     did counts against its section and covers its terms. Without it every one does.
     `text_of(c)` is the text whose key terms count; `value_of(c)` its value (its score).
     """
-    patterns = [re.compile(rf"(?<!\w){re.escape(t.lower())}(?!\w)") for t in terms if t.strip()]
+    key_terms = KeyTerms(terms)
     live = [c for c in claims if not c.dropped]
-    named = [_terms_in(text_of(c), patterns) for c in live]
+    named = [key_terms.named(text_of(c).lower()) for c in live]
     covered: set[int] = set()
     cards_in: dict[str, int] = {}
 
@@ -74,7 +91,3 @@ def rank_claims(claims: Sequence[C], terms: Iterable[str], section_spread: float
             cards_in[live[i].section] = cards_in.get(live[i].section, 0) + 1
     return order + [c for c in claims if c.dropped]
 
-
-def _terms_in(text: str, patterns: list[re.Pattern[str]]) -> set[int]:
-    text = text.lower()
-    return {i for i, p in enumerate(patterns) if p.search(text)}
