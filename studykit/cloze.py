@@ -61,11 +61,11 @@ def given_away(target: str, sentence: str, context: str) -> bool:
     """'The initial [...] work presented MoE layers': the answer stands elsewhere on the card,
     or it is an acronym the card spells out ('a Markov Decision Process ([...])')."""
     low = target.lower()
-    return (_word_count(sentence.lower(), low) > 1 or _word_count(context.lower(), low) > 0
+    return (word_count(sentence.lower(), low) > 1 or word_count(context.lower(), low) > 0
             or spelled_out(target, f"{context} {sentence}"))
 
 
-def _word_count(text: str, target: str) -> int:
+def word_count(text: str, target: str) -> int:
     """How often `target` stands in `text` with no word character on either side (what
     the regex (?<!\\w)target(?!\\w) finds; a plain scan: this is asked for every span)."""
     def word(i: int) -> bool:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
-from studykit import latex, salience, sentences, stop_words
+from studykit import cloze, latex, salience, sentences, stop_words
 from studykit import nlp as nlp_mod
 from studykit.blocks import PROSE_KINDS, BlockKind
 from studykit.enumerations import enumeration_claims
@@ -288,7 +288,7 @@ def _drop_targets_in_context(claim: Claim) -> None:
 def _overlaps(target: str, lead: str) -> bool:
     """'Stateful streaming — cache' holds the lead 'Stateful streaming'; 'AdamW' is not 'Adam'."""
     def within(a: str, b: str) -> bool:
-        return re.search(rf"(?<!\w){re.escape(a)}(?!\w)", b, re.I) is not None
+        return cloze.word_count(b.lower(), a.lower()) > 0
     return within(lead, target) or within(target, lead)
 
 

@@ -76,6 +76,6 @@ def test_cards_from_arbitrary_posts_have_two_sides_stable_ids_and_valid_cloze(nl
 
 @given(st.text(alphabet="ab _-é1\u0301", max_size=12), st.text(alphabet="ab _-é1\u0301", min_size=1, max_size=3))
 def test_whole_word_count_finds_what_the_regex_finds(text, target):
-    from studykit.cloze import _word_count
+    from studykit.cloze import word_count
 
-    assert _word_count(text, target) == len(re.findall(rf"(?<!\w){re.escape(target)}(?!\w)", text))
+    assert word_count(text, target) == len(re.findall(rf"(?<!\w){re.escape(target)}(?!\w)", text))
