@@ -23,9 +23,12 @@ COUNT_CAP = 3  # a sentence naming many key terms is not worth many cards
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
 _COMPARISON = re.compile(r"\b(?:than|outperform\w*|faster|slower|better|worse|compared (?:to|with)|"
                          r"vs\.?|versus|whereas|unlike|instead of|rather than)\b", re.I)
+_MECHANISM = re.compile(r"\b(?:because|so that|which means|therefore|prevents?|causes?|leads? to|"
+                        r"allows?|enables?|ensures?|in order to)\b", re.I)
 _KEY_PHRASE = re.compile(r"\b(?:key|core|main|central|crucial(?:ly)?|important|essential|"
                          r"fundamental|always|never|surprising(?:ly)?)\b", re.I)
 _HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)
+_READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me)\b")
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|example|suppose|imagine|say we|"
                       r"consider|toy)\b", re.I)
@@ -53,8 +56,10 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
                                or any(e.label_ != "CARDINAL" for e in quantities))),
         "number": float(any(not numbers.is_year(m.group(0)) for m in numbers.NUMBER.finditer(prose))),
         "comparison": float(bool(_COMPARISON.search(prose) or any(t.tag_ in ("JJR", "RBR") for t in sent))),
+        "mechanism": float(bool(_MECHANISM.search(prose))),
         "key_phrase": float(bool(_KEY_PHRASE.search(prose))),
         "hedge": float(bool(_HEDGE.search(prose))),
+        "advice": float(bool(_READER.search(prose))),
         "first_person": float(bool(_FIRST_PERSON.search(prose))),
         "example_talk": float(bool(_EXAMPLE.search(prose))),
         "deictic_start": float(bool(_DEICTIC_START.match(text.strip()))),
@@ -65,6 +70,7 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "assignment": float(any("=" in m for m in math_sources) and not numeric_math),
         "words": min(words, MAX_WORDS) / MAX_WORDS,
         "short": float(words < 10),
+        "long": float(words > 35),
         "item": float(kind == "item"),
         "quote": float(kind == "quote"),
         "caption": float(kind == "caption"),
@@ -135,14 +141,16 @@ _CLAUSE_OPENERS = {"when", "whenever", "if", "unless", "for", "to", "after", "be
 _ADVERBIAL = {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "intj"}
 
 
-def formula_features(latex_source: str, context: str, explanation: str, has_lhs: bool,
+def formula_features(latex_source: str, label: str, context: str, explanation: str, has_lhs: bool,
                      continues: bool, recap: bool, salience: float, key_terms: int) -> Features:
-    """A display formula: with a left-hand side or not, continuing the one above, how long, explained
-    by the text after it, how it is introduced."""
+    """A display formula: named or not, with a left-hand side or not, continuing the one above, how
+    long, explained by the text after it, how it is introduced."""
     body = re.sub(r"\s+", "", latex_source)
     lead = context.strip()
     return {
         "formula": 1.0,
+        "formula_labelled": float(bool(label)),
+        "formula_short": float(len(body) < 15),
         "formula_long": float(len(body) > 120),
         "formula_has_lhs": float(has_lhs),
         "formula_continues": float(continues),

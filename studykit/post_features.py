@@ -88,7 +88,7 @@ def _describe_formulas(formulas: list[Formula], terms: KeyTerms, model: ranker.M
     for formula in formulas:
         text = f"{formula.section} {formula.label} {formula.context}".lower()
         formula.features = features.formula_features(
-            formula.latex, formula.context, formula.explanation,
+            formula.latex, formula.label, formula.context, formula.explanation,
             bool(left_side(formula.latex)), formula.continues, bool(RECAP_SECTIONS.match(formula.section)),
             salience=0.0, key_terms=terms.count(text))
         index = seen[formula.section] = seen.get(formula.section, -1) + 1
@@ -98,9 +98,11 @@ def _describe_formulas(formulas: list[Formula], terms: KeyTerms, model: ranker.M
 
 
 def _subject_features(subject: str, claim: Claim, terms: KeyTerms) -> dict[str, float]:
-    """Is the sentence's subject one of the post's own terms, or its section's?"""
+    """Is the sentence about one of the post's own terms (its subject, or its first words)?"""
+    opening = " ".join(claim.sentence.split()[:4]).lower()
     return {
         "subject_key_term": float(bool(subject) and bool(terms.named(subject.lower()))),
+        "opens_with_key_term": float(bool(terms.named(opening))),
         "subject_section": float(bool(subject) and bool(claim.section)
                                  and blocks_mod.mentions(subject, claim.section)),
     }

@@ -339,7 +339,8 @@ def test_sentences_to_the_reader_are_candidates_and_hedges_a_feature(nlp):
     plain = claim("Layer normalisation keeps the scale of the activations stable across training.")
     hedged = claim("Layer normalisation might keep the scale of the activations stable across training.")
     assert hedged.features["hedge"] == 1.0 and plain.features["hedge"] == 0.0
-    assert not claim("You keep the scale of the activations stable across training with layer norms.").dropped
+    yours = claim("You keep the scale of the activations stable across training with layer norms.")
+    assert not yours.dropped and yours.features["advice"] == 1.0 and plain.features["advice"] == 0.0
     assert not claim("As a baseline we'll use layer normalisation to keep the activations stable.").dropped
     # a pronoun that points back at the sentence before, or at the writers, still makes no card
     assert claim("It keeps the scale of the activations stable across training.").dropped is Drop.PRONOUN
