@@ -77,3 +77,39 @@ def test_the_shipped_keep_filter_is_written_as_the_trainer_writes_it(trainer):
     shipped = (ROOT / "studykit" / "data" / "keep_filter.json").read_text("utf-8")
     assert trainer.model_json(ranker.Model.from_dict(json.loads(shipped))) == shipped
     assert set(ranker.load_keep().selection) == {"threshold", "weight"}
+
+
+def test_out_of_fold_figures_recompute_best_blanks_per_fold_and_put_them_back(trainer, articles):
+    """The trainer's out-of-fold figures use, for each fold, a deletion model fitted without it
+    (here a hand-made one that finds every blank poor) and leave the claims as they were."""
+    scorer_path = ROOT.parent / "shared" / "tools" / "score_cards.py"
+    if not scorer_path.is_file():
+        pytest.skip("../shared/tools/score_cards.py is absent")
+    from studykit.deletions import BEST_BLANK
+
+    scorer = trainer.load_scorer(ROOT.parent / "shared")
+    before = {id(c): c.features.get(BEST_BLANK) for a in articles for c in a.extraction.claims}
+    folds: list[str] = []
+    held_out: list[float] = []
+    poor = ranker.Model(weights={}, bias=-5.0, selection={})
+
+    def blank_model(key, fold):
+        folds.append(fold)
+        return poor
+
+    real_cards_of = trainer.cards_of
+
+    def cards_of(article, model, keep=None):  # what a held-out article is carded with
+        blanks = [c.features[BEST_BLANK] for c in article.extraction.claims if BEST_BLANK in c.features]
+        held_out.extend(blanks)
+        return real_cards_of(article, model, keep)
+
+    trainer.cards_of = cards_of
+    try:
+        scores = trainer.out_of_fold(articles, lambda a: a.name, scorer, blank_model)
+    finally:
+        trainer.cards_of = real_cards_of
+    assert folds == [a.name for a in articles]
+    assert held_out and all(blank < 0.01 for blank in held_out)
+    assert len(scores) == len(articles) and all(s["cards"] > 0 for s in scores)
+    assert {id(c): c.features.get(BEST_BLANK) for a in articles for c in a.extraction.claims} == before

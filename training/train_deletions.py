@@ -101,6 +101,21 @@ def out_of_fold(found: list[Sentence], names: list[str], key) -> list[list[float
     return [[models[key(s)].probability(f) for f in s.features] for s in found]
 
 
+def blank_models(articles: list[tr.Article]) -> "tr.BlankModels":
+    """`(key, fold) -> the deletion model fitted on the span labels of every article outside
+    that fold`: what `train_ranker.out_of_fold` computes a held-out article's best blanks with."""
+    found = sentences(articles, read_labels())
+    names = feature_names(found)
+    cache: dict[frozenset[str], ranker.Model] = {}
+
+    def model(key, fold: str) -> ranker.Model:
+        seen = frozenset(a.name for a in articles if key(a) != fold)
+        if seen not in cache:
+            cache[seen] = fit([s for s in found if s.article in seen], names)
+        return cache[seen]
+    return model
+
+
 def figures(found: list[Sentence], probabilities: list[list[float]]) -> None:
     """How often the blank is good with the rules' order and with the model."""
     rules = sum(s.good[0] for s in found)

@@ -9,7 +9,9 @@ card would show holds every keyword of a gold fact, or its LaTeX holds a gold fo
 (normalised as the shared scorer normalises). A logistic regression learns the weights.
 Figures are measured as `score_dev.sh` measures them (the shared scorer, on the cards
 `select_cards` makes), three ways: leave one article out, leave one writer out, and in
-sample. The model fitted on every article is written to `studykit/data/ranker.json`, the
+sample. Out of fold means fully out of fold: the cloze-blank model behind the
+`best_blank` feature (`train_deletions.py`) is fitted without the held-out fold's span
+labels too, and every claim's `best_blank` recomputed with it (`out_of_fold`). The model fitted on every article is written to `studykit/data/ranker.json`, the
 same bytes for the same data; with `wordfreq` installed the general-English word list
 `studykit/data/english_zipf.txt` is written too.
 
@@ -37,7 +39,8 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from studykit import ranker  # noqa: E402
+from studykit import deletions, ranker  # noqa: E402
+from studykit.deletions import BEST_BLANK  # noqa: E402
 from studykit.cards import CardOptions, SeriesMemory, select_cards  # noqa: E402
 from studykit.extract import Extraction, extract_all  # noqa: E402
 from studykit.models import SELECTION_DROPS, Formula  # noqa: E402
@@ -49,10 +52,9 @@ C = 0.5  # inverse L2 strength: small data, many correlated features
 DIGITS = 4  # weights are rounded so that a re-run writes the same bytes
 # Selection settings, chosen by their leave-one-article-out figures (formula_prior: a formula
 # card's value over a sentence card's; 2.0 lifts formula recall from 0.89 to 0.99, facts unchanged;
-# blank_weight: what a cloze claim's best blank adds, (quality - 0.5) times it; with the
-# deletion model itself fitted out of fold (training/sweep_blank_weight.py), 0 / 1 / 2 / 3 gave
-# fact recall 0.565 / 0.578 / 0.594 / 0.581 leaving one article out and 0.540 / 0.540 / 0.549 /
-# 0.536 leaving one writer out).
+# blank_weight: what a cloze claim's best blank adds, (quality - 0.5) times it; fully out of fold
+# (training/sweep_blank_weight.py) 1 / 2 / 3 gave fact recall 0.590 / 0.600 / 0.597 leaving one
+# article out and 0.556 / 0.562 / 0.543 leaving one writer out).
 SELECTION = {"section_spread": 0.6, "new_term_gain": 0.5, "covered_term_cost": 0.5, "min_value": -4.0,
              "formula_prior": 2.0, "blank_weight": 2.0}
 
@@ -168,6 +170,43 @@ def folds(articles: list[Article], key: Callable[[Article], str]) -> list[ranker
     return [models[key(a)] for a in articles]
 
 
+BlankModels = Callable[[Callable[[Article], str], str], ranker.Model]
+
+
+def out_of_fold(articles: list[Article], key: Callable[[Article], str], scorer,
+                blank_model: BlankModels | None = None, selection: dict[str, float] | None = None) -> list[dict]:
+    """The shared scorer's figures for each article, fully out of fold: the ranker fitted
+    without the articles of its fold and, with `blank_model(key, fold)` (a deletion model
+    fitted without that fold's span labels), every claim's `best_blank` recomputed with it,
+    in the rows the ranker learns from and in the held-out cards alike. `selection`
+    overrides settings of the pick."""
+    names = feature_names(articles)
+    saved = {id(c): c.features[BEST_BLANK] for a in articles for c in a.extraction.claims
+             if BEST_BLANK in c.features}
+    scores: dict[str, dict] = {}
+    try:
+        for fold in dict.fromkeys(key(a) for a in articles):
+            if blank_model is not None:
+                deletion = blank_model(key, fold)
+                for a in articles:
+                    for c in a.extraction.claims:
+                        if id(c) in saved:
+                            c.features[BEST_BLANK] = deletions.best_blank(c, deletion) or 0.0
+            x, y, owner = dataset(articles, names)
+            train_rows = np.array([key(articles[o]) != fold for o in owner])
+            model = fit(x[train_rows], y[train_rows], names)
+            model = ranker.Model(model.weights, model.bias, {**model.selection, **(selection or {})})
+            for a in articles:
+                if key(a) == fold:
+                    scores[a.name] = scorer.score(a.gold, cards_of(a, model), scorer.prose_words(str(a.gold_path), a.gold))
+    finally:
+        for a in articles:
+            for c in a.extraction.claims:
+                if id(c) in saved:
+                    c.features[BEST_BLANK] = saved[id(c)]
+    return [scores[a.name] for a in articles]
+
+
 def cards_of(article: Article, model: ranker.Model, keep: ranker.Model | None = None) -> list[dict]:
     """The cards `generate` would make of the article with `model` ranking its candidates and
     `keep` as the keep filter (none without it)."""
@@ -268,8 +307,10 @@ def main(argv: list[str] | None = None) -> int:
     full = train(articles)
     _, y, _ = dataset(articles, feature_names(articles))
     print(f"{len(articles)} articles, {len(y)} candidates, {int(y.sum())} positive, {len(full.weights)} features")
-    report("leave one article out", articles, evaluate(articles, folds(articles, lambda a: a.name), scorer))
-    report("leave one writer out", articles, evaluate(articles, folds(articles, lambda a: a.writer), scorer))
+    import train_deletions  # it reads this module: imported once both are loaded
+    blank_model = train_deletions.blank_models(articles)
+    report("leave one article out", articles, out_of_fold(articles, lambda a: a.name, scorer, blank_model))
+    report("leave one writer out", articles, out_of_fold(articles, lambda a: a.writer, scorer, blank_model))
     report("in sample (the shipped model)", articles, evaluate(articles, [full] * len(articles), scorer))
     show_weights("weights", full)
     if not args.no_write:
