@@ -119,11 +119,21 @@ def _extract_in_workers(posts: list[Post], jobs: int, progress: Progress,
                         done[post.hash] = data
                     progress.advance(f"extracted {len(done)}/{len(posts)}: {post.title}")
         except BaseException:  # Ctrl-C, SIGTERM (stop_on_sigterm), a failed chunk: stop the workers now
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            _abandon_work(pool)
             raise
     return done
+
+
+def _abandon_work(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers mid-chunk. The chunks still queued for them are dropped rather than
+    flushed into a pipe no worker reads (the queue's feeder thread would block the pool's
+    shutdown for ever), and the pool then finds its workers dead and winds down on its own
+    (`shutdown(wait=False)` on a pool with killed workers can hang in Python < 3.14)."""
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def _report_worker_failure(error: SourceError, errors: list[SourceError] | None) -> None:
