@@ -11,7 +11,8 @@ threshold makes no card, and the selection adds `weight` times (probability - 0.
 candidate's value. Figures: leave-one-article-out precision and recall of the "discard"
 decision, per writer and overall, how many labels still match a candidate, and for each
 threshold and weight the fact recall and the share of kept labelled cards of the decks
-(leave one article out); the setting shipped is the one keeping most without losing facts.
+(leave one article out, fully: ranker, deletion model and filter all fitted without the
+held-out article); the setting shipped is the one keeping most without losing facts.
 Writes `studykit/data/keep_filter.json` (same bytes for the same data).
 """
 
@@ -113,29 +114,35 @@ def selected(article: tr.Article, model: ranker.Model, keep: ranker.Model | None
 
 
 def deck_figures(articles, labels, names, settings, scorer) -> list[tuple[float, float, float, float]]:
-    """Leave one article out, for each (threshold, weight) of the filter: fact recall of the
-    decks and the share of their labelled cards a learner keeps."""
-    fact_models = tr.folds(articles, lambda a: a.name)
+    """Fully out of fold, leaving one article out, for each (threshold, weight) of the filter:
+    fact recall of the decks and the share of their labelled cards a learner keeps. The
+    ranker, the deletion model behind `best_blank` and the filter are all fitted without the
+    held-out article (`train_ranker.out_of_fold`)."""
+    import train_deletions  # it reads train_ranker: imported once both are loaded
+
+    blank_model = train_deletions.blank_models(articles)
     rows = joined(articles, labels)
-    x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
     y = np.array([keep for _, _, keep, _ in rows])
     owner = np.array([a.name for a, _, _, _ in rows])
     label_of = {(a.name, candidate_key(c)): keep for a, c, keep, _ in rows}
     print("\n## decks, leave one article out: fact recall, formula recall, labelled cards kept")
     figures = []
     for t, w in settings:
-        facts, formulas, kept = [], [], []
-        for article, model in zip(articles, fact_models):
+        kept: list[int] = []
+
+        def cards(article: tr.Article, model: ranker.Model, fold: str) -> list[dict]:
             keep = None
-            if t > 0 or w > 0:
-                train = owner != article.name
-                keep = fit(x[train], y[train], names, t, w)
-            chosen, cards = selected(article, model, keep)
-            score = scorer.score(article.gold, cards, scorer.prose_words(str(article.gold_path), article.gold))
-            facts.append(score["fact_recall"])
-            formulas.append(score["formula_recall"])
-            kept += [label_of[k] for c in chosen if (k := (article.name, candidate_key(c))) in label_of]
-        print(f"threshold {t:4} weight {w:3}: fact={tr.mean(facts)} formula={tr.mean(formulas)} "
+            if t > 0 or w > 0:  # features as they are in this fold (its best blanks)
+                x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
+                keep = fit(x[owner != fold], y[owner != fold], names, t, w)
+            chosen, made = selected(article, model, keep)
+            kept.extend(label_of[k] for c in chosen if (k := (article.name, candidate_key(c))) in label_of)
+            return made
+
+        scores = tr.out_of_fold(articles, lambda a: a.name, scorer, blank_model, cards=cards)
+        facts = [s["fact_recall"] for s in scores]
+        print(f"threshold {t:4} weight {w:3}: fact={tr.mean(facts)} "
+              f"formula={tr.mean(s['formula_recall'] for s in scores)} "
               f"kept={sum(kept)}/{len(kept)} ({sum(kept) / max(len(kept), 1):.0%})")
         figures.append((t, w, tr.mean(facts) or 0.0, sum(kept) / max(len(kept), 1)))
     return figures

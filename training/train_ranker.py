@@ -174,12 +174,14 @@ BlankModels = Callable[[Callable[[Article], str], str], ranker.Model]
 
 
 def out_of_fold(articles: list[Article], key: Callable[[Article], str], scorer,
-                blank_model: BlankModels | None = None, selection: dict[str, float] | None = None) -> list[dict]:
+                blank_model: BlankModels | None = None, selection: dict[str, float] | None = None,
+                cards: Callable[[Article, ranker.Model, str], list[dict]] | None = None) -> list[dict]:
     """The shared scorer's figures for each article, fully out of fold: the ranker fitted
     without the articles of its fold and, with `blank_model(key, fold)` (a deletion model
     fitted without that fold's span labels), every claim's `best_blank` recomputed with it,
     in the rows the ranker learns from and in the held-out cards alike. `selection`
-    overrides settings of the pick."""
+    overrides settings of the pick; `cards(article, model, fold)` makes a held-out article's
+    cards (default: `cards_of`), while the fold's best blanks are in place."""
     names = feature_names(articles)
     saved = {id(c): c.features[BEST_BLANK] for a in articles for c in a.extraction.claims
              if BEST_BLANK in c.features}
@@ -198,7 +200,8 @@ def out_of_fold(articles: list[Article], key: Callable[[Article], str], scorer,
             model = ranker.Model(model.weights, model.bias, {**model.selection, **(selection or {})})
             for a in articles:
                 if key(a) == fold:
-                    scores[a.name] = scorer.score(a.gold, cards_of(a, model), scorer.prose_words(str(a.gold_path), a.gold))
+                    made = cards(a, model, fold) if cards else cards_of(a, model)
+                    scores[a.name] = scorer.score(a.gold, made, scorer.prose_words(str(a.gold_path), a.gold))
     finally:
         for a in articles:
             for c in a.extraction.claims:
