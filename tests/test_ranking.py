@@ -86,3 +86,13 @@ def test_the_lazy_order_is_the_greedy_order():
     lazy = rank_claims(claims, terms, 0.75, 0.75, 0.75)
     expected = naive(claims, 0.75, 0.75, 0.75)
     assert [(c.score, c.sentence) for c in lazy] == [(c.score, c.sentence) for c in expected]
+
+
+def test_key_terms_are_found_as_whole_words_only():
+    from studykit.ranking import KeyTerms
+
+    terms = KeyTerms(["Adam", "k-means", "c++", "  "])
+    assert terms.named("adamw and adam differ") == {0}
+    assert terms.named("adamw decouples weight decay") == set()
+    assert terms.named("run k-means on the c++ port") == {1, 2}
+    assert terms.count("nothing here") == 0
