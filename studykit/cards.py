@@ -47,9 +47,6 @@ class CardOptions:
     blank_weight: float | None = None  # value a claim gains per unit of its best blank's quality
     keep_filter: ranker.Model | None = None  # who decides a card is kept; None: the shipped filter
     use_keep_filter: bool = True
-    # which span a cloze blanks; None: the shipped model (a claim's best_blank, which the pick
-    # weighs, is measured at extraction with the shipped model)
-    deletion_model: ranker.Model | None = None
 
     def setting(self, name: str) -> float:
         """An option, or the model's value for it when unset."""
@@ -215,7 +212,7 @@ class _Picker:
         if fact[0] and any(_same_quantity_fact(fact, f) for f in self.facts):
             claim.dropped = Drop.SAME_NUMBER
             return False
-        card = claim_card(self.post, claim, self.options.kinds, self.options.deletion_model)
+        card = claim_card(self.post, claim, self.options.kinds)
         if card is None:
             claim.dropped = Drop.NO_ANSWER
             return False
@@ -285,17 +282,16 @@ def _with_context(claim: Claim, text: str) -> str:
     return text
 
 
-def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
-               deletion_model: ranker.Model | None = None) -> Card | None:
+def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
     """A QA card for a definition with a short answer, else a cloze on the best target
-    (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
+    (`ranked_targets`: the span the shipped deletion model values most)."""
     if "qa" in kinds and claim.question and claim.answer:
         return _qa_card(post, claim, _with_context(claim, f"{claim.question}"))
     if "qa" in kinds and _short_definition(claim):
         return _qa_card(post, claim, _with_context(claim, f"{short_title(post)}: what is {lower_first(claim.term)}?"))
     if "cloze" not in kinds:
         return None
-    targets = ranked_targets(claim, deletion_model)
+    targets = ranked_targets(claim)
     if not targets:
         return None
     groups = targets[:1]

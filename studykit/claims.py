@@ -233,7 +233,6 @@ def talks_about_article(text: str) -> bool:
     return bool(_META.search(text) or _NEEDS_FIGURE.search(text) or _PLAN_TALK.search(text))
 
 
-
 def is_term_like(bold: str) -> bool:
     """A bold span that names something (not a stressed clause or a stop word)."""
     return _is_term(bold) and bold.strip().lower() not in stop_words.english()

@@ -19,7 +19,6 @@ Writes `studykit/data/keep_filter.json` (same bytes for the same data).
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import json
 import re
@@ -33,8 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_ranker as tr  # noqa: E402
 
 from studykit import ranker  # noqa: E402
-from studykit.cards import CardOptions, SeriesMemory, select_cards  # noqa: E402
-from studykit.models import SELECTION_DROPS, Formula  # noqa: E402
+from studykit.models import Formula  # noqa: E402
 
 LABELS = tr.ROOT / "training" / "card_labels.jsonl"
 FILTER = tr.ROOT / "studykit" / "data" / "keep_filter.json"
@@ -100,19 +98,6 @@ def out_of_fold(rows, names: list[str], key) -> np.ndarray:
     return p
 
 
-def selected(article: tr.Article, model: ranker.Model, keep: ranker.Model | None) -> tuple[list, list[dict]]:
-    """The candidates that became cards, and the cards, with `model` and keep filter `keep`."""
-    extraction = copy.deepcopy(article.extraction)
-    for c in [*extraction.claims, *extraction.formulas]:
-        if c.dropped is None or c.dropped in SELECTION_DROPS:
-            c.dropped = None
-            c.score = model.value(c.features)
-    options = CardOptions(**model.selection, keep_filter=keep, use_keep_filter=keep is not None)
-    cards = [card.contract_dict() for card in select_cards(extraction, options, SeriesMemory()).cards]
-    chosen = [c for c in [*extraction.claims, *extraction.formulas] if c.features and c.dropped is None]
-    return chosen, cards
-
-
 def deck_figures(articles, labels, names, settings, scorer) -> list[tuple[float, float, float, float]]:
     """Fully out of fold, leaving one article out, for each (threshold, weight) of the filter:
     fact recall of the decks and the share of their labelled cards a learner keeps. The
@@ -135,7 +120,7 @@ def deck_figures(articles, labels, names, settings, scorer) -> list[tuple[float,
             if t > 0 or w > 0:  # features as they are in this fold (its best blanks)
                 x = np.array([[c.features.get(n, 0.0) for n in names] for _, c, _, _ in rows])
                 keep = fit(x[owner != fold], y[owner != fold], names, t, w)
-            chosen, made = selected(article, model, keep)
+            chosen, made = tr.picked(article, model, keep)
             kept.extend(label_of[k] for c in chosen if (k := (article.name, candidate_key(c))) in label_of)
             return made
 

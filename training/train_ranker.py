@@ -11,8 +11,8 @@ Figures are measured as `score_dev.sh` measures them (the shared scorer, on the 
 `select_cards` makes), three ways: leave one article out, leave one writer out, and in
 sample. Out of fold means fully out of fold: the cloze-blank model behind the
 `best_blank` feature (`train_deletions.py`) is fitted without the held-out fold's span
-labels too, and every claim's `best_blank` recomputed with it (`out_of_fold`). The model fitted on every article is written to `studykit/data/ranker.json`, the
-same bytes for the same data; with `wordfreq` installed the general-English word list
+labels too, and every claim's `best_blank` recomputed with it (`out_of_fold`). The model
+fitted on every article is written to `studykit/data/ranker.json`, the same bytes for the same data; with `wordfreq` installed the general-English word list
 `studykit/data/english_zipf.txt` is written too.
 
 `training/card_labels.jsonl` holds keep/discard labels of generated cards (see
@@ -157,19 +157,6 @@ def train(articles: list[Article]) -> ranker.Model:
     return fit(x, y, names)
 
 
-def folds(articles: list[Article], key: Callable[[Article], str]) -> list[ranker.Model]:
-    """For each article, a model fitted without the articles that share its fold key."""
-    names = feature_names(articles)
-    x, y, owner = dataset(articles, names)
-    keys = np.array([key(articles[o]) for o in owner])
-    models: dict[str, ranker.Model] = {}
-    for a in articles:
-        if key(a) not in models:
-            keep = keys != key(a)
-            models[key(a)] = fit(x[keep], y[keep], names)
-    return [models[key(a)] for a in articles]
-
-
 BlankModels = Callable[[Callable[[Article], str], str], ranker.Model]
 
 
@@ -213,13 +200,21 @@ def out_of_fold(articles: list[Article], key: Callable[[Article], str], scorer,
 def cards_of(article: Article, model: ranker.Model, keep: ranker.Model | None = None) -> list[dict]:
     """The cards `generate` would make of the article with `model` ranking its candidates and
     `keep` as the keep filter (none without it)."""
+    return picked(article, model, keep)[1]
+
+
+def picked(article: Article, model: ranker.Model, keep: ranker.Model | None = None) -> tuple[list, list[dict]]:
+    """The candidates that became cards, and the cards, with `model` ranking and `keep` as
+    the keep filter (none without it)."""
     extraction = copy.deepcopy(article.extraction)
     for c in [*extraction.claims, *extraction.formulas]:
         if c.dropped is None or c.dropped in SELECTION_DROPS:
             c.dropped = None
             c.score = model.value(c.features)
     options = CardOptions(**model.selection, keep_filter=keep, use_keep_filter=keep is not None)
-    return [card.contract_dict() for card in select_cards(extraction, options, SeriesMemory()).cards]
+    cards = [card.contract_dict() for card in select_cards(extraction, options, SeriesMemory()).cards]
+    chosen = [c for c in [*extraction.claims, *extraction.formulas] if c.features and c.dropped is None]
+    return chosen, cards
 
 
 def model_json(model: ranker.Model) -> str:
