@@ -282,16 +282,17 @@ def _with_context(claim: Claim, text: str) -> str:
     return text
 
 
-def claim_card(post: Post, claim: Claim, kinds: frozenset[str]) -> Card | None:
+def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
+               deletion_model: ranker.Model | None = None) -> Card | None:
     """A QA card for a definition with a short answer, else a cloze on the best target
-    (`ranked_targets`: the span the shipped deletion model values most)."""
+    (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
     if "qa" in kinds and claim.question and claim.answer:
         return _qa_card(post, claim, _with_context(claim, f"{claim.question}"))
     if "qa" in kinds and _short_definition(claim):
         return _qa_card(post, claim, _with_context(claim, f"{short_title(post)}: what is {lower_first(claim.term)}?"))
     if "cloze" not in kinds:
         return None
-    targets = ranked_targets(claim)
+    targets = ranked_targets(claim, deletion_model)
     if not targets:
         return None
     groups = targets[:1]
