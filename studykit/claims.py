@@ -177,8 +177,6 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
-    if text.rstrip().endswith(":"):
-        claim.sentence = text.rstrip()[:-1].rstrip() + "."
     chunks = noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
     claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, values, chunks)
     claim.people, claim.years = people, years
@@ -206,8 +204,8 @@ def _form_defect(text: str, block: Block, math_sources: list[str]) -> Drop | Non
         return Drop.TOO_SHORT
     if words > MAX_WORDS:
         return Drop.TOO_LONG
-    if text.rstrip().endswith("?") or (text.rstrip().endswith(":") and words < 8):
-        return Drop.LEAD_IN
+    if text.rstrip().endswith(("?", ":")):
+        return Drop.LEAD_IN  # what it asks or announces is not on the card
     if _UNFINISHED.search(text):
         return Drop.UNFINISHED
     if _META.search(text):

@@ -64,7 +64,6 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "example_talk": float(bool(_EXAMPLE.search(prose))),
         "deictic_start": float(bool(_DEICTIC_START.match(text.strip()))),
         "quoted_open": float(text[:1] in "\"“'‘"),
-        "ends_colon": float(text.rstrip().endswith(":")),
         "inline_math": min(len(math_sources), COUNT_CAP) / COUNT_CAP,
         "notation": float(bool(math_sources) and len(math_sources) * 4 >= words),
         "assignment": float(any("=" in m for m in math_sources) and not numeric_math),

@@ -726,3 +726,13 @@ def test_a_list_item_that_finishes_its_lead_in_is_no_card_alone(nlp):
     live = _live(nlp, body)
     assert "Each router sends a token to the two experts with the highest gate values." in live
     assert not any(s.startswith(("Are trained", "Need a lot")) for s in live)
+
+
+def test_a_sentence_that_announces_what_follows_makes_no_card(nlp):
+    body = ("## Training\n\nA later study of sparse routers tried three ways of balancing the load between experts:\n\n"
+            "- An auxiliary loss on the router.\n- Capacity limits.\n\n"
+            "Balancing the load keeps every expert busy during training.\n")
+    live = _live(nlp, body)
+    assert "Balancing the load keeps every expert busy during training." in live
+    assert not any("three ways" in s for s in live)
+
