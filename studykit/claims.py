@@ -85,13 +85,14 @@ def clean_sentence(text: str, keep_markers: bool = False) -> str:
 
 
 def subject_of(sent: Span) -> str:
-    """The sentence's subject noun phrase, when it is a real noun phrase (not a pronoun).
+    """The sentence's subject noun phrase, when it is a real noun phrase (a noun, not a
+    pronoun or 'The same', 'Many': no word a following 'They' could be replaced by).
 
     People are left out: a following 'It' never refers to the person who did something.
     """
     for tok in sent:
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
-            if (tok.pos_ == "PRON" or latex.PLACEHOLDER_RE.fullmatch(tok.text)
+            if (tok.pos_ not in ("NOUN", "PROPN") or latex.PLACEHOLDER_RE.fullmatch(tok.text)
                     or tok.ent_type_ == "PERSON"
                     or (tok.pos_ == "PROPN" and tok.head.tag_ == "VBD")):  # "Hinton showed ..."
                 return ""

@@ -736,3 +736,11 @@ def test_a_sentence_that_announces_what_follows_makes_no_card(nlp):
     assert "Balancing the load keeps every expert busy during training." in live
     assert not any("three ways" in s for s in live)
 
+
+def test_they_is_never_replaced_by_a_subject_that_names_nothing(nlp):
+    body = ("## Gates\n\nThe same goes for gated recurrent units. They are not free to train on "
+            "long sequences either.\n\nGated units learn when to forget the running state. "
+            "They are slower to train than plain recurrent units.\n")
+    live = _live(nlp, body)
+    assert not any(s.startswith("The same are") for s in live)
+    assert "Gated units are slower to train than plain recurrent units." in live
