@@ -38,14 +38,14 @@ def ents(sent: Span) -> list[Span]:
 
 def phrase_tokens(sent: Span, phrase: str) -> list[Token]:
     """The tokens of `phrase` where it first stands in `sent` ([] when it does not)."""
-    start = sent.text.find(phrase)
-    if start < 0 or not sent.doc.has_annotation("TAG"):
-        return []
-    start += sent.start_char
     doc = sent.doc
     if _BOUNDS not in doc.user_data:
-        doc.user_data[_BOUNDS] = ([t.idx for t in doc], [t.idx + len(t.text) for t in doc])
-    starts, ends = doc.user_data[_BOUNDS]
+        doc.user_data[_BOUNDS] = ([t.idx for t in doc], [t.idx + len(t.text) for t in doc], doc.text)
+    starts, ends, text = doc.user_data[_BOUNDS]
+    # the doc's text, kept once: `Span.text` joins the sentence's tokens anew on every call
+    start = text.find(phrase, sent.start_char, sent.end_char)
+    if start < 0 or not doc.has_annotation("TAG"):
+        return []
     first = bisect_left(starts, start, sent.start, sent.end)
     last = first
     while last < sent.end and ends[last] <= start + len(phrase):

@@ -14,9 +14,10 @@ re-scored only when it reaches the top of the heap (n log n, not n^2, on long pa
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
+
+from studykit.cloze import word_count
 
 MAX_COUNTED_TERMS = 2  # a claim naming many terms is not worth many claims
 
@@ -38,15 +39,14 @@ C = TypeVar("C", bound=Candidate)
 class KeyTerms:
     """The post's key terms (lower case), found as whole words in a lower-cased text. A plain
     substring test goes first: most texts name none of the terms, and this is asked for every
-    candidate and term."""
+    candidate and term (a regex per term cost more to compile than all the tests)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        self._terms = [(t, re.compile(rf"(?<!\w){re.escape(t)}(?!\w)")) for t in (t.lower() for t in terms)
-                       if t.strip()]
+        self._terms = [t for t in (t.lower() for t in terms) if t.strip()]
 
     def named(self, text: str) -> set[int]:
         """The indices of the terms `text` (lower case) names."""
-        return {i for i, (term, pattern) in enumerate(self._terms) if term in text and pattern.search(text)}
+        return {i for i, term in enumerate(self._terms) if term in text and word_count(text, term)}
 
     def count(self, text: str) -> int:
         return len(self.named(text))
