@@ -378,6 +378,17 @@ _LEADING_ABBREVIATION = re.compile(r"^(?:(?:e\.g\.|i\.e\.|cf\.)\s*|[-–—•]\
 _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
 
 
+def _closed_brackets(target: str) -> str:
+    """The target without a parenthesis it does not close: '(ICLR' -> 'ICLR', 'a procedure
+    (BPTT' -> 'a procedure', 'noisy) transition' -> 'transition'."""
+    target = target.strip("()") if target.count("(") != target.count(")") else target
+    if target.count("(") > target.count(")"):
+        return target[:target.rfind("(")].strip()
+    if target.count(")") > target.count("("):
+        return target[target.find(")") + 1:].strip()
+    return target
+
+
 def _clean_targets(targets: list[str], text: str) -> list[str]:
     """Deletions trimmed of stray brackets and punctuation ("(ICLR" -> "ICLR"; "Chen et al."
     keeps its full stop), each once, only phrases that stand in the sentence."""
@@ -388,10 +399,9 @@ def _clean_targets(targets: list[str], text: str) -> list[str]:
             cleaned = t
         else:
             cleaned = _LEADING_ABBREVIATION.sub("", t.strip(" ,;:")).strip(" ,;:")
-            if cleaned.count("(") != cleaned.count(")"):
-                cleaned = cleaned.strip("()")
             if cleaned.count("[") != cleaned.count("]"):
                 continue  # 'Pipeline([scaler' cuts code in two
+            cleaned = _closed_brackets(cleaned)
             if cleaned.count('"') % 2 or cleaned.count("“") != cleaned.count("”"):
                 continue  # 'just "step index' would cut a quotation in two
             cleaned = cleaned if cleaned.endswith("al.") else cleaned.rstrip(".")

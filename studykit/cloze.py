@@ -48,10 +48,12 @@ def ordinals(text: str) -> set[int]:
 
 
 def deletable(sentence: str, target: str) -> bool:
-    """A target a card may delete: short, not the whole sentence, more than stop words, and
-    standing on whole words outside math (or a whole formula)."""
+    """A target a card may delete: short, not the whole sentence, more than stop words, its
+    brackets closed ('general probabilistic) transition' would leave 'possible (in [...]'),
+    and standing on whole words outside math (or a whole formula)."""
     words = re.findall(r"\w+", target.lower())
     return (len(target.strip()) > 2 and target.strip() != sentence.strip() and "::" not in target
+            and target.count("(") == target.count(")") and target.count("[") == target.count("]")
             and (target.startswith("$") or len(target.split()) <= MAX_DELETION_WORDS)
             and not all(w in stop_words.english() for w in words)
             and outside_math_index(sentence, target) >= 0)

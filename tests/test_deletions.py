@@ -203,3 +203,13 @@ def test_phrase_tokens_are_the_tokens_wholly_inside_the_phrase(nlp):
                 phrase, start = text[a:b], sent.start_char + text.find(text[a:b])
                 inside = [t.i for t in sent if t.idx >= start and t.idx + len(t.text) <= start + len(phrase)]
                 assert [t.i for t in doc_index.phrase_tokens(sent, phrase)] == inside, phrase
+
+
+def test_a_blank_never_cuts_a_bracket_pair_in_two():
+    from studykit.cloze import deletable
+
+    sentence = "Each edge is a possible (usually noisy) transition between two states of the game."
+    assert not deletable(sentence, "noisy) transition")
+    assert not deletable(sentence, "possible (usually")
+    assert deletable(sentence, "possible (usually noisy) transition")
+    assert deletable(sentence, "transition")

@@ -744,3 +744,16 @@ def test_they_is_never_replaced_by_a_subject_that_names_nothing(nlp):
     live = _live(nlp, body)
     assert not any(s.startswith("The same are") for s in live)
     assert "Gated units are slower to train than plain recurrent units." in live
+
+
+def test_a_deletion_never_leaves_a_bracket_open(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+
+    for text, kept in [("To train it, we unroll the network and run a procedure called Truncated Unrolled "
+                        "Descent (TUD) on the copies.", "Truncated Unrolled Descent"),
+                       ("Most chat models now use RoPE (LLaMA, GPT-NeoX) or ALiBi because they extrapolate "
+                        "to longer inputs.", "RoPE")]:
+        targets = judge(next(nlp(text).sents), text, parse(text).blocks[0], 0).cloze_targets
+        assert kept in targets
+        assert all(t.count("(") == t.count(")") for t in targets), targets
