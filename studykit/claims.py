@@ -119,11 +119,7 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) 
         return previous_subject[:1].upper() + previous_subject[1:] + text[m.end():]
     if (word in ("this", "these", "that", "those") and not _followed_by_verb(sent, word)
             and re.match(r"^\w+", text[m.end():].strip())):
-        follower = text[m.end():].split()[0].lower()
-        if follower not in ("is", "was", "means", "makes", "gives", "shows", "matters", "has",
-                            "lets", "allows", "explains", "works", "also", "happens", "can",
-                            "will", "would", "does", "yields", "leads", "implies", "becomes"):
-            return "The" + text[m.end():]
+        return "The" + text[m.end():]  # 'This gate ...': a determiner, not a pronoun
     return None
 
 

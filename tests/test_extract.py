@@ -757,3 +757,13 @@ def test_a_deletion_never_leaves_a_bracket_open(nlp):
         targets = judge(next(nlp(text).sents), text, parse(text).blocks[0], 0).cloze_targets
         assert kept in targets
         assert all(t.count("(") == t.count(")") for t in targets), targets
+
+
+def test_this_before_a_noun_becomes_the_and_this_before_a_verb_is_no_determiner(nlp):
+    from studykit.claims import resolve_pronoun
+
+    for text, resolved in [("This gate decides how much of the old state survives.",
+                            "The gate decides how much of the old state survives."),
+                           ("This means the gradient vanishes over long sequences.", None),
+                           ("This shows that the model overfits the small dataset.", None)]:
+        assert resolve_pronoun(text, "", next(nlp(text).sents)) == resolved
