@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Span
 
-from studykit import deletion_features, doc_index, english, features, latex, numbers, stop_words
+from studykit import cloze, deletion_features, doc_index, english, features, latex, numbers, stop_words
 from studykit.blocks import Block, BlockKind, is_writeup_label
 from studykit.models import Claim, ClaimKind, Drop
 from studykit.questions import year_question
@@ -84,15 +84,19 @@ def clean_sentence(text: str, keep_markers: bool = False) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+_NAMES_NOTHING = ("PRON", "ADJ", "DET", "NUM", "ADV")  # parts of speech a subject cannot stand for
+
+
 def subject_of(sent: Span) -> str:
-    """The sentence's subject noun phrase, when it is a real noun phrase (a noun, not a
-    pronoun or 'The same', 'Many': no word a following 'They' could be replaced by).
+    """The sentence's subject noun phrase, when it is a real noun phrase: not a pronoun,
+    and not headed by an adjective, determiner, number or adverb ('The same', 'Several',
+    'The former': no words a following 'They' could be replaced by).
 
     People are left out: a following 'It' never refers to the person who did something.
     """
     for tok in sent:
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
-            if (tok.pos_ not in ("NOUN", "PROPN") or latex.PLACEHOLDER_RE.fullmatch(tok.text)
+            if (tok.pos_ in _NAMES_NOTHING or latex.PLACEHOLDER_RE.fullmatch(tok.text)
                     or tok.ent_type_ == "PERSON"
                     or (tok.pos_ == "PROPN" and tok.head.tag_ == "VBD")):  # "Hinton showed ..."
                 return ""
@@ -376,13 +380,16 @@ _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|
 
 def _closed_brackets(target: str) -> str:
     """The target without a parenthesis it does not close: '(ICLR' -> 'ICLR', 'a procedure
-    (BPTT' -> 'a procedure', 'noisy) transition' -> 'transition'."""
-    target = target.strip("()") if target.count("(") != target.count(")") else target
-    if target.count("(") > target.count(")"):
-        return target[:target.rfind("(")].strip()
-    if target.count(")") > target.count("("):
-        return target[target.find(")") + 1:].strip()
-    return target
+    (BPTT' -> 'a procedure', 'noisy) transition' -> 'transition', '(a) b)' -> '(a) b'."""
+    closes, opens = cloze.unmatched(target)
+    start, end = 0, len(target)
+    if opens[:1] == [0]:
+        start, opens = 1, opens[1:]  # the bracket opens the whole target: it alone goes
+    if closes[-1:] == [end - 1]:
+        end, closes = end - 1, closes[:-1]
+    start = max([start, *(c + 1 for c in closes)])
+    end = min([end, *opens])
+    return target[start:end].strip(" ,;:")
 
 
 def _clean_targets(targets: list[str], text: str) -> list[str]:

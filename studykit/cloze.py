@@ -49,14 +49,31 @@ def ordinals(text: str) -> set[int]:
 
 def deletable(sentence: str, target: str) -> bool:
     """A target a card may delete: short, not the whole sentence, more than stop words, its
-    brackets closed ('general probabilistic) transition' would leave 'possible (in [...]'),
-    and standing on whole words outside math (or a whole formula)."""
+    brackets outside math closed ('general probabilistic) transition' would leave 'possible
+    (in [...]'; '$[0, 1)$' is an interval), and standing on whole words outside math (or a
+    whole formula)."""
     words = re.findall(r"\w+", target.lower())
+    prose = _MATH.sub(" ", target)
     return (len(target.strip()) > 2 and target.strip() != sentence.strip() and "::" not in target
-            and target.count("(") == target.count(")") and target.count("[") == target.count("]")
+            and unmatched(prose) == ([], []) and unmatched(prose, "[", "]") == ([], [])
             and (target.startswith("$") or len(target.split()) <= MAX_DELETION_WORDS)
             and not all(w in stop_words.english() for w in words)
             and outside_math_index(sentence, target) >= 0)
+
+
+def unmatched(text: str, opening: str = "(", closing: str = ")") -> tuple[list[int], list[int]]:
+    """Where `text` closes a bracket it never opened, and where it opens one it never closes."""
+    closes: list[int] = []
+    opens: list[int] = []
+    for i, char in enumerate(text):
+        if char == opening:
+            opens.append(i)
+        elif char == closing:
+            if opens:
+                opens.pop()
+            else:
+                closes.append(i)
+    return closes, opens
 
 
 def given_away(target: str, sentence: str, context: str) -> bool:

@@ -213,3 +213,11 @@ def test_a_blank_never_cuts_a_bracket_pair_in_two():
     assert not deletable(sentence, "possible (usually")
     assert deletable(sentence, "possible (usually noisy) transition")
     assert deletable(sentence, "transition")
+
+
+def test_brackets_must_close_outside_math_only():
+    from studykit.cloze import deletable
+
+    sentence = "Edges (usually noisy) join states (see below), and the rate lies in $[0, 1)$ here."
+    assert not deletable(sentence, "noisy) join states (see")
+    assert deletable(sentence, "$[0, 1)$")

@@ -750,8 +750,8 @@ def test_a_deletion_never_leaves_a_bracket_open(nlp):
     from studykit.blocks import parse
     from studykit.claims import judge
 
-    for text, kept in [("To train it, we unroll the network and run a procedure called Truncated Unrolled "
-                        "Descent (TUD) on the copies.", "Truncated Unrolled Descent"),
+    for text, kept in [("To train it, we unroll the network and run Truncated Unrolled Descent (TUD) "
+                        "on the copies.", "Truncated Unrolled Descent"),
                        ("Most chat models now use RoPE (LLaMA, GPT-NeoX) or ALiBi because they extrapolate "
                         "to longer inputs.", "RoPE")]:
         targets = judge(next(nlp(text).sents), text, parse(text).blocks[0], 0).cloze_targets
@@ -767,3 +767,21 @@ def test_this_before_a_noun_becomes_the_and_this_before_a_verb_is_no_determiner(
                            ("This means the gradient vanishes over long sequences.", None),
                            ("This shows that the model overfits the small dataset.", None)]:
         assert resolve_pronoun(text, "", next(nlp(text).sents)) == resolved
+
+
+def test_an_unclosed_bracket_is_cut_back_to_the_closed_part():
+    from studykit.claims import _closed_brackets
+
+    assert _closed_brackets("(ICLR") == "ICLR"
+    assert _closed_brackets("Unrolled Descent (TUD (1990") == "Unrolled Descent"
+    assert _closed_brackets("a (b (c) d") == "a"
+    assert _closed_brackets("noisy) transition") == "transition"
+    assert _closed_brackets("recurrent), transformers") == "transformers"
+    assert _closed_brackets("(a) b)") == "(a) b"
+    assert _closed_brackets("gated units (GRU)") == "gated units (GRU)"
+
+
+def test_a_gerund_subject_stands_for_they_and_it(nlp):
+    body = ("## Overfitting\n\nOverfitting happens when the model memorises the noise of its training set. "
+            "It is worse on small datasets with many features.\n")
+    assert "Overfitting is worse on small datasets with many features." in _live(nlp, body)
