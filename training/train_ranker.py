@@ -12,7 +12,8 @@ Figures are measured as `score_dev.sh` measures them (the shared scorer, on the 
 sample. Out of fold means fully out of fold: the cloze-blank model behind the
 `best_blank` feature (`train_deletions.py`) is fitted without the held-out fold's span
 labels too, and every claim's `best_blank` recomputed with it (`out_of_fold`). The model
-fitted on every article is written to `studykit/data/ranker.json`, the same bytes for the same data; with `wordfreq` installed the general-English word list
+fitted on every article is written to `studykit/data/ranker.json`, the same bytes for the
+same data; with `wordfreq` installed the general-English word list
 `studykit/data/english_zipf.txt` is written too.
 
 `training/card_labels.jsonl` holds keep/discard labels of generated cards (see
