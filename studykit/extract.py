@@ -22,7 +22,6 @@ from studykit import claims as claims_mod
 from studykit import cloze, latex, salience, sentences, stop_words
 from studykit import nlp as nlp_mod
 from studykit.blocks import PROSE_KINDS, BlockKind
-from studykit.enumerations import enumeration_claims
 from studykit.errors import PostStep, SourceError, post_failed
 from studykit.formulas import formulas_of
 from studykit.inline_markdown import strip_inline
@@ -106,11 +105,6 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
         reader.read(block, next(spacy_docs))  # one doc per prose block, consumed in step
     judged, where = reader.restored()
     judged += [(c, row_words(c.sentence)) for c in table_claims(doc, reader.position, post.title)]
-    lists = enumeration_claims(doc, lambda b: b.index in skipped, reader.position,
-                               lambda section: section_context(section, post.title))
-    # a table's mapping competes with the table's own rows, so it is scored as they are
-    judged += [(c, row_words(c.sentence)) for c in lists if c.origin is Origin.MAPPING]
-    judged += [(c, set()) for c in lists if c.origin is not Origin.MAPPING]
     describe(judged, where, doc, post.title, extraction.terms, extraction.formulas)
     extraction.claims = [c for c, _ in judged]
     return extraction

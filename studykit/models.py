@@ -34,7 +34,6 @@ class ClaimKind(StrEnum):
     COMPARISON = "comparison"
     MECHANISM = "mechanism"
     KEY_POINT = "key_point"
-    ENUMERATION = "enumeration"
 
 
 class Drop(str, Enum):
@@ -79,8 +78,6 @@ class Origin(str, Enum):
 
     SENTENCE = "sentence"
     TABLE_ROW = "table row"
-    LIST = "list of named items"
-    MAPPING = "key-to-value table"
     PAIR = "two adjacent sentences"
 
 

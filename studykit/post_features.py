@@ -110,6 +110,4 @@ def _subject_features(subject: str, claim: Claim, terms: KeyTerms) -> dict[str, 
 
 def _origin_features(claim: Claim) -> dict[str, float]:
     return {"table_row": float(claim.origin is Origin.TABLE_ROW),
-            "named_list": float(claim.origin is Origin.LIST),
-            "mapping": float(claim.origin is Origin.MAPPING),
             "pair": float(claim.origin is Origin.PAIR)}
