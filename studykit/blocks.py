@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from studykit import latex, numbers
+from studykit import latex
 from studykit.inline_markdown import BOLD, LINK, strip_inline
 
 
@@ -122,17 +122,6 @@ def tables(doc: "Document") -> list[list[Block]]:
     if rows:
         found.append(rows)
     return found
-
-
-def is_measure(cell: str) -> bool:
-    """'71.4%', '4.4M', '93.0% (+1.6)': a cell that holds a measured number."""
-    return bool(numbers.MEASURE.fullmatch(strip_inline(cell).strip()))
-
-
-def is_results_table(rows: list[Block]) -> bool:
-    """Most value cells are measures: a table of results, one row per setup."""
-    values = [c for r in rows for c in r.cells[1:] if c]
-    return bool(values) and sum(is_measure(v) for v in values) * 2 > len(values)
 
 
 _WRITEUP_LABELS = frozenset({  # the parts of a write-up, singular and plural

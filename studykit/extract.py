@@ -326,18 +326,13 @@ def _after_colon(sent: Span) -> Span | None:
     return tail
 
 
-_CONTRAST_START = re.compile(r"^(?:others|the others?|in contrast|by contrast|conversely|"
-                             r"meanwhile|whereas|on the other hand)\b", re.I)
-
-
 _PEOPLE = frozenset({"i", "we", "our", "us", "my", "he", "she"})  # 'I', 'we' point back at nothing
 
 
 def _leans_on_previous(sent: Span, claim: Claim) -> bool:
-    """A sentence that only makes sense after the one before it ('It ...', 'Others ...',
-    'This operation is called unfolding')."""
+    """A sentence that only makes sense after the one before it ('It ...', 'This operation
+    is called unfolding')."""
     return ((claim.dropped is Drop.PRONOUN and sent[0].lower_ not in _PEOPLE)
-            or bool(_CONTRAST_START.match(sent.text.strip()))
             or (len(sent) > 1 and sent[0].lower_ in ("this", "these", "that", "those")
                 and sent[1].pos_ in ("NOUN", "ADJ") and claim.sentence.startswith("The ")))
 

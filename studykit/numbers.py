@@ -21,8 +21,6 @@ NUMBER = re.compile(
     r"tokens?|samples?|hours?|days?))?")
 # the number and unit of a quantity: '25%', '4x', '137 B', '3 percent'
 QUANTITY = re.compile(r"(?<![\d,.])(\d[\d,.]*)\s?(%|×|x\b|percent\b|times\b|fold\b|[kKMB]\b)")
-# a whole cell that holds a measured number: '71.4%', '4.4M', '93.0% (+1.6)'
-MEASURE = re.compile(r"[~≈<>±+\-−]?\s*\d[\d,.]*\s*(?:%|[kKMB]|x|×|ms|s)?(?:\s*\([^)]*\))?")
 NUMERIC_MATH = re.compile(r"=\s*-?\d")  # '$\tau = 4$' states a value
 
 

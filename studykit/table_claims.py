@@ -25,9 +25,7 @@ def table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[Cl
     """Table rows with a number or a bold cell become claims: 'Row — Column: value'."""
     found = []
     for rows in blocks_mod.tables(doc):
-        # in a results table the author bolds the headline result; the other rows back it up
-        headline = blocks_mod.is_results_table(rows) and any(r.bold for r in rows)
-        found += [claim for block in rows if (claim := _row_claim(doc, block, position, title, headline))]
+        found += [claim for block in rows if (claim := _row_claim(doc, block, position, title))]
     return found
 
 
@@ -49,10 +47,9 @@ def row_names(doc: blocks_mod.Document) -> dict[int, str]:
     return names
 
 
-def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int, title: str,
-               headline: bool) -> Claim | None:
+def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int, title: str) -> Claim | None:
     if (not block.header or describes_article(block) or blocks_mod.names_code(block)
-            or blocks_mod.is_example_table(doc, block) or (headline and not block.bold)):
+            or blocks_mod.is_example_table(doc, block)):
         return None
     cells = block.cells
     pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]

@@ -566,7 +566,7 @@ def test_the_words_finishing_a_formula_sentence_are_no_claim(nlp):
     assert not next(c for c in found if "caches" in c.sentence).dropped
 
 
-def test_a_results_table_gives_its_bolded_headline_row_and_no_row_named_by_a_bare_number(nlp):
+def test_a_table_row_named_by_a_bare_number_makes_no_claim(nlp):
     body = ("## Results\n\n| Setup | Top-1 |\n| --- | --- |\n| Teacher | 73.3% |\n| From scratch | 69.8% |\n"
             "| Distilled | **71.4%** (+1.6) |\n\n"
             "## Generations\n\n| Generation | Acc |\n| --- | --- |\n| 1 (baseline) | 74.3% |\n| 2 | 75.2% |\n"
@@ -574,8 +574,8 @@ def test_a_results_table_gives_its_bolded_headline_row_and_no_row_named_by_a_bar
             "## Timeline\n\n| Year | Method |\n| --- | --- |\n| 2014 | Adam optimiser |\n| 2024 | Schedule-free |\n")
     rows = [c.sentence for c in extract(Post(title="KD", url="file:///kd.md", body=body), nlp).claims
             if c.origin is Origin.TABLE_ROW]
-    assert any(r.startswith("Distilled") for r in rows)
-    assert not any(r.startswith(("Teacher", "From scratch", "2 —", "3 —")) for r in rows)
+    assert any(r.startswith("Distilled") for r in rows) and any(r.startswith("Teacher") for r in rows)
+    assert not any(r.startswith(("2 —", "3 —")) for r in rows)
     assert any(r.startswith("1 (baseline)") for r in rows) and any(r.startswith("2024") for r in rows)
 
 
