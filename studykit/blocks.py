@@ -82,6 +82,11 @@ class Document:
         return latex.restore(text, self.math)
 
 
+def follows_math(doc: Document, block: Block) -> bool:
+    """True for a block right after a display formula."""
+    return block.index > 0 and doc.blocks[block.index - 1].kind is BlockKind.MATH
+
+
 def bold_lead(text: str) -> str:
     """'**Sequences longer than 500 steps.** Both ...' -> the bold lead, a paragraph's own title."""
     m = _BOLD_LEAD.match(text)
@@ -143,23 +148,6 @@ def names_code(row: Block) -> bool:
     implementation, not the subject."""
     first = row.text.strip().strip("|").split("|")[0].strip()
     return bool(re.fullmatch(r"`[^`]+`", first))
-
-
-def is_two_column(rows: list[Block]) -> bool:
-    """A 'key | value' table: two header cells and two non-empty cells in every row."""
-    return (bool(rows) and len(rows[0].header) == 2
-            and all(len(r.cells) == 2 and all(r.cells) for r in rows))
-
-
-def mapping_text(doc: "Document", rows: list[Block]) -> tuple[str, str, list[tuple[str, str]]]:
-    """A table's first two columns as (key heading, value heading, [(key, value), ...]), math restored."""
-    key, value = (doc.restore(h) for h in rows[0].header[:2])
-    return key, value, [(doc.restore(r.cells[0]), doc.restore(r.cells[1])) for r in rows]
-
-
-def mapping_answer(pairs: list[tuple[str, str]]) -> str:
-    """'low: one-hot; high: uniform'."""
-    return "; ".join(f"{k}: {v}" for k, v in pairs)
 
 
 def mentions(text: str, heading: str) -> bool:

@@ -178,7 +178,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
-    chunks = noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
+    chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
     claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, values, chunks)
     claim.people, claim.years = people, years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
@@ -307,11 +307,6 @@ _GENERIC_HEADS = {
     "default", "choice", "option", "consequence", "price", "gain", "win", "outcome", "drop",
     "quantity",
 }
-
-
-def noun_chunks(sent: Span) -> list[Span]:
-    """Noun chunks, or none when the pipeline has no parser (the blank fallback)."""
-    return doc_index.noun_chunks(sent)
 
 
 def _noun_targets(sent: Span, chunks: list[Span]) -> list[str]:

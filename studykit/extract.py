@@ -124,13 +124,13 @@ class _Reader:
     def read(self, block: blocks_mod.Block, spacy_doc: Doc) -> None:
         doc = self.doc
         opens = _opens_section(doc, block)
-        lead = blocks_mod.bold_lead(block.text) or (self.lead if _follows_math(doc, block) else "")
+        lead = blocks_mod.bold_lead(block.text) or (self.lead if blocks_mod.follows_math(doc, block) else "")
         if claims_mod.is_insight_marker(lead) or lead.lower() in _LABEL_LEADS:
             lead = ""  # "**Key insight:** X", "**Yes** — ...": the marker is no topic
         self.lead = lead
         if lead and (SKIPPED_SECTIONS.match(lead) or _SOURCE_LEAD.match(lead)):
             return  # "**Prerequisites:** ..." describes the article, not the subject
-        topical = opens or lead or _follows_math(doc, block)
+        topical = opens or lead or blocks_mod.follows_math(doc, block)
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: _Previous | None = None
         block_sentences = sentences.mend(spacy_doc)
@@ -152,7 +152,7 @@ class _Reader:
                 previous = (sent, claim, len(self.judged))
                 self.judged.append((claim, salience.content_words(sent)))
                 self.where[id(claim)] = Standing(
-                    opens=opens and i == 0, lead=lead, merged=merged, follows_math=_follows_math(doc, block),
+                    opens=opens and i == 0, lead=lead, merged=merged, follows_math=blocks_mod.follows_math(doc, block),
                     resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
@@ -188,7 +188,7 @@ def _unfinished_here(doc: blocks_mod.Document, block: blocks_mod.Block, i: int, 
     formula's sentence, or finishes a list's lead-in."""
     if _runs_into_formula(doc, block, sent):
         return Drop.RUNS_INTO_FORMULA
-    if i == 0 and _follows_math(doc, block) and sent.text.lstrip()[:1].islower():
+    if i == 0 and blocks_mod.follows_math(doc, block) and sent.text.lstrip()[:1].islower():
         # "with $W \in ...$", "so the student can ...": the formula's own sentence
         return Drop.FINISHES_FORMULA
     if i == 0 and _predicate_of_lead_in(doc, block, sent):
@@ -239,10 +239,6 @@ def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sen
         return False
     before = next((b for b in reversed(doc.blocks[:block.index]) if b.kind is not BlockKind.ITEM), None)
     return before is not None and before.kind is BlockKind.PARAGRAPH and before.plain.rstrip().endswith(":")
-
-
-def _follows_math(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
-    return block.index > 0 and doc.blocks[block.index - 1].kind is BlockKind.MATH
 
 
 def _is_only(sentence: str, lead: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from studykit import latex, limits
-from studykit.blocks import PROSE_KINDS, Block, BlockKind, Document, bold_lead, is_two_column, mapping_answer, mapping_text
+from studykit.blocks import PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math
 from studykit.inline_markdown import strip_inline
 from studykit.sentences import SentenceStart, split, split_prose
 from studykit.claims import talks_about_article
@@ -54,7 +54,7 @@ def formulas_of(doc: Document) -> list[Formula]:
         formula = Formula(latex=span.latex.strip(), display=True, label=label,
                           context=context, explanation=explanation,
                           section=block.section, position=block.index,
-                          continues=_follows_formula(doc, block))
+                          continues=follows_math(doc, block))
         if len(formula.latex) > limits.FORMULA_CHARACTERS:
             formula.dropped = Drop.TOO_LONG  # a wall of LaTeX is no card (and costs time)
         elif typeset_prose(formula.latex):
@@ -70,10 +70,6 @@ def typeset_prose(source: str) -> bool:
     while left != rest:  # inner groups first: `\\text{a \\color{red}b}`
         left, rest = _LAYOUT.sub("", left), left
     return not left.strip("{}")
-
-
-def _follows_formula(doc: Document, block: Block) -> bool:
-    return block.index > 0 and doc.blocks[block.index - 1].kind is BlockKind.MATH
 
 
 def _last_sentence(text: str) -> str:
@@ -158,10 +154,11 @@ def _table_after(doc: Document, block: Block) -> str:
         if b.kind is not BlockKind.TABLE:
             break
         rows.append(b)
-    if len(rows) > MAX_TABLE_ROWS or not is_two_column(rows):
-        return ""
-    key, value, pairs = mapping_text(doc, rows)
-    text = f"{key} → {value}: {mapping_answer(pairs)}"
+    if not 0 < len(rows) <= MAX_TABLE_ROWS or any(len(r.header) != 2 or len(r.cells) != 2 or not all(r.cells)
+                                                  for r in rows):
+        return ""  # not a small 'key | value' table
+    key, value = rows[0].header
+    text = doc.restore(f"{key} → {value}: " + "; ".join(f"{r.cells[0]}: {r.cells[1]}" for r in rows))
     return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else ""
 
 

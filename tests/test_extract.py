@@ -658,10 +658,10 @@ def test_this_noun_leans_on_the_sentence_before(nlp):
     assert claim.sentence.startswith("Sometimes you flatten a tensor")
 
 
-def test_chapter_and_panel_pointers_and_undisclosed_cells_make_no_cards(nlp):
+def test_chapter_and_panel_pointers_and_everyday_cells_make_no_cards(nlp):
     body = ("## Next\n\nNext chapter we move from convolutions to a model built from fully connected blocks.\n\n"
             "## Sampling\n\nIn panel (c) above the nucleus has five tokens because they cover 85% of the mass.\n\n"
-            "## Models\n\n| Model | Parameters | Data |\n| --- | --- | --- |\n| GPT-4 | (undisclosed) | (undisclosed) |\n")
+            "## Models\n\n| Model | Parameters | Data |\n| --- | --- | --- |\n| GPT-4 | (unknown) | (none) |\n")
     assert _live(nlp, body) == []
 
 
