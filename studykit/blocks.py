@@ -30,8 +30,8 @@ class BlockKind(StrEnum):
     CAPTION = "caption"
 
 
-# The blocks that hold sentences.
-PROSE_KINDS = (BlockKind.PARAGRAPH, BlockKind.ITEM, BlockKind.QUOTE, BlockKind.CAPTION)
+# The blocks whose sentences are candidates. A caption is not: it says what a picture shows.
+PROSE_KINDS = (BlockKind.PARAGRAPH, BlockKind.ITEM, BlockKind.QUOTE)
 
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^\1\2`*[ \t]*$|\Z)", re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -46,6 +46,9 @@ _BOLD_LEAD = re.compile(r"^\*\*([^*]{3,120}?)\*\*\s*(?=[.:—–\-]|$)|^\*\*([^*
 # The number of a numbered name or lead: "(1) ", "2. ", "3)".
 NUMBERED = re.compile(r"^\(?\d+[.)]\s*")
 _CAPTION = re.compile(r"^\*(?:Figure|Fig\.|Table)\s*\d*[.:]?\s*(.*)\*$", re.I)
+# an HTML block: from a block tag at a line's start to the next blank line (as CommonMark reads it)
+_HTML_BLOCK = re.compile(r"^<(?:figure|div|p|center|table)\b(?:(?!\n[ \t]*\n).)*", re.S | re.M | re.I)
+_PICTURE = re.compile(r"<(?:img|svg|video|figcaption)\b", re.I)
 
 
 @dataclass
@@ -177,9 +180,19 @@ def _remove_code(body: str) -> str:
 def _remove_markup(text: str) -> str:
     # a Markdown post may write a heading in HTML: it stays a heading, not a sentence
     text = _HTML_HEADING.sub(lambda m: "#" * int(m.group(1)) + " " + m.group(2), text)
+    text = _HTML_BLOCK.sub(_html_figure, text)
     text = _IMAGE.sub("", text)
     text = LINK.sub(r"\1", text)
     return _TAG.sub("", text)
+
+
+def _html_figure(block: re.Match[str]) -> str:
+    """An HTML block that shows a picture is a figure: its words are its caption, written as
+    a Markdown caption ('*Figure: ...*'). Any other HTML block stays as it is."""
+    if not _PICTURE.search(block.group(0)):
+        return block.group(0)
+    words = re.sub(r"\s+(?=[.,:;!?)])", "", " ".join(_TAG.sub(" ", block.group(0)).split()))
+    return f"*Figure: {words}*" if words else ""
 
 
 def parse(body: str) -> Document:

@@ -147,7 +147,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     """
     claim = Claim(sentence=text, kind=ClaimKind.KEY_POINT, section=block.section, position=position)
     math_sources = math_sources or []
-    claim.dropped = _form_defect(text, block, math_sources)
+    claim.dropped = _form_defect(sent, text, block, math_sources)
     if claim.dropped:
         return claim
     bold = [b for b in block.bold if b and b in text and not _INSIGHT.match(b)]
@@ -196,7 +196,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     return claim
 
 
-def _form_defect(text: str, block: Block, math_sources: list[str]) -> Drop | None:
+def _form_defect(sent: Span, text: str, block: Block, math_sources: list[str]) -> Drop | None:
     """Why a sentence cannot stand alone as a card, or None: the few hard filters on form."""
     words = len(text.split())
     has_bold = any(b and b in text for b in block.bold)
@@ -211,6 +211,8 @@ def _form_defect(text: str, block: Block, math_sources: list[str]) -> Drop | Non
         return Drop.UNFINISHED
     if _META.search(text):
         return Drop.ABOUT_ARTICLE
+    if _about_writer(sent):
+        return Drop.ABOUT_WRITER  # 'my labmate and I ...': the writer's story, not the subject's
     if _NEEDS_FIGURE.search(text):
         return Drop.NEEDS_FIGURE
     if _QUOTED.fullmatch(text.strip()):
@@ -221,6 +223,19 @@ def _form_defect(text: str, block: Block, math_sources: list[str]) -> Drop | Non
     if len(math_sources) * 3 > words:
         return Drop.MOSTLY_MATH
     return None
+
+
+def _about_writer(sent: Span) -> bool:
+    """'my labmate and I ...', 'it surprised me': the writer's own story. 'I' is the writer
+    before a verb, adverb or punctuation only ('Type I errors' is a numeral)."""
+    for t in sent:
+        if t.lower_ in ("my", "me", "mine", "myself") and t.tag_ in ("PRP", "PRP$"):
+            return True
+        if t.text == "I":
+            after = sent.doc[t.i + 1] if t.i + 1 < sent.end else None
+            if after is None or after.is_punct or after.tag_.startswith(("VB", "MD", "RB")):
+                return True
+    return False
 
 
 _CLAUSE_START = re.compile(r"^(?:if|when|whenever|why|how|what|unless|because|you|we|i)\b", re.I)

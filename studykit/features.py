@@ -29,7 +29,6 @@ _KEY_PHRASE = re.compile(r"\b(?:key|core|main|central|crucial(?:ly)?|important|e
                          r"fundamental|always|never|surprising(?:ly)?)\b", re.I)
 _HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)
 _READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me)\b")
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|example|suppose|imagine|say we|"
                       r"consider|toy)\b", re.I)
 _DEICTIC_START = re.compile(r"^(?:this|that|these|those|it|its|they|here|there|such|the above|"
@@ -60,7 +59,6 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "key_phrase": float(bool(_KEY_PHRASE.search(prose))),
         "hedge": float(bool(_HEDGE.search(prose))),
         "advice": float(bool(_READER.search(prose))),
-        "first_person": float(bool(_FIRST_PERSON.search(prose))),
         "example_talk": float(bool(_EXAMPLE.search(prose))),
         "deictic_start": float(bool(_DEICTIC_START.match(text.strip()))),
         "quoted_open": float(text[:1] in "\"“'‘"),
@@ -72,7 +70,6 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
         "long": float(words > 35),
         "item": float(kind == "item"),
         "quote": float(kind == "quote"),
-        "caption": float(kind == "caption"),
         "instruction": float(is_instruction(sent)),
         "proper_noun": min(sum(t.pos_ == "PROPN" and not latex.PLACEHOLDER_RE.fullmatch(t.text) for t in sent),
                            COUNT_CAP) / COUNT_CAP,

@@ -44,6 +44,7 @@ class Drop(str, Enum):
     LEAD_IN = "a lead-in or a question, not a statement"
     UNFINISHED = "unfinished: it stops mid-sentence"
     ABOUT_ARTICLE = "talks about the article, not the subject"
+    ABOUT_WRITER = "about the writer ('I', 'my'): an anecdote, not a fact of the subject"
     NEEDS_FIGURE = "points at a figure: the card would need the picture"
     QUOTATION = "a quoted statement (often a myth the author debunks), not the author's claim"
     PRONOUN = "starts with a pronoun that cannot be resolved"

@@ -347,6 +347,23 @@ def test_sentences_to_the_reader_are_candidates_and_hedges_a_feature(nlp):
     assert claim("We kept the scale of the activations stable across training.").dropped is Drop.PRONOUN
 
 
+def test_a_sentence_about_the_writer_makes_no_card(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+    from studykit.models import Drop
+
+    def claim(text):
+        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
+
+    for anecdote in ("Within an hour of training my small model wrote sentences that almost made sense.",
+                     "Together with a friend I trained the network on a laptop over one weekend.",
+                     "The results surprised me because the network had only two small layers."):
+        assert claim(anecdote).dropped is Drop.ABOUT_WRITER
+    # the letter i as an index, and 'I' inside a name, are not the writer
+    assert not claim("The weight of edge i grows with the number of layers in the network.").dropped
+    assert not claim("Type I errors grow when the threshold of the test is set too low.").dropped
+
+
 def test_a_table_row_deletes_a_short_cell_that_names_something(nlp):
     body = ("## Fixes\n\n| Problem | Solution | How it helps |\n| --- | --- | --- |\n"
             "| Exploding | Gradient clipping | Rescale $g$ when $\\|g\\| > c$. |\n"
@@ -782,3 +799,21 @@ def test_a_gerund_subject_stands_for_they_and_it(nlp):
     body = ("## Overfitting\n\nOverfitting happens when the model memorises the noise of its training set. "
             "It is worse on small datasets with many features.\n")
     assert "Overfitting is worse on small datasets with many features." in _live(nlp, body)
+
+
+def test_a_figure_in_html_is_a_caption_and_makes_no_card(nlp):
+    from studykit.blocks import BlockKind, parse
+
+    body = ("## Gates\n\nThe update gate decides how much of the old state the cell keeps at each step.\n\n"
+            '<div class="fig">\n<img src="gates.png">\n<div class="note">Each <b>blue</b> line is one gate of '
+            "the cell, plotted over one hundred steps of training.</div>\n</div>\n\n"
+            '<figure><img src="cell.png"><figcaption>The reset gate of the cell, drawn as a switch in the '
+            "loop.</figcaption></figure>\n\n"
+            '<div class="note">The forget gate of the cell resets its memory when a new sequence starts.</div>\n')
+    doc = parse(body)
+    captions = [b.text for b in doc.blocks if b.kind is BlockKind.CAPTION]
+    assert captions == ["Each blue line is one gate of the cell, plotted over one hundred steps of training.",
+                        "The reset gate of the cell, drawn as a switch in the loop."]
+    live = _live(nlp, body)
+    assert live == ["The update gate decides how much of the old state the cell keeps at each step.",
+                    "The forget gate of the cell resets its memory when a new sequence starts."]
