@@ -55,8 +55,11 @@ DIGITS = 4  # weights are rounded so that a re-run writes the same bytes
 # card's value over a sentence card's; 2.0 lifts formula recall from 0.89 to 0.99, facts unchanged;
 # blank_weight: what a cloze claim's best blank adds, (quality - 0.5) times it; fully out of fold
 # (training/sweep_blank_weight.py) 1 / 2 / 3 gave fact recall 0.590 / 0.600 / 0.597 leaving one
-# article out and 0.556 / 0.562 / 0.543 leaving one writer out).
-SELECTION = {"section_spread": 0.6, "new_term_gain": 0.5, "covered_term_cost": 0.5, "min_value": -4.0,
+# article out and 0.556 / 0.562 / 0.543 leaving one writer out; min_value: the least log-odds a
+# claim needs, whatever its blank adds; fully out of fold -4.0 / -3.0 / -2.5 / -2.25 / -2.0 gave
+# 0.597 / 0.600 / 0.600 / 0.600 / 0.594 by article and 0.568 / 0.571 / 0.575 / 0.571 / 0.549 by
+# writer, karpathy falling to 0.500 at -2.0: -2.5 is the middle of the plateau).
+SELECTION = {"section_spread": 0.6, "new_term_gain": 0.5, "covered_term_cost": 0.5, "min_value": -2.5,
              "formula_prior": 2.0, "blank_weight": 2.0}
 
 
