@@ -46,9 +46,11 @@ _BOLD_LEAD = re.compile(r"^\*\*([^*]{3,120}?)\*\*\s*(?=[.:—–\-]|$)|^\*\*([^*
 # The number of a numbered name or lead: "(1) ", "2. ", "3)".
 NUMBERED = re.compile(r"^\(?\d+[.)]\s*")
 _CAPTION = re.compile(r"^\*(?:Figure|Fig\.|Table)\s*\d*[.:]?\s*(.*)\*$", re.I)
-# an HTML block: from a block tag at a line's start to the next blank line (as CommonMark reads it)
-_HTML_BLOCK = re.compile(r"^<(?:figure|div|p|center|table)\b(?:(?!\n[ \t]*\n).)*", re.S | re.M | re.I)
-_PICTURE = re.compile(r"<(?:img|svg|video|figcaption)\b", re.I)
+# an HTML block: a block tag at a line's start, and the lines after it that open with a tag
+_HTML_BLOCK = re.compile(r"^ {0,3}<(?:figure|div|p|center)\b[^\n]*(?:\n[ \t]*<[^\n]*)*", re.M | re.I)
+_PICTURE = re.compile(r"<(?:img|svg|video)\b", re.I)
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.S | re.I)
+MAX_CAPTION_WORDS = 60  # a picture block with more words holds prose too: it stays prose
 
 
 @dataclass
@@ -187,12 +189,18 @@ def _remove_markup(text: str) -> str:
 
 
 def _html_figure(block: re.Match[str]) -> str:
-    """An HTML block that shows a picture is a figure: its words are its caption, written as
-    a Markdown caption ('*Figure: ...*'). Any other HTML block stays as it is."""
-    if not _PICTURE.search(block.group(0)):
-        return block.group(0)
-    words = re.sub(r"\s+(?=[.,:;!?)])", "", " ".join(_TAG.sub(" ", block.group(0)).split()))
-    return f"*Figure: {words}*" if words else ""
+    """An HTML block that shows a picture is a figure: its <figcaption>, or else its few
+    words, is its caption, written as a Markdown caption ('*Figure: ...*') on lines of its
+    own. Any other HTML block, and one with more words than a caption has, stays as it is."""
+    html = block.group(0)
+    if not _PICTURE.search(html):
+        return html
+    caption = _FIGCAPTION.search(html)
+    words = " ".join(_TAG.sub(" ", caption.group(1) if caption else html).split())
+    if len(words.split()) > MAX_CAPTION_WORDS:
+        return html
+    words = re.sub(r"\s+(?=[.,:;!?)])", "", words)
+    return f"\n\n*Figure: {words}*\n\n" if words else "\n\n"
 
 
 def parse(body: str) -> Document:

@@ -56,7 +56,6 @@ _INSIGHT = re.compile(r"^\**(?:key (?:insight|idea|takeaway|point)|insight|takea
                       r"summary|rule of thumb|bottom line|in a nutshell)\b", re.I)
 _INSIGHT_LABEL = re.compile(r"^\**(?:the )?(?:key (?:insight|idea|takeaway|point)|insight|takeaway|"
                             r"tl;dr|rule of thumb|bottom line|in a nutshell)\**\s*[:—–]\s*\**", re.I)
-_DEFINITION_VERBS = {"be"}
 _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(?: this| it)?)"
                     r" (?:the |an? )?[\"“'*]*([\w\-’' ]{3,40}?)[\"”'*]*(?=[,.;:)]|$|\s(?:by|in|for|from|with|on|at|because|and|which|that|when)\b)")
 # "is called before optimizer.step()" invokes; it names nothing
@@ -225,15 +224,25 @@ def _form_defect(sent: Span, text: str, block: Block, math_sources: list[str]) -
     return None
 
 
+_WRITER_VERB = ("VBD", "VBP", "MD", "RB")  # 'I trained', 'I think', 'I can', 'I also'; never 'I trains'
+
+
 def _about_writer(sent: Span) -> bool:
-    """'my labmate and I ...', 'it surprised me': the writer's own story. 'I' is the writer
-    before a verb, adverb or punctuation only ('Type I errors' is a numeral)."""
+    """'my labmate and I decided ...', 'it surprised me': the writer's own story, outside
+    quotation marks ('replies "I cannot help"' quotes a model). 'I' is the writer only before
+    a verb of the first person or an adverb, and not after a capitalised word: 'Type I
+    errors', 'World War I ended', 'the matrix I leaves', 'in phase I, ...' are not."""
+    quoted = False
     for t in sent:
-        if t.lower_ in ("my", "me", "mine", "myself") and t.tag_ in ("PRP", "PRP$"):
-            return True
-        if t.text == "I":
-            after = sent.doc[t.i + 1] if t.i + 1 < sent.end else None
-            if after is None or after.is_punct or after.tag_.startswith(("VB", "MD", "RB")):
+        if t.text in ('"', "“", "”"):
+            quoted = t.text != "”" and not quoted
+        elif quoted:
+            continue
+        elif t.text in ("my", "me", "mine", "myself") or (t.text == "My" and t.i == sent.start):
+            if t.tag_ in ("PRP", "PRP$"):
+                return True
+        elif t.text == "I" and t.tag_ == "PRP" and t.i + 1 < sent.end and sent.doc[t.i + 1].tag_ in _WRITER_VERB:
+            if t.i == sent.start or not sent.doc[t.i - 1].is_title:
                 return True
     return False
 
@@ -282,7 +291,7 @@ def _people(sent: Span, dated: bool) -> list[str]:
 def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | None:
     """(term, what it is) for 'X is a Y' and 'X, called Y' sentences."""
     root = sent.root
-    if root.lemma_ not in _DEFINITION_VERBS and root.lower_ not in ("is", "are"):
+    if root.lemma_ != "be" and root.lower_ not in ("is", "are"):
         return None
     subj = [t for t in root.children if t.dep_ == "nsubj"]
     attr = [t for t in root.children if t.dep_ == "attr"]

@@ -11,8 +11,6 @@ import re
 
 _YEAR_DIGITS = r"(?:1[6-9]\d\d|20[0-3]\d)"
 YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
-# 1900-2099, a wider range: in a list item's qualifier ('of 2048 steps') it reads as a date
-MODERN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 CITATION = re.compile(rf"\([^()]*\b{_YEAR_DIGITS}[a-z]?\)")
 # a number, maybe a range, maybe with the unit it counts
 NUMBER = re.compile(

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 
 from studykit import blocks as blocks_mod
-from studykit import english, latex, stop_words
+from studykit import latex, stop_words
 from studykit.claims import starts_with_pronoun
 from studykit.inline_markdown import strip_inline
 from studykit.models import Claim, ClaimKind, Origin
 from studykit.sections import describes_article, section_context
 
+_BARE_CELLS = frozenset({"yes", "no", "true", "false", "none", "n/a", "both", "neither", "all",
+                         "baseline", "same", "high", "low", "medium", "undisclosed", "unknown", "tbd",
+                         "not reported"})
 MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one explains
 
 
@@ -57,7 +60,7 @@ def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int,
     targets = ([b for b in block.bold if b != cells[0]]
                or [v for v in short if re.search(r"\d", words[v])]
                or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])
-                   and not english.is_everyday(v.strip(" ()").lower())  # 'yes', 'low', 'same' ask for nothing
+                   and v.strip(" ()").lower() not in _BARE_CELLS
                    and not starts_with_pronoun(v)])
     if not targets:
         return None

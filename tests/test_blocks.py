@@ -125,3 +125,17 @@ def test_a_heading_written_in_html_is_a_heading():
         (blocks.BlockKind.HEADING, "Decoding methods"), (blocks.BlockKind.PARAGRAPH, "Greedy search picks the likeliest word."),
         (blocks.BlockKind.HEADING, "Beam search"), (blocks.BlockKind.PARAGRAPH, "Beam search keeps several hypotheses.")]
     assert doc.blocks[3].section == "Beam search"
+
+
+def test_an_html_picture_block_is_a_caption_but_never_swallows_prose():
+    def kinds(body):
+        return [(b.kind.value, b.text) for b in blocks.parse(body).blocks]
+
+    assert kinds("Prose leads in.\n<figure><img src=a.png><figcaption>A cat on a mat.</figcaption></figure>\n"
+                 "Prose goes on.\n") == [("paragraph", "Prose leads in."), ("caption", "A cat on a mat."),
+                                         ("paragraph", "Prose goes on.")]
+    assert kinds('<p align="center"><img src=a.png></p>\nA line right after the picture.\n') == [
+        ("paragraph", "A line right after the picture.")]
+    long_prose = "This paragraph is real prose that sits beside a picture. " * 8
+    assert kinds(f"<p><img src=a.png align=right> {long_prose}</p>\n")[0][0] == "paragraph"
+    assert kinds("<table><tr><td><img src=a.png></td><td>Cell text</td></tr></table>\n")[0][0] != "caption"

@@ -343,12 +343,12 @@ def test_the_keep_filter_drops_what_it_gives_too_little_and_nothing_when_neutral
     body = ("## Gates\n\nThe update gate might keep most of the old state in a trained unit.\n\n"
             "The reset gate decides how much of the old state enters the candidate state.\n")
     extraction = extract(Post(title="Gates", url="file:///g.md", body=body), nlp)
-    select_cards(extraction, CardOptions(keep_filter=hedged))
+    select_cards(extraction, CardOptions(keep_filter=hedged, min_value=-9.0))
     might = next(c for c in extraction.claims if "might" in c.sentence and c.origin.name == "SENTENCE")
     assert might.dropped is Drop.LIKELY_DISCARDED
     neutral = ranker.Model(weights={"hedge": -9.0}, bias=2.0, selection={"threshold": 0.0})
     again = extract(Post(title="Gates", url="file:///g.md", body=body), nlp)
-    select_cards(again, CardOptions(keep_filter=neutral))
+    select_cards(again, CardOptions(keep_filter=neutral, min_value=-9.0))
     assert not any(c.dropped is Drop.LIKELY_DISCARDED for c in again.claims)
 
 

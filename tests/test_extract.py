@@ -359,9 +359,15 @@ def test_a_sentence_about_the_writer_makes_no_card(nlp):
                      "Together with a friend I trained the network on a laptop over one weekend.",
                      "The results surprised me because the network had only two small layers."):
         assert claim(anecdote).dropped is Drop.ABOUT_WRITER
-    # the letter i as an index, and 'I' inside a name, are not the writer
-    assert not claim("The weight of edge i grows with the number of layers in the network.").dropped
-    assert not claim("Type I errors grow when the threshold of the test is set too low.").dropped
+    # a numeral, a variable, a name or a quotation is not the writer
+    for other in ("The weight of edge i grows with the number of layers in the network.",
+                  "Type I errors grow when the threshold of the test is set too low.",
+                  "Stage I trains the encoder alone while the decoder waits for its turn.",
+                  "The identity matrix I leaves every vector of the space unchanged.",
+                  "World War I ended long before the first computers were ever built.",
+                  'The tuned model replies "I cannot help with that" to most unsafe prompts.',
+                  'A prompt such as "Tell me the capital of France" checks recall of facts.'):
+        assert claim(other).dropped is not Drop.ABOUT_WRITER, other
 
 
 def test_a_table_row_deletes_a_short_cell_that_names_something(nlp):
@@ -616,7 +622,7 @@ def test_series_maps_and_whats_next_with_a_curly_apostrophe_make_no_claims(nlp):
     assert live == ["A kernel computes an inner product in a feature space without building it."]
 
 
-def test_write_up_labels_are_no_list_no_topic_and_no_deletion(nlp):
+def test_write_up_labels_are_no_topic_and_no_deletion(nlp):
     body = ("## Pathology 1: overfit\n\n**Symptoms.** Train accuracy nears one while the test accuracy collapses.\n\n"
             "**Causes.** The bandwidth of the kernel is far too narrow for the data.\n\n"
             "**Fixes.** Gather more training data or widen the bandwidth of the kernel.\n\n"
@@ -675,10 +681,10 @@ def test_this_noun_leans_on_the_sentence_before(nlp):
     assert claim.sentence.startswith("Sometimes you flatten a tensor")
 
 
-def test_chapter_and_panel_pointers_and_everyday_cells_make_no_cards(nlp):
+def test_chapter_and_panel_pointers_and_undisclosed_cells_make_no_cards(nlp):
     body = ("## Next\n\nNext chapter we move from convolutions to a model built from fully connected blocks.\n\n"
             "## Sampling\n\nIn panel (c) above the nucleus has five tokens because they cover 85% of the mass.\n\n"
-            "## Models\n\n| Model | Parameters | Data |\n| --- | --- | --- |\n| GPT-4 | (unknown) | (none) |\n")
+            "## Models\n\n| Model | Parameters | Data |\n| --- | --- | --- |\n| GPT-4 | (undisclosed) | (undisclosed) |\n")
     assert _live(nlp, body) == []
 
 
