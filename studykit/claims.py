@@ -108,7 +108,10 @@ def subject_of(sent: Span) -> str:
 
 
 def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) -> str | None:
-    """Replace a leading 'It'/'They'/'This X' using the previous subject; None if impossible."""
+    """Replace a leading 'It'/'They' by the previous subject and 'This X' by 'The X'; None
+    if impossible. 'This is ...' stays unresolved: the previous subject stood for it in
+    the wrong sense most of the time ('The generated words ... This is a common problem'
+    gave 'The generated words is a common problem'); it merges with its sentence instead."""
     m = _PRONOUN_START.match(text)
     if not m:
         return text
@@ -118,8 +121,6 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) 
         if word == "it" and rest.startswith("'s "):
             rest = " is " + rest[3:]
         return previous_subject[:1].upper() + previous_subject[1:] + rest
-    if word in ("this", "these") and previous_subject and _followed_by_verb(sent, word):
-        return previous_subject[:1].upper() + previous_subject[1:] + text[m.end():]
     if (word in ("this", "these", "that", "those") and not _followed_by_verb(sent, word)
             and re.match(r"^\w+", text[m.end():].strip())):
         return "The" + text[m.end():]  # 'This gate ...': a determiner, not a pronoun

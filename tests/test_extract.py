@@ -718,6 +718,7 @@ def test_sentence_ends_inside_brackets_are_told_from_abbreviations(nlp):
 
     assert len(sentences(nlp("Warmup helps a lot (Goyal et al., 2017.) because early steps are noisy."))) == 2
     assert len(sentences(nlp("Layer norm helps too (cf. Ba et al.) since the scale is fixed."))) == 1
+    assert len(sentences(nlp("Ba et. al (2016) introduced layer norm to keep the scale of activations fixed."))) == 1
 
 
 def test_a_taylor_series_list_is_no_outline_and_a_red_curve_is_figure_talk(nlp):
@@ -823,3 +824,11 @@ def test_a_figure_in_html_is_a_caption_and_makes_no_card(nlp):
     live = _live(nlp, body)
     assert live == ["The update gate decides how much of the old state the cell keeps at each step.",
                     "The forget gate of the cell resets its memory when a new sequence starts."]
+
+
+def test_this_as_a_pronoun_is_never_replaced_by_the_previous_subject(nlp):
+    body = ("## Decoding\n\nThe sampled words of a greedy decoder soon repeat the same short phrase again. "
+            "This is a very common problem of maximum-likelihood decoding in language models.\n")
+    live = _live(nlp, body)
+    assert not any(s.startswith("The sampled words is") for s in live)
+    assert any(s.startswith("The sampled words") and "This is a very common problem" in s for s in live)
