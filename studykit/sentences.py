@@ -25,10 +25,10 @@ class SentenceStart(Enum):
 
 
 # 'e.g. ResNet-8' and 'Fig. 3' go on: a full stop after one of these ends no sentence.
-_PROSE_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|cf|vs|et al|et|Fig|Eq|approx)\.)$", re.I)
+_PROSE_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|cf|vs|et al|et|ca|Fig|Eq|approx)\.)$", re.I)
 # 'Warmup helps (Goyal et al., 2017.)' ends a sentence; '(cf. Ba et al.)', 'et al.' and the
 # misspelt 'et. al' do not
-_SPACY_ABBREVIATION = re.compile(r"\b(?:et al|et|cf|e\.g|i\.e|vs)\.[)\]]?$")
+_SPACY_ABBREVIATION = re.compile(r"\b(?:et al|et|cf|e\.g|i\.e|vs|ca)\.[)\]]?$")
 _ENDS_SENTENCE = re.compile(r"[.!?:][\"”’')\]]*$")
 
 

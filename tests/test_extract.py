@@ -719,6 +719,7 @@ def test_sentence_ends_inside_brackets_are_told_from_abbreviations(nlp):
     assert len(sentences(nlp("Warmup helps a lot (Goyal et al., 2017.) because early steps are noisy."))) == 2
     assert len(sentences(nlp("Layer norm helps too (cf. Ba et al.) since the scale is fixed."))) == 1
     assert len(sentences(nlp("Ba et. al (2016) introduced layer norm to keep the scale of activations fixed."))) == 1
+    assert len(sentences(nlp("The top words cover only ca. two thirds of the probability mass in that case."))) == 1
 
 
 def test_a_taylor_series_list_is_no_outline_and_a_red_curve_is_figure_talk(nlp):
