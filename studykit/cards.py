@@ -101,8 +101,8 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
 
 
 def _sentences_of(claim: Claim) -> range:
-    if claim.origin is not Origin.SENTENCE and claim.origin is not Origin.PAIR:
-        return range(0)  # lists and table rows stand apart from the prose sentences
+    if claim.origin is Origin.TABLE_ROW:
+        return range(0)  # a table row stands apart from the prose sentences
     return range(claim.position, (claim.end_position or claim.position) + 1)
 
 

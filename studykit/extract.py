@@ -124,13 +124,14 @@ class _Reader:
     def read(self, block: blocks_mod.Block, spacy_doc: Doc) -> None:
         doc = self.doc
         opens = _opens_section(doc, block)
-        lead = blocks_mod.bold_lead(block.text) or (self.lead if blocks_mod.follows_math(doc, block) else "")
+        after_math = blocks_mod.follows_math(doc, block)
+        lead = blocks_mod.bold_lead(block.text) or (self.lead if after_math else "")
         if claims_mod.is_insight_marker(lead) or lead.lower() in _LABEL_LEADS:
             lead = ""  # "**Key insight:** X", "**Yes** — ...": the marker is no topic
         self.lead = lead
         if lead and (SKIPPED_SECTIONS.match(lead) or _SOURCE_LEAD.match(lead)):
             return  # "**Prerequisites:** ..." describes the article, not the subject
-        topical = opens or lead or blocks_mod.follows_math(doc, block)
+        topical = opens or lead or after_math
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: _Previous | None = None
         block_sentences = sentences.mend(spacy_doc)
@@ -152,7 +153,7 @@ class _Reader:
                 previous = (sent, claim, len(self.judged))
                 self.judged.append((claim, salience.content_words(sent)))
                 self.where[id(claim)] = Standing(
-                    opens=opens and i == 0, lead=lead, merged=merged, follows_math=blocks_mod.follows_math(doc, block),
+                    opens=opens and i == 0, lead=lead, merged=merged, follows_math=after_math,
                     resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
