@@ -114,11 +114,6 @@ def is_example_table(doc: "Document", row: Block) -> bool:
     return False
 
 
-# Headings of a recap: it restates points the body made with more context.
-RECAP_HEADING = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|"
-                           r"wrap-up|in summary)\b", re.I)
-
-
 def tables(doc: "Document") -> list[list[Block]]:
     """Each table of the document as its rows in order (the header row is on `Block.header`)."""
     found: list[list[Block]] = []

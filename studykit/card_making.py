@@ -55,4 +55,3 @@ def lower_first(text: str) -> str:
     proper = any(ch.isupper() or ch.isdigit() for ch in first[1:])
     name = len(words) > 1 and all(w[:1].isupper() for w in words)
     return text if proper or name else text[:1].lower() + text[1:]
-

@@ -204,7 +204,7 @@ class _Picker:
         if claim.sentence and claim.sentence in backs:
             claim.dropped = Drop.ON_FORMULA_CARD
             return False
-        words = _word_set(claim.sentence)
+        words = set(re.findall(r"\w{3,}", claim.sentence.lower()))
         if any(_jaccard(words, s) > 0.6 for s in self.memory.claims):
             claim.dropped = Drop.NEAR_DUPLICATE
             return False
@@ -248,8 +248,6 @@ class _Picker:
         return Selection([c for _, c in chosen], self.extraction.claims, self.total)
 
 
-
-
 def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
     """The sentence's quantities ('25%') and word stems, to spot one number stated twice."""
     quantities = {n.rstrip(".,") + ("%" if unit == "percent" else unit.lower())
@@ -265,10 +263,6 @@ def _same_quantity_fact(a: tuple[set[str], set[str]], b: tuple[set[str], set[str
 def latex_key(latex: str) -> str:
     """Formulas equal up to spacing compare equal."""
     return re.sub(r"\\[,;:!]|\\q?quad|\s+", "", latex)
-
-
-def _word_set(text: str) -> set[str]:
-    return set(re.findall(r"\w{3,}", text.lower()))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -287,7 +281,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
     """A QA card for a definition with a short answer, else a cloze on the best target
     (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
     if "qa" in kinds and claim.question and claim.answer:
-        return _qa_card(post, claim, _with_context(claim, f"{claim.question}"))
+        return _qa_card(post, claim, _with_context(claim, claim.question))
     if "qa" in kinds and _short_definition(claim):
         return _qa_card(post, claim, _with_context(claim, f"{short_title(post)}: what is {lower_first(claim.term)}?"))
     if "cloze" not in kinds:

@@ -130,10 +130,11 @@ def replace_outside_math(text: str, target: str, replacement: str) -> str:
 
 def outside_math_index(text: str, target: str) -> int:
     """Where `target` stands as whole words outside math (never '.grad' from 'grad')."""
-    ranges = _math_ranges(text)
+    ranges = [m.span() for m in _MATH.finditer(text)]
     for i in _occurrences(text, target):
         whole = _boundary(text, i - 1) and _boundary(text, i + len(target))
-        if whole and (_is_whole_math(ranges, i, target) or not any(a <= i < b for a, b in ranges)):
+        whole_math = target.startswith("$") and (i, i + len(target)) in ranges
+        if whole and (whole_math or not any(a <= i < b for a, b in ranges)):
             return i
     return -1
 
@@ -143,14 +144,6 @@ def _occurrences(text: str, target: str) -> Iterator[int]:
     while (i := text.find(target, start)) >= 0:
         yield i
         start = i + 1
-
-
-def _is_whole_math(ranges: list[tuple[int, int]], i: int, target: str) -> bool:
-    return target.startswith("$") and (i, i + len(target)) in ranges
-
-
-def _math_ranges(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _MATH.finditer(text)]
 
 
 def _boundary(text: str, i: int) -> bool:

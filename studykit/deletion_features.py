@@ -49,7 +49,7 @@ def in_sentence(sent: Span, text: str, target: str, *, bold: list[str], people: 
         "del_person": float(target in people),
         "del_bold": float(target in bold),
         "del_term": float(bool(term) and target == term),
-        "del_name": float(any(e.label_ in _NAME_LABELS and _overlap(e.text, target) for e in doc_index.ents(sent))),
+        "del_name": float(any(e.label_ in _NAME_LABELS and (e.text in target or target in e.text) for e in doc_index.ents(sent))),
         "del_verb": float(any(t.pos_ in ("VERB", "AUX") for t in tokens)),
         "del_function_opener": float(bool(tokens) and tokens[0].pos_ in _FUNCTION_OPENERS),
         "del_subject": float(any(t.dep_ in ("nsubj", "nsubjpass") for t in tokens)),
@@ -129,7 +129,3 @@ def _spells_title(target: str, title: str) -> bool:
         return False
     initials = "".join(w[0] for w in _WORD.findall(title) if w[0].isupper())
     return acronym in initials
-
-
-def _overlap(a: str, b: str) -> bool:
-    return a in b or b in a

@@ -138,8 +138,9 @@ class _Reader:
         for i, sent in enumerate(block_sentences):
             if lead and i == 0 and _is_only(sent.text, lead):
                 self.position += 1
-                if not _names_only(sent.text, lead):
-                    previous_subject = ""  # "**Tip**: start with X." - 'It' is X, not the lead
+                if _words(sent.text) != _words(strip_inline(lead)):
+                    # "**Tip**: start with X." - 'It' is X; after the lead alone it is the lead
+                    previous_subject = ""
                 continue
             claim, sent, merged = self._claim(block, i, sent, previous, previous_subject)
             pair = _paired(previous, claim, sent, block, doc) if not merged else None
@@ -249,11 +250,6 @@ def _is_only(sentence: str, lead: str) -> bool:
     if rest is None:
         rest = sent_words[1 + len(lead_words):] if sent_words[1:1 + len(lead_words)] == lead_words else None
     return rest is not None and (len(rest) < 3 or "?" in sentence)
-
-
-def _names_only(sentence: str, lead: str) -> bool:
-    """'**Gradient clipping.**' alone: the lead is the topic a following 'It' refers to."""
-    return _words(sentence) == _words(strip_inline(lead))
 
 
 def _words(text: str) -> list[str]:

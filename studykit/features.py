@@ -138,7 +138,7 @@ _ADVERBIAL = {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "int
 
 
 def formula_features(latex_source: str, label: str, context: str, explanation: str, has_lhs: bool,
-                     continues: bool, recap: bool, salience: float, key_terms: int) -> Features:
+                     continues: bool, recap: bool, key_terms: int) -> Features:
     """A display formula: named or not, with a left-hand side or not, continuing the one above, how
     long, explained by the text after it, how it is introduced."""
     body = re.sub(r"\s+", "", latex_source)
@@ -154,6 +154,5 @@ def formula_features(latex_source: str, label: str, context: str, explanation: s
         "formula_lead_colon": float(lead.endswith(":")),
         "formula_no_lead": float(not lead),
         "recap": float(recap),
-        "salience": salience,
         "key_terms": min(key_terms, COUNT_CAP) / COUNT_CAP,
     }

@@ -95,7 +95,7 @@ def _explanation(doc: Document, block: Block) -> str:
         for b in doc.blocks[after.index:after.index + MAX_EXPLANATION_ITEMS]:
             if b.kind is not BlockKind.ITEM:
                 break
-            first = _first_sentence(doc.restore(strip_inline(b.text)))
+            first = split_prose(doc.restore(strip_inline(b.text)))[0]
             if first.rstrip().endswith(":"):
                 break  # "Pass to the previous layer:" leads into the next formula
             items.append(first.rstrip(". "))
@@ -135,10 +135,6 @@ _STEP_LEAD = re.compile(r"^(?:step|stage|phase)\s*\d+|^\(?\d+[.)]", re.I)
 
 def _complete(sentence: str) -> bool:
     return sentence.rstrip().endswith((".", "!", "?", ")", "\"", "”", "'", "’"))
-
-
-def _first_sentence(text: str) -> str:
-    return split_prose(text)[0]
 
 
 MAX_TABLE_ROWS = 6

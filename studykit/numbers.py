@@ -2,7 +2,7 @@
 
 A year is 1600-2039 (a count like 2048 is not); a quantity is a number with a unit a card
 can ask for ('25%', '4x', '137B', '10 times'); a citation is a parenthesis holding a year
-('(Chen et al., 2019)'); a measure is a table cell's measured number ('71.4%', '4.4M').
+('(Chen et al., 2019)').
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ the model's value.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from studykit import blocks as blocks_mod
@@ -81,16 +82,14 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
 
 
 def _describe_formulas(formulas: list[Formula], terms: KeyTerms, model: ranker.Model) -> None:
-    in_section: dict[str, int] = {}
-    for formula in formulas:
-        in_section[formula.section] = in_section.get(formula.section, 0) + 1
+    in_section = Counter(f.section for f in formulas)
     seen: dict[str, int] = {}
     for formula in formulas:
         text = f"{formula.section} {formula.label} {formula.context}".lower()
         formula.features = features.formula_features(
             formula.latex, formula.label, formula.context, formula.explanation,
             bool(left_side(formula.latex)), formula.continues, bool(RECAP_SECTIONS.match(formula.section)),
-            salience=0.0, key_terms=terms.count(text))
+            key_terms=terms.count(text))
         index = seen[formula.section] = seen.get(formula.section, -1) + 1
         formula.features["formula_first_in_section"] = float(index == 0)
         formula.features["formula_crowded_section"] = float(in_section[formula.section] >= 3)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
 from studykit import latex, numbers
 
@@ -31,7 +31,7 @@ def year_question(sent: Span) -> tuple[str, str] | None:
         return None
     year = next(c.text for c in year_prep[0].children if numbers.is_year(c.text))
     skip = set(range(year_prep[0].left_edge.i, year_prep[0].right_edge.i + 1))
-    subj = _span_text(sent, subject[0])
+    subj = sent.doc[subject[0].left_edge.i:subject[0].right_edge.i + 1].text
     last = sent[-1].i if sent[-1].is_punct else None
     rest = [t for t in sent if t.i > root.i and t.i not in skip and t.i != last
             and not (t.dep_ == "cc" and t.head == root)]
@@ -42,7 +42,3 @@ def year_question(sent: Span) -> tuple[str, str] | None:
     if not obj or year in obj:
         return None
     return f"In what year did {subj} {root.lemma_} {obj}?", year
-
-
-def _span_text(sent: Span, head: Token) -> str:
-    return sent.doc[head.left_edge.i:head.right_edge.i + 1].text

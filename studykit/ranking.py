@@ -90,4 +90,3 @@ def rank_claims(claims: Sequence[C], terms: Iterable[str], section_spread: float
             covered.update(named[i])
             cards_in[live[i].section] = cards_in.get(live[i].section, 0) + 1
     return order + [c for c in claims if c.dropped]
-
