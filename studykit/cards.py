@@ -118,16 +118,14 @@ class _Picker:
     def __init__(self, extraction: Extraction, options: CardOptions, memory: SeriesMemory) -> None:
         self.post, self.options, self.memory = extraction.post, options, memory
         self.extraction = extraction
-        total = budget(extraction.words, options)
-        self.total = total
+        self.total = total = budget(extraction.words, options)
         self.drill_limit = options.formula_clozes if {"cloze", "formula"} <= options.kinds else 0
         self.drills: list[tuple[Formula, Card]] = []  # formula clozes of the best formulas taken
         self.formula_limit = math.ceil(total * options.formula_share)
         self.min_value = options.setting("min_value")
         self.formula_prior = options.setting("formula_prior")
         self.blank_weight = options.setting("blank_weight")
-        keep = (options.keep_filter or ranker.load_keep()) if options.use_keep_filter else None
-        self.keep = keep
+        self.keep = keep = (options.keep_filter or ranker.load_keep()) if options.use_keep_filter else None
         self.keep_threshold = keep.selection.get("threshold", 0.0) if keep else 0.0
         self.keep_weight = keep.selection.get("weight", 0.0) if keep else 0.0
         self.keep_values: dict[int, float] = {}

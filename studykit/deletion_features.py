@@ -76,7 +76,6 @@ class PostIndex:
             self.at.setdefault(word, []).append(i)
         self.most = max((len(at) for w, at in self.at.items() if len(w) > 3 and english.zipf(w) < english.EVERYDAY_ZIPF),
                         default=1)
-
         self.headings_text = "\n".join(self.headings)
         self._said: dict[tuple[str, ...], int] = {}
 
