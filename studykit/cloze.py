@@ -22,6 +22,7 @@ LENIENT_OPENING = re.compile(r"\{\{(\s*c\d+\s*::)", re.I)
 _NUMBERED = re.compile(r"\{\{c(\d+)::.+?\}\}", re.S)  # genanki's own rule for cloze cards
 _BRACE_PAIR = re.compile(r"\}(?=\})")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S)
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w.]\w)")  # '6', '0.92', '1,000'; not 'x2'
 
 MAX_DELETION_WORDS = 8  # a longer deletion asks to recite a sentence
 
@@ -78,10 +79,12 @@ def unmatched(text: str, opening: str = "(", closing: str = ")") -> tuple[list[i
 
 def given_away(target: str, sentence: str, context: str) -> bool:
     """'The initial [...] work presented MoE layers': the answer stands elsewhere on the card,
-    or it is an acronym the card spells out ('a Markov Decision Process ([...])')."""
-    low = target.lower()
+    or its numbers do ('with $K = 6$ the pool holds [...]' blanks '6 words'), or it is an
+    acronym the card spells out ('a Markov Decision Process ([...])')."""
+    low, numbers = target.lower(), _NUMBER.findall(target)
+    rest = _NUMBER.findall(f"{context} {replace_outside_math(sentence, target, ' ')}")
     return (word_count(sentence.lower(), low) > 1 or word_count(context.lower(), low) > 0
-            or spelled_out(target, f"{context} {sentence}"))
+            or bool(numbers) and all(n in rest for n in numbers) or spelled_out(target, f"{context} {sentence}"))
 
 
 def word_count(text: str, target: str) -> int:

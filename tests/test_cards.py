@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from studykit import cloze
 from studykit.card_making import card_id, post_key
 from studykit.cards import CardOptions, budget, claim_card, select_cards
 from studykit.formula_cards import formula_card
@@ -333,6 +334,18 @@ def test_a_deletion_that_stands_elsewhere_on_the_card_is_not_asked():
     in_context = Claim(sentence="Routing sends each token to a few experts.", kind="key_point",
                        context="Routing", cloze_targets=["Routing", "experts"])
     assert "{{c1::experts}}" in claim_card(post, in_context, frozenset({"cloze"})).cloze
+
+
+def test_a_number_the_card_shows_elsewhere_is_not_asked():
+    post = Post(title="Sampling", url="file:///s.md", body="x")
+
+    def blanked(sentence):
+        claim = Claim(sentence=sentence, kind="number", cloze_targets=["6 words", "sampling pool"])
+        return cloze.DELETION.search(claim_card(post, claim, frozenset({"cloze"})).cloze).group(2)
+
+    assert blanked("Having set $K = 6$, each step limits the sampling pool to 6 words.") == "sampling pool"
+    assert blanked("Each step limits the sampling pool to 6 words.") == "6 words"
+    assert blanked("With 6 heads, each step limits the sampling pool to 6 words.") == "sampling pool"
 
 
 def test_the_keep_filter_drops_what_it_gives_too_little_and_nothing_when_neutral(post, nlp):
