@@ -29,7 +29,8 @@ _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|here|he|she|we|our|us|you|your|i)\b", re.I)
 _META = re.compile(  # talk about the article or its figures, not about the subject
     r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial)|in this part|"
-    r"below we|as shown (?:above|below)|"
+    r"(?:above|below),? we|as shown (?:above|below)|(?:the|these|this|those) (?:[\w\-]+ ){1,2}(?:above|below)"
+    r"(?![\s(]*(?:[\d$]|(?:all|the|an?|its|their|zero)\b))|"  # not 'below 1e-3', 'above all', 'below the cap'
     r"the (?:next|previous) (?:section|part|article|post|chapter)|"
     r"see (?:figure|fig\.|table|section|part|§)|(?:figure|fig\.|table) \d+|in (?:section|part|chapter|§) ?\d|"
     r"(?:next|previous|last) chapter)\b"

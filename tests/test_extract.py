@@ -403,6 +403,25 @@ def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
     assert below.dropped and quoted.features["quoted_open"] == 1.0 and plain.features["quoted_open"] == 0.0
 
 
+def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+    from studykit.models import Drop
+
+    def claim(text):
+        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
+
+    for pointer in ("The samples above show that the network learns to close every bracket it opens.",
+                    "Above, we can see how each token moves away from its neighbours as training goes on.",
+                    "The two curves below compare the training loss of both optimisers on one task."):
+        assert claim(pointer).dropped is Drop.ABOUT_ARTICLE, pointer
+    # 'above' and 'below' as comparisons are about the subject
+    for comparison in ("Keep the learning rate below 1e-3 when the batch holds fewer than eight samples.",
+                       "The gradient norm of a clipped step never rises above the threshold you set.",
+                       "This trick above all else keeps the training of very deep networks stable."):
+        assert claim(comparison).dropped is not Drop.ABOUT_ARTICLE, comparison
+
+
 def test_a_recap_heading_is_no_card_context_and_no_key_term():
     from studykit.blocks import parse
     from studykit.extract import key_terms
