@@ -43,7 +43,7 @@ _NEEDS_FIGURE = re.compile(
     r"\b(?:(?:the|this|that|these) (?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph)s?"
     r"|(?:left|right|top|bottom|middle) (?:panel|plot|figure)"
     r"|(?:blue|orange|red|green|grey|gray|purple|yellow|black|white|dashed|dotted|solid)\s+(?:[\"“][^\"”]+[\"”]\s+)?"
-    r"(?:curves?|lines?|bars?|dots|points|region|band|markers?|numbers|arrows?|pixels|boxes|cells|squares|circles))\b"
+    r"(?:curves?|lines?|bars?|dots?|points|region|band|markers?|numbers|arrows?|pixels|boxes|cells|squares|circles))\b"
     r"|\((?:in )?(?:blue|orange|red|green|grey|gray|purple|yellow|black|white)(?:/\w+)?\)"  # '(in blue)', '(blue/green)'
     r"|\bpanel \([a-z]\)|^(?:left|right|top|bottom|middle)(?: panel)?\s*:", re.I)
 # 'In that regime, pick GRU': the regime is named in the sentence before

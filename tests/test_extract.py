@@ -753,6 +753,7 @@ def test_a_taylor_series_list_is_no_outline_and_a_red_curve_is_figure_talk(nlp):
 def test_colour_keys_of_a_figure_and_a_resources_list_make_no_cards(nlp):
     body = ("## Training\n\nThe arrows (in blue) carry gradients back through the unrolled network.\n\n"
             "Several units fire on the white pixels along the edge of the moving paddle.\n\n"
+            "On each green dot we also mark the gradient of the loss for that one sample.\n\n"
             "A black box model hides how the gradients flow through the unrolled network.\n\n"
             "## Some resources\n\nSparse Routing: Fast Training of Many Experts at Scale (Mar 2021)\n")
     live = _live(nlp, body)
