@@ -107,9 +107,7 @@ def _sentences_of(claim: Claim) -> range:
 
 
 def _candidate_text(candidate: Claim | Formula) -> str:
-    if isinstance(candidate, Formula):
-        return f"{candidate.label} {candidate.context}"
-    return f"{candidate.sentence} {candidate.context}"
+    return f"{candidate.label if isinstance(candidate, Formula) else candidate.sentence} {candidate.context}"
 
 
 class _Picker:

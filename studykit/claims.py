@@ -27,10 +27,10 @@ _LEADING_MARKERS = re.compile(
     r"note that|recall that|remember that|notice that|in summary|overall)\b,?\s+", re.I)
 _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|here|he|she|we|our|us|you|your|i)\b", re.I)
+_PLACE = r"(?:above|below)(?![\s(]*(?:[\d$]|(?:all|the|an?|its|their|zero)\b))"  # not 'below 1e-3', 'above all'
 _META = re.compile(  # talk about the article or its figures, not about the subject
-    r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial)|in this part|"
-    r"(?:above|below),? we|as shown (?:above|below)|(?:the|these|this|those) (?:[\w\-]+ ){1,2}(?:above|below)"
-    r"(?![\s(]*(?:[\d$]|(?:all|the|an?|its|their|zero)\b))|"  # not 'below 1e-3', 'above all', 'below the cap'
+    r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial)|in this part|(?:above|below),? we|"
+    rf"(?:shown|done|seen) {_PLACE}|the above|(?:the|these|this|those) (?:[\w\-]+ ){{1,2}}{_PLACE}|"
     r"the (?:next|previous) (?:section|part|article|post|chapter)|"
     r"see (?:figure|fig\.|table|section|part|§)|(?:figure|fig\.|table) \d+|in (?:section|part|chapter|§) ?\d|"
     r"(?:next|previous|last) chapter)\b"
@@ -40,11 +40,12 @@ _PLAN_TALK = re.compile(r"\b(?:we will|we'll|let's|let us|you will|you'll)\b", r
 READER = frozenset({"you", "your"})  # a sentence to the reader is often a general claim
 # points at a figure, a panel or a coloured mark of a plot: the card would need the picture
 _NEEDS_FIGURE = re.compile(
-    r"\b(?:(?:the|this|that|these) (?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph)s?"
+    r"\b(?:(?:the|this|that|these) (?:(?:next|previous|following) )?(?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph)s?"
     r"|(?:left|right|top|bottom|middle) (?:panel|plot|figure)"
     r"|(?:blue|orange|red|green|grey|gray|purple|yellow|black|white|dashed|dotted|solid)\s+(?:[\"“][^\"”]+[\"”]\s+)?"
     r"(?:curves?|lines?|bars?|dots?|points|region|band|markers?|numbers|arrows?|pixels|boxes|cells|squares|circles))\b"
     r"|\((?:in )?(?:blue|orange|red|green|grey|gray|purple|yellow|black|white)(?:/\w+)?\)"  # '(in blue)', '(blue/green)'
+    r"|\b(?:are|is|shown|drawn|plotted|marked) in (?:blue|orange|red|green|grey|gray|purple|yellow)(?=\s*(?:[,.;)]|and\b|$))"
     r"|\bpanel \([a-z]\)|^(?:left|right|top|bottom|middle)(?: panel)?\s*:", re.I)
 # 'In that regime, pick GRU': the regime is named in the sentence before
 _DEMONSTRATIVE_OPENER = re.compile(r"^(?:in|at|for|under|with|by|from|on|after|before|given|despite)\s+"

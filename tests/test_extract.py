@@ -413,13 +413,20 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
 
     for pointer in ("The samples above show that the network learns to close every bracket it opens.",
                     "Above, we can see how each token moves away from its neighbours as training goes on.",
-                    "The two curves below compare the training loss of both optimisers on one task."):
+                    "The two curves below compare the training loss of both optimisers on one task.",
+                    "In the above animation each token moves away from its neighbours during training.",
+                    "Nothing changes in the gradient computation that we have done above for one sample."):
         assert claim(pointer).dropped is Drop.ABOUT_ARTICLE, pointer
-    # 'above' and 'below' as comparisons are about the subject
+    for figure in ("The next image shows how the tokens are routed to the experts of one layer.",
+                   "Input vectors are in red, output vectors are in blue and hidden states in green."):
+        assert claim(figure).dropped is Drop.NEEDS_FIGURE, figure
+    # 'above' and 'below' as comparisons, and a colour that is no mark of a plot, are about the subject
     for comparison in ("Keep the learning rate below 1e-3 when the batch holds fewer than eight samples.",
                        "The gradient norm of a clipped step never rises above the threshold you set.",
-                       "This trick above all else keeps the training of very deep networks stable."):
-        assert claim(comparison).dropped is not Drop.ABOUT_ARTICLE, comparison
+                       "This trick above all else keeps the training of very deep networks stable.",
+                       "The error of the second model is seen below the diagonal of the confusion matrix.",
+                       "Sparse models are in green computing a way to train more parameters per watt."):
+        assert claim(comparison).dropped not in (Drop.ABOUT_ARTICLE, Drop.NEEDS_FIGURE), comparison
 
 
 def test_a_recap_heading_is_no_card_context_and_no_key_term():
