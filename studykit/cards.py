@@ -205,7 +205,7 @@ class _Picker:
             claim.dropped = Drop.NEAR_DUPLICATE
             return False
         fact = _quantity_fact(claim.sentence)
-        if fact[0] and any(_same_quantity_fact(fact, f) for f in self.facts):
+        if fact[0] and any(fact[0] & f[0] and len(fact[1] & f[1]) >= 2 for f in self.facts):  # one number, twice
             claim.dropped = Drop.SAME_NUMBER
             return False
         card = claim_card(self.post, claim, self.options.kinds)
@@ -252,10 +252,6 @@ def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
     return (quantities, stems) if quantities else (set(), set())
 
 
-def _same_quantity_fact(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:
-    return bool(a[0] & b[0]) and len(a[1] & b[1]) >= 2
-
-
 def latex_key(latex: str) -> str:
     """Formulas equal up to spacing compare equal."""
     return re.sub(r"\\[,;:!]|\\q?quad|\s+", "", latex)
@@ -286,10 +282,11 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
     if not targets:
         return None
     groups = targets[:1]
-    if claim.kind in (ClaimKind.DATE, ClaimKind.PERSON):
-        # Who and when are two facts of one sentence: a second cloze group (c2).
-        second = [t for t in targets[1:] if t in claim.people + claim.years and t not in targets[0]]
-        groups += second[:1]
+    if claim.kind is ClaimKind.DATE:
+        # when is a fact of its own: a second cloze group (c2) on the year, unless it only cites a
+        # source; never on a person (readers threw such blanks away, and the tagger finds 'Adam')
+        groups += [t for t in targets[1:] if t in claim.years and t not in targets[0]
+                   and not numbers.cited(t, claim.sentence)][:1]
     deletions, front = claim.sentence, claim.sentence
     for i, target in enumerate(groups, start=1):
         deletions = cloze.replace_outside_math(deletions, target, cloze.deletion(i, cloze.safe_answer(target)))

@@ -182,7 +182,7 @@ def judge(sent: Span, text: str, block: Block, position: int,
     claim.features["names_term"] = float(bool(named_term))
     chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
     claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, values, chunks)
-    claim.people, claim.years = people, years
+    claim.years = years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
     if named_term:
@@ -373,10 +373,8 @@ _FUNCTION_POS = {"ADP", "AUX", "PRON", "SCONJ", "DET", "PART"}
 
 def _names_a_thing(sent: Span, phrase: str) -> bool:
     """A bold 'wants' or 'not' is stress; a bold 'update gate' or '71.4%' names a thing."""
-    if re.search(r"\d", phrase):
-        return True
     tokens = doc_index.phrase_tokens(sent, phrase)
-    return not tokens or any(t.pos_ in ("NOUN", "PROPN", "NUM", "X") for t in tokens)
+    return bool(re.search(r"\d", phrase)) or not tokens or any(t.pos_ in ("NOUN", "PROPN", "NUM", "X") for t in tokens)
 
 
 def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: list[str],

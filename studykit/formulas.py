@@ -191,8 +191,5 @@ def _clean(label: str) -> str:
     label = _NUMBERING.sub("", strip_inline(label)).strip(" .:—–-")
     label = re.sub(r"\s+", " ", label)
     label = re.sub(r"\s+(?:is|are|reads|becomes|gives|equals)$", "", label, flags=re.I)
-    if latex.PLACEHOLDER_RE.search(label) or label.lower() in _WEAK_LABELS:
-        return ""
-    if len(label.split()) > 8:
-        return ""
-    return label
+    weak = latex.PLACEHOLDER_RE.search(label) or label.lower() in _WEAK_LABELS or len(label.split()) > 8
+    return "" if weak else label

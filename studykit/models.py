@@ -159,7 +159,6 @@ class Claim(BaseModel):
     cloze_targets: list[str] = Field(default_factory=list, description="Spans worth deleting")
     target_features: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="What the deletion model reads of each cloze target")
-    people: list[str] = Field(default_factory=list, description="Who the claim names")
     years: list[str] = Field(default_factory=list, description="Years the claim names")
 
 

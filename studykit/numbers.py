@@ -24,3 +24,10 @@ NUMERIC_MATH = re.compile(r"=\s*-?\d")  # '$\tau = 4$' states a value
 
 def is_year(text: str) -> bool:
     return bool(YEAR.fullmatch(text.strip()))
+
+
+def cited(target: str, text: str) -> bool:
+    """'(Chen et al., 2019)', 'Welleck et al. (2019)', 'Nesterov (1983)': it credits a source in passing."""
+    after = text[text.find(target) + len(target):] if target in text else ""
+    return (target.rstrip(".").endswith("et al") or any(target in c for c in CITATION.findall(text))
+            or bool(re.match(rf"\s*(?:et al\b\.?)?[\s,]*\(?{_YEAR_DIGITS}\b", after)))

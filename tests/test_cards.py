@@ -336,6 +336,21 @@ def test_a_deletion_that_stands_elsewhere_on_the_card_is_not_asked():
     assert "{{c1::experts}}" in claim_card(post, in_context, frozenset({"cloze"})).cloze
 
 
+def test_a_dated_claim_also_asks_its_year_unless_the_year_only_cites_a_source():
+    post = Post(title="Gates", url="file:///g.md", body="x")
+
+    def deletions(sentence, kind, targets):
+        claim = Claim(sentence=sentence, kind=kind, years=[t for t in targets if t.isdigit()], cloze_targets=targets)
+        return [d[1] for d in cloze.DELETION.findall(claim_card(post, claim, frozenset({"cloze"})).cloze)]
+
+    assert deletions("The GRU was proposed by Cho in 2014.", "date", ["GRU", "2014"]) == ["GRU", "2014"]
+    assert deletions("Gates learn long gaps in sequences (Chung et al., 2014).", "date", ["long gaps", "2014"]) == [
+        "long gaps"]
+    assert deletions("Nesterov (1983) proved that momentum accelerates.", "date", ["momentum", "1983"]) == ["momentum"]
+    # a person is never a second deletion: 'who' is rarely worth a card of its own
+    assert deletions("Cho proposed the GRU as a lighter LSTM.", "person", ["GRU", "Cho"]) == ["GRU"]
+
+
 def test_a_number_the_card_shows_elsewhere_is_not_asked():
     post = Post(title="Sampling", url="file:///s.md", body="x")
 
