@@ -27,10 +27,14 @@ _LEADING_MARKERS = re.compile(
     r"note that|recall that|remember that|notice that|in summary|overall)\b,?\s+", re.I)
 _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|here|he|she|we|our|us|you|your|i)\b", re.I)
-_PLACE = r"(?:above|below)(?![\s(]*(?:[\d$]|(?:all|the|an?|its|their|zero)\b))"  # not 'below 1e-3', 'above all'
+# a thing of the page ('the results above'), not of the subject ('the layer below', 'above -1')
+_ON_PAGE = (r"(?:results?|samples?|outputs?|examples?|code|snippets?|figures?|plots?|curves?|graphs?|images?|"
+            r"animations?|diagrams?|charts?|tables?|equations?|formulas?|derivations?|lists?|paragraphs?|text)")
+_PLACE = r"(?:above|below)(?![\s(]*(?:[\d$\-+]|\.\d|(?:all|the|an?|its|their|zero)\b))"  # not 'below 1e-3', 'above all'
 _META = re.compile(  # talk about the article or its figures, not about the subject
     r"\b(?:(?:this|the) (?:article|post|section|chapter|series|guide|tutorial)|in this part|(?:above|below),? we|"
-    rf"(?:shown|done|seen) {_PLACE}|the above|(?:the|these|this|those) (?:[\w\-]+ ){{1,2}}{_PLACE}|"
+    rf"(?:shown|done|seen|discussed|described|mentioned|explained|listed) {_PLACE}|the above|"
+    rf"(?:the|these|this|those)(?: [\w\-]+)?(?: [\w\-]+)? {_ON_PAGE} {_PLACE}|"
     r"the (?:next|previous) (?:section|part|article|post|chapter)|"
     r"see (?:figure|fig\.|table|section|part|§)|(?:figure|fig\.|table) \d+|in (?:section|part|chapter|§) ?\d|"
     r"(?:next|previous|last) chapter)\b"

@@ -22,7 +22,7 @@ LENIENT_OPENING = re.compile(r"\{\{(\s*c\d+\s*::)", re.I)
 _NUMBERED = re.compile(r"\{\{c(\d+)::.+?\}\}", re.S)  # genanki's own rule for cloze cards
 _BRACE_PAIR = re.compile(r"\}(?=\})")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S)
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w.]\w)")  # '6', '0.92', '1,000'; not 'x2'
+_NUMBER = re.compile(r"(?<![\w.\-])-?\d+(?:[.,]\d+)*(?:e-?\d+)?(?![\w.]\w)")  # '6', '-0.5', '1e-3'; not 'GPT-2'
 
 MAX_DELETION_WORDS = 8  # a longer deletion asks to recite a sentence
 
@@ -79,10 +79,11 @@ def unmatched(text: str, opening: str = "(", closing: str = ")") -> tuple[list[i
 
 def given_away(target: str, sentence: str, context: str) -> bool:
     """'The initial [...] work presented MoE layers': the answer stands elsewhere on the card,
-    or its numbers do ('with $K = 6$ the pool holds [...]' blanks '6 words'), or it is an
-    acronym the card spells out ('a Markov Decision Process ([...])')."""
-    low, numbers = target.lower(), _NUMBER.findall(target)
-    rest = _NUMBER.findall(f"{context} {replace_outside_math(sentence, target, ' ')}")
+    or the numbers of its words stand elsewhere in the sentence ('with $K = 6$ the pool holds
+    [...]' blanks '6 words'), or it is an acronym the card spells out ('a Markov Decision
+    Process ([...])')."""
+    low, numbers = target.lower(), _NUMBER.findall(_MATH.sub(" ", target))
+    rest = _NUMBER.findall(replace_outside_math(sentence, target, " "))
     return (word_count(sentence.lower(), low) > 1 or word_count(context.lower(), low) > 0
             or bool(numbers) and all(n in rest for n in numbers) or spelled_out(target, f"{context} {sentence}"))
 

@@ -69,10 +69,9 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
             title_share=len(title_words & set(re.findall(r"[a-z][\w\-]{3,}", low))) / (len(title_words) or 1),
             section_named=bool(claim.section) and blocks_mod.mentions(claim.sentence, claim.section),
             resolved=at.resolved, merged=at.merged, follows_math=at.follows_math))
-        claim.features.update(_origin_features(claim))
         claim.features.update(_subject_features(at.subject, claim, key_terms))
-        claim.features["para_first"] = float(at.first_in_block)
-        claim.features["para_single"] = float(at.single)
+        claim.features.update(table_row=float(claim.origin is Origin.TABLE_ROW), pair=float(claim.origin is Origin.PAIR),
+                              para_first=float(at.first_in_block), para_single=float(at.single))
         for target, target_features in claim.target_features.items():
             target_features.update(deletion_features.in_post(target, post))
         if (blank := best_blank(claim)) is not None:
@@ -105,8 +104,3 @@ def _subject_features(subject: str, claim: Claim, terms: KeyTerms) -> dict[str, 
         "subject_section": float(bool(subject) and bool(claim.section)
                                  and blocks_mod.mentions(subject, claim.section)),
     }
-
-
-def _origin_features(claim: Claim) -> dict[str, float]:
-    return {"table_row": float(claim.origin is Origin.TABLE_ROW),
-            "pair": float(claim.origin is Origin.PAIR)}

@@ -33,7 +33,8 @@ def term_weights(sentences: list[set[str]], emphasised: list[str]) -> dict[str, 
 
 
 def sentence_salience(sentences: list[set[str]], weights: dict[str, float]) -> list[float]:
-    raw = [sum(weights.get(w, 0.0) for w in words) / math.sqrt(len(words) or 1)
+    # fsum: a set's order changes with the hash seed, and a plain sum's last digits with it
+    raw = [math.fsum(weights.get(w, 0.0) for w in words) / math.sqrt(len(words) or 1)
            for words in sentences]
     top = max(raw, default=0.0) or 1.0
     return [r / top for r in raw]

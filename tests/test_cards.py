@@ -354,13 +354,19 @@ def test_a_dated_claim_also_asks_its_year_unless_the_year_only_cites_a_source():
 def test_a_number_the_card_shows_elsewhere_is_not_asked():
     post = Post(title="Sampling", url="file:///s.md", body="x")
 
-    def blanked(sentence):
-        claim = Claim(sentence=sentence, kind="number", cloze_targets=["6 words", "sampling pool"])
+    def blanked(sentence, targets=("6 words", "sampling pool")):
+        claim = Claim(sentence=sentence, kind="number", cloze_targets=list(targets), context="Batch size 4096")
         return cloze.DELETION.search(claim_card(post, claim, frozenset({"cloze"})).cloze).group(2)
 
     assert blanked("Having set $K = 6$, each step limits the sampling pool to 6 words.") == "sampling pool"
     assert blanked("Each step limits the sampling pool to 6 words.") == "6 words"
-    assert blanked("With 6 heads, each step limits the sampling pool to 6 words.") == "sampling pool"
+    # other numbers are no answer: '3' and '1' are not '1e-3', '0.5' not '-0.5', '50 epochs' not 'ResNet-50';
+    # nor is the context, which a card may leave off
+    for sentence, target in (("Train for 3 epochs on 1 GPU at a learning rate of 1e-3.", "1e-3"),
+                             ("A win scores 0.5 and a loss scores -0.5 in this game.", "-0.5"),
+                             ("ResNet-50 reaches 76% top-1 accuracy after 50 epochs.", "ResNet-50"),
+                             ("Warm the learning rate up over 4096 steps.", "4096 steps")):
+        assert blanked(sentence, (target, "learning rate", "game", "accuracy")) == target
 
 
 def test_the_keep_filter_drops_what_it_gives_too_little_and_nothing_when_neutral(post, nlp):

@@ -415,7 +415,9 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
                     "Above, we can see how each token moves away from its neighbours as training goes on.",
                     "The two curves below compare the training loss of both optimisers on one task.",
                     "In the above animation each token moves away from its neighbours during training.",
-                    "Nothing changes in the gradient computation that we have done above for one sample."):
+                    "Nothing changes in the gradient computation that we have done above for one sample.",
+                    "As discussed above, the gradient of a saturated sigmoid unit is close to zero.",
+                    "The three loss curves below compare plain SGD with momentum on the same task."):
         assert claim(pointer).dropped is Drop.ABOUT_ARTICLE, pointer
     for figure in ("The next image shows how the tokens are routed to the experts of one layer.",
                    "Input vectors are in red, output vectors are in blue and hidden states in green."):
@@ -425,7 +427,11 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
                        "The gradient norm of a clipped step never rises above the threshold you set.",
                        "This trick above all else keeps the training of very deep networks stable.",
                        "The error of the second model is seen below the diagonal of the confusion matrix.",
-                       "Sparse models are in green computing a way to train more parameters per watt."):
+                       "Sparse models are in green computing a way to train more parameters per watt.",
+                       "When they overlap, energy above the Nyquist frequency folds back into the band below it.",
+                       "Each layer of the stack reads the output of the layer below.",
+                       "The value above which gradients are clipped is called the clipping threshold.",
+                       "The reward stays above -1 for as long as the pole stays upright on the cart."):
         assert claim(comparison).dropped not in (Drop.ABOUT_ARTICLE, Drop.NEEDS_FIGURE), comparison
 
 

@@ -30,6 +30,14 @@ def test_context_and_explanation_sentences():
     assert f.explanation == "where $W$ is a matrix. More text."  # a short second sentence finishes it
 
 
+def test_an_explanation_may_point_at_its_formula_but_not_at_a_figure():
+    term = "The first term above rewards reconstruction and the second keeps the posterior near the prior."
+    (f,) = formulas(f"The loss is:\n$$L = E[\\log p(x|z)] - KL(q \\| p)$$\n{term}\n")
+    assert f.explanation == term
+    (g,) = formulas("The loss is:\n$$L = E[\\log p(x|z)] - KL(q \\| p)$$\nThe curves below show it falling.\n")
+    assert g.explanation == ""
+
+
 def test_a_long_second_sentence_stays_out_of_the_explanation():
     rest = "This second sentence " + "goes on and on " * 10 + "about other things."
     (f,) = formulas(f"The update is:\n$$h = W x + b$$\nwhere $W$ is a matrix. {rest}\n")
