@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from studykit import stop_words
+from studykit import numbers, stop_words
 
 OPENING = re.compile(r"\{\{c(\d+)::")
 CLOSING = re.compile(r"\}\}(?!\})")  # the last `}}` of a run of braces
@@ -22,7 +22,6 @@ LENIENT_OPENING = re.compile(r"\{\{(\s*c\d+\s*::)", re.I)
 _NUMBERED = re.compile(r"\{\{c(\d+)::.+?\}\}", re.S)  # genanki's own rule for cloze cards
 _BRACE_PAIR = re.compile(r"\}(?=\})")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S)
-_NUMBER = re.compile(r"(?<![\w.\-])-?\d+(?:[.,]\d+)*(?:e-?\d+)?(?![\w.]\w)")  # '6', '-0.5', '1e-3'; not 'GPT-2'
 
 MAX_DELETION_WORDS = 8  # a longer deletion asks to recite a sentence
 
@@ -82,10 +81,10 @@ def given_away(target: str, sentence: str, context: str) -> bool:
     or the numbers of its words stand elsewhere in the sentence ('with $K = 6$ the pool holds
     [...]' blanks '6 words'), or it is an acronym the card spells out ('a Markov Decision
     Process ([...])')."""
-    low, numbers = target.lower(), _NUMBER.findall(_MATH.sub(" ", target))
-    rest = _NUMBER.findall(replace_outside_math(sentence, target, " "))
+    low, own = target.lower(), set(numbers.BARE.findall(_MATH.sub(" ", target)))
     return (word_count(sentence.lower(), low) > 1 or word_count(context.lower(), low) > 0
-            or bool(numbers) and all(n in rest for n in numbers) or spelled_out(target, f"{context} {sentence}"))
+            or bool(own) and own <= set(numbers.BARE.findall(replace_outside_math(sentence, target, " ")))
+            or spelled_out(target, f"{context} {sentence}"))
 
 
 def word_count(text: str, target: str) -> int:

@@ -20,6 +20,9 @@ NUMBER = re.compile(
 # the number and unit of a quantity: '25%', '4x', '137 B', '3 percent'
 QUANTITY = re.compile(r"(?<![\d,.])(\d[\d,.]*)\s?(%|×|x\b|percent\b|times\b|fold\b|[kKMB]\b)")
 NUMERIC_MATH = re.compile(r"=\s*-?\d")  # '$\tau = 4$' states a value
+# a number read whole: '6', '-0.5', '1e-3', '1,000'; none in 'GPT-2' or 'x2'
+BARE = re.compile(r"(?<![\w.\-])-?\d+(?:[.,]\d+)*(?:e-?\d+)?(?![\w.]\w)")
+_CREDIT = re.compile(rf"\s*(?:et al\b\.?)?[\s,]*\(?{_YEAR_DIGITS}\b")
 
 
 def is_year(text: str) -> bool:
@@ -30,4 +33,4 @@ def cited(target: str, text: str) -> bool:
     """'(Chen et al., 2019)', 'Welleck et al. (2019)', 'Nesterov (1983)': it credits a source in passing."""
     after = text[text.find(target) + len(target):] if target in text else ""
     return (target.rstrip(".").endswith("et al") or any(target in c for c in CITATION.findall(text))
-            or bool(re.match(rf"\s*(?:et al\b\.?)?[\s,]*\(?{_YEAR_DIGITS}\b", after)))
+            or bool(_CREDIT.match(after)))
