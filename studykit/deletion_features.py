@@ -55,7 +55,7 @@ def in_sentence(sent: Span, text: str, target: str, *, bold: list[str], people: 
         "del_subject": float(any(t.dep_ in ("nsubj", "nsubjpass") for t in tokens)),
         "del_opens": float(at == 0),
         "del_position": max(at, 0) / max(len(text), 1),
-        "del_cited": float(any(target in c for c in numbers.CITATION.findall(text))),
+        "del_cited": float(numbers.cited(target, text)),
         "del_hyphen": float("-" in target),
     }
 

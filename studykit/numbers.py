@@ -11,7 +11,7 @@ import re
 
 _YEAR_DIGITS = r"(?:1[6-9]\d\d|20[0-3]\d)"
 YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
-CITATION = re.compile(rf"\([^()]*\b{_YEAR_DIGITS}[a-z]?\)")
+_CITATION = re.compile(rf"\([^()]*\b{_YEAR_DIGITS}[a-z]?\)")
 # a number, maybe a range, maybe with the unit it counts
 NUMBER = re.compile(
     r"(?<![\w.])[~≈<>≥≤]?\d[\d,.]*(?:\s?[–-]\s?\d[\d,.]*)?(?:\s?(?:%|×|x\b|k\b|M\b|B\b|ms\b|s\b|GB|MB|bits?\b|"
@@ -32,5 +32,5 @@ def is_year(text: str) -> bool:
 def cited(target: str, text: str) -> bool:
     """'(Chen et al., 2019)', 'Welleck et al. (2019)', 'Nesterov (1983)': it credits a source in passing."""
     after = text[text.find(target) + len(target):] if target in text else ""
-    return (target.rstrip(".").endswith("et al") or any(target in c for c in CITATION.findall(text))
+    return (target.rstrip(".").endswith("et al") or any(target in c for c in _CITATION.findall(text))
             or bool(_CREDIT.match(after)))
