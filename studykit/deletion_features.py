@@ -36,7 +36,7 @@ def in_sentence(sent: Span, text: str, target: str, *, bold: list[str], people: 
     at = text.find(target)
     return {
         "del_words": min(len(target.split()), MAX_WORDS) / MAX_WORDS,
-        "del_single": float(len(target.split()) == 1),
+        "del_single": float(len(target.split()) == 1 and not any(c.isdigit() for c in target)),
         "del_rarest": 1.0 - min(zipfs) / MAX_ZIPF,
         "del_commonest": max(zipfs) / MAX_ZIPF,
         "del_everyday": float(english.is_everyday(target, opens_sentence=at == 0)),

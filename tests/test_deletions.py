@@ -59,6 +59,17 @@ def test_every_deletable_span_of_a_judged_sentence_has_its_features(sourdough):
     assert claim.target_features[temperature]["del_digits"] == 1.0
 
 
+def test_a_lone_number_is_no_lone_word(nlp):
+    from studykit import deletion_features
+
+    sent = next(nlp("A levain doubles in 4 hours at a warm room temperature.").sents)
+
+    def span(target: str) -> dict[str, float]:
+        return deletion_features.in_sentence(sent, sent.text, target, bold=[], people=[], term="")
+    assert span("4")["del_single"] == 0.0 and span("4")["del_digits"] == 1.0
+    assert span("levain")["del_single"] == 1.0 and span("room temperature")["del_single"] == 0.0
+
+
 def test_the_shipped_model_blanks_a_term_or_number_rather_than_an_everyday_word(sourdough):
     claim = _claim(sourdough, "Bakers proof")
     first = deletions.ranked_targets(claim)[0]
