@@ -134,18 +134,18 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) 
 
 
 def _followed_by_verb(sent: Span | None, word: str) -> bool:
-    """'This maximises ...' (a pronoun) rather than 'This gate ...' (a determiner)."""
+    """'This maximises ...', 'These work ...' (a pronoun: 'these' takes a plural) rather than 'This gate ...'."""
     if sent is None:
         return True
     for tok in sent[:6]:
         if tok.lower_ == word:
             nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-            return nxt is None or nxt.pos_ in ("VERB", "AUX", "ADV", "PART", "PUNCT")
+            return nxt is None or nxt.pos_ in ("VERB", "AUX", "ADV", "PART", "PUNCT") or (
+                word in ("these", "those") and nxt.tag_ == "NN")
     return True
 
 
-def judge(sent: Span, text: str, block: Block, position: int,
-          math_sources: list[str] | None = None) -> Claim:
+def judge(sent: Span, text: str, block: Block, position: int, math_sources: list[str] | None = None) -> Claim:
     """A claim for a cleaned sentence (`text`, placeholders in) from `block`: its kind, the
     spans a card could ask for, its features, or why it cannot stand alone as a card.
 

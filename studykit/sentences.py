@@ -12,6 +12,8 @@ import re
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from studykit import latex
+
 if TYPE_CHECKING:  # this module never loads spaCy itself
     from spacy.tokens import Doc, Span
 
@@ -49,14 +51,16 @@ def split_prose(text: str) -> list[str]:
 
 
 def mend(doc: Doc) -> list[Span]:
-    """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case
-    or with a symbol ('[0, 1] for BCE') after one that did not end a sentence (. ! ? or :,
-    maybe inside a closing quote or bracket), or that follows an 'et al.', continues it."""
+    """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case,
+    with a symbol ('[0, 1] for BCE') or with inline math ('$y_i$ so as ...': spaCy may cut
+    before a formula) after one that did not end a sentence (. ! ? or :, maybe inside a
+    closing quote or bracket), or that follows an 'et al.', continues it."""
     merged: list[Span] = []
     previous = ""  # the last spaCy sentence's text: the merged span may be long
     for sent in doc.sents:
         text = sent.text.strip()
-        if merged and ((not text[:1].isupper() and not _ENDS_SENTENCE.search(previous))
+        opens_sentence = text[:1].isupper() and not latex.PLACEHOLDER_RE.match(text)
+        if merged and ((not opens_sentence and not _ENDS_SENTENCE.search(previous))
                        or _SPACY_ABBREVIATION.search(previous)):
             merged[-1] = doc[merged[-1].start:sent.end]
         else:

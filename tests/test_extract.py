@@ -556,6 +556,14 @@ def test_a_split_before_a_bracket_is_mended(nlp):
     assert claim.sentence.endswith("a learning rate that is too high.")
 
 
+def test_a_split_before_inline_math_is_mended(nlp):
+    body = ("## Labels\n\nThe method differs in two ways: 1) We do not know the true labels $y_i$ so as a "
+            "stand-in we use the sampled action $a_i$, and 2) We scale each loss term by the return.\n")
+    found = extract(Post(title="Bandits", url="file:///b.md", body=body), nlp).claims
+    assert not any(c.sentence.startswith("$y_i$") for c in found), [c.sentence for c in found]
+    assert any("the true labels $y_i$ so as a stand-in" in c.sentence for c in found)
+
+
 def test_the_outline_a_paragraph_announces_is_not_a_fact(nlp):
     body = ("This article is the foundation of the series. It covers the three things you need:\n\n"
             "1. The **formal definitions** of domain and task;\n2. The **taxonomy** of the methods;\n"
@@ -820,7 +828,12 @@ def test_this_before_a_noun_becomes_the_and_this_before_a_verb_is_no_determiner(
     for text, resolved in [("This gate decides how much of the old state survives.",
                             "The gate decides how much of the old state survives."),
                            ("This means the gradient vanishes over long sequences.", None),
-                           ("This shows that the model overfits the small dataset.", None)]:
+                           ("This shows that the model overfits the small dataset.", None),
+                           ("These gates decide what the cell keeps and what it forgets.",
+                            "The gates decide what the cell keeps and what it forgets."),
+                           # 'these' takes a plural: a singular noun after it is a misread verb
+                           ("These help the optimiser settle into a flat minimum.", None),
+                           ("These work just like the ones of the previous layer.", None)]:
         assert resolve_pronoun(text, "", next(nlp(text).sents)) == resolved
 
 
