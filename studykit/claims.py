@@ -21,7 +21,7 @@ from studykit.questions import year_question
 
 MIN_WORDS, MAX_WORDS = 6, 55
 _LEADING_MARKERS = re.compile(
-    r"^(?:so|thus|hence|therefore|also|and|but|now|then|in short|in other words|concretely|"
+    r"^(?:so(?! far\b)|thus|hence|therefore|also|and|but|now|then|in short|in other words|concretely|"
     r"intuitively|crucially|importantly|finally|first|second|third|in practice|in fact|"
     r"indeed|moreover|furthermore|additionally|similarly|likewise|formally|put simply|"
     r"note that|recall that|remember that|notice that|in summary|overall)\b,?\s+", re.I)
@@ -58,8 +58,6 @@ _UNFINISHED = re.compile(r"(?:,|\b(?:then|and|or|but|to|of|with|by|where|is|are|
                          r"for|in|on|at|from|that|which|so))\s*$", re.I)
 _QUOTED = re.compile(r"[\"“'‘].+[\"”'’][.!?]?")
 _ET_AL = re.compile(r"\b([A-Z][\w'’\-]+(?: and [A-Z][\w'’\-]+)? et al\.?)")
-_INSIGHT = re.compile(r"^\**(?:key (?:insight|idea|takeaway|point)|insight|takeaway|tl;dr|"
-                      r"summary|rule of thumb|bottom line|in a nutshell)\b", re.I)
 _INSIGHT_LABEL = re.compile(r"^\**(?:the )?(?:key (?:insight|idea|takeaway|point)|insight|takeaway|"
                             r"tl;dr|rule of thumb|bottom line|in a nutshell)\**\s*[:—–]\s*\**", re.I)
 _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(?: this| it)?)"
@@ -122,7 +120,7 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) 
     if not m:
         return text
     word = m.group(1).lower()
-    if word in ("it", "they") and previous_subject:
+    if word in ("it", "they") and previous_subject and not (word == "it" and _dummy_it(sent)):
         rest = text[m.end():]
         if word == "it" and rest.startswith("'s "):
             rest = " is " + rest[3:]
@@ -131,6 +129,17 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) 
             and re.match(r"^\w+", text[m.end():].strip())):
         return "The" + text[m.end():]  # 'This gate ...': a determiner, not a pronoun
     return None
+
+
+def _dummy_it(sent: Span | None) -> bool:
+    """'It is known that ...', 'It is hard to find X', 'It seems ...': an 'it' standing for a clause, not a thing."""
+    it = next((t for t in sent[:6] if t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    kids = list(it.head.children) if it is not None else []
+    that = any(c.dep_ == "ccomp" for c in kids)
+    to = any(c.dep_ == "xcomp" and any(g.dep_ in ("dobj", "prep", "ccomp", "advmod") for g in c.children) for c in kids)
+    return it is not None and (it.head.lemma_ in ("seem", "appear", "look", "turn", "happen", "sound")
+                               or (it.dep_ == "nsubjpass" and that)
+                               or (it.head.lemma_ == "be" and any(c.dep_ == "acomp" for c in kids) and (that or to)))
 
 
 def _followed_by_verb(sent: Span | None, word: str) -> bool:
@@ -156,7 +165,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     claim.dropped = _form_defect(sent, text, block, math_sources)
     if claim.dropped:
         return claim
-    bold = [b for b in block.bold if b and b in text and not _INSIGHT.match(b)]
+    bold = [b for b in block.bold if b and b in text and not is_insight_marker(b)]
     terms = [b for b in bold if _is_term(b) and not _stresses(sent, b)]
     kind = ClaimKind.KEY_POINT
     if terms:

@@ -10,7 +10,6 @@ the model's value.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from studykit import blocks as blocks_mod
@@ -81,7 +80,6 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
 
 
 def _describe_formulas(formulas: list[Formula], terms: KeyTerms, model: ranker.Model) -> None:
-    in_section = Counter(f.section for f in formulas)
     seen: dict[str, int] = {}
     for formula in formulas:
         text = f"{formula.section} {formula.label} {formula.context}".lower()
@@ -91,7 +89,6 @@ def _describe_formulas(formulas: list[Formula], terms: KeyTerms, model: ranker.M
             key_terms=terms.count(text))
         index = seen[formula.section] = seen.get(formula.section, -1) + 1
         formula.features["formula_first_in_section"] = float(index == 0)
-        formula.features["formula_crowded_section"] = float(in_section[formula.section] >= 3)
         formula.score = round(model.value(formula.features), 3)
 
 

@@ -139,3 +139,9 @@ def test_an_html_picture_block_is_a_caption_but_never_swallows_prose():
     long_prose = "This paragraph is real prose that sits beside a picture. " * 8
     assert kinds(f"<p><img src=a.png align=right> {long_prose}</p>\n")[0][0] == "paragraph"
     assert kinds("<table><tr><td><img src=a.png></td><td>Cell text</td></tr></table>\n")[0][0] != "caption"
+
+
+def test_markdown_escapes_show_their_character_and_math_keeps_its_backslashes():
+    doc = blocks.parse("The loss explodes\\! Use version \\>= 2 and (64\\*64\\*3) inputs, $\\sum_i \\! x_i$ here.\n")
+    text = doc.restore(doc.blocks[0].text)
+    assert text == "The loss explodes! Use version >= 2 and (64*64*3) inputs, $\\sum_i \\! x_i$ here.", text

@@ -837,6 +837,25 @@ def test_this_before_a_noun_becomes_the_and_this_before_a_verb_is_no_determiner(
         assert resolve_pronoun(text, "", next(nlp(text).sents)) == resolved
 
 
+def test_an_it_that_stands_for_a_clause_is_not_replaced_by_the_previous_subject(nlp):
+    from studykit.claims import resolve_pronoun
+
+    for text in ["It is known that gated networks train faster on long sequences.",
+                 "It is hard to find a good learning rate without a range test.",
+                 "It seems that the optimiser has settled into a flat minimum."]:
+        assert resolve_pronoun(text, "The encoder", next(nlp(text).sents)) is None, text
+    text = "It computes a weighted sum of the values for every query."
+    assert (resolve_pronoun(text, "The attention layer", next(nlp(text).sents))
+            == "The attention layer computes a weighted sum of the values for every query.")
+
+
+def test_so_far_is_no_leading_so():
+    from studykit.claims import clean_sentence
+
+    assert clean_sentence("So far we have judged each action by the final score.").startswith("So far we")
+    assert clean_sentence("So, the gradient vanishes over long sequences.") == "The gradient vanishes over long sequences."
+
+
 def test_an_unclosed_bracket_is_cut_back_to_the_closed_part():
     from studykit.claims import _closed_brackets
 
