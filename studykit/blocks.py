@@ -38,7 +38,7 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.S)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_ESCAPED = re.compile(r"\\([!-#%-/:-@\[\]-`{-~])")  # Markdown's '\!', '\*': the character itself ('\$' stays)
+_ESCAPED = re.compile(r"\\([!<>])")  # Markdown's '\!', '\>=' in prose; other escapes may be code or structure
 _HTML_HEADING = re.compile(r"^[ \t]*<h([1-6])\b[^<>]*>(.*?)</h\1>[ \t]*$", re.I | re.M)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
@@ -74,7 +74,7 @@ class Block:
 
     @property
     def plain(self) -> str:
-        return strip_inline(self.text)
+        return _ESCAPED.sub(r"\1", strip_inline(self.text))
 
 
 @dataclass
@@ -203,7 +203,7 @@ def parse(body: str) -> Document:
     """Parse a Markdown-ish body into blocks; math is protected before any splitting."""
     # math is shielded before raw tags go: '\\sum_{i<j} ... \\rangle' is no tag
     protected, spans = latex.protect(_remove_code(body))
-    protected = _ESCAPED.sub(r"\1", _remove_markup(protected))
+    protected = _remove_markup(protected)
     blocks: list[Block] = []
     section = ""
     path: list[tuple[int, str]] = []  # (level, heading) from the outermost in

@@ -135,9 +135,9 @@ def _dummy_it(sent: Span | None) -> bool:
     """'It is known that ...', 'It is hard to find X', 'It seems ...': an 'it' standing for a clause, not a thing."""
     it = next((t for t in sent[:6] if t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
     kids = list(it.head.children) if it is not None else []
-    that = any(c.dep_ == "ccomp" for c in kids)
-    to = any(c.dep_ == "xcomp" and any(g.dep_ in ("dobj", "prep", "ccomp", "advmod") for g in c.children) for c in kids)
-    return it is not None and (it.head.lemma_ in ("seem", "appear", "look", "turn", "happen", "sound")
+    that = any(c.dep_ in ("ccomp", "advcl") for c in kids)  # 'It seems that ...', 'It looks like we ...'
+    to = any(c.dep_ == "xcomp" and any(g.dep_ in ("dobj", "ccomp") for g in c.children) for c in kids)
+    return it is not None and (it.head.lemma_ in ("seem", "appear", "look", "turn", "happen", "sound") and that
                                or (it.dep_ == "nsubjpass" and that)
                                or (it.head.lemma_ == "be" and any(c.dep_ == "acomp" for c in kids) and (that or to)))
 
@@ -150,7 +150,7 @@ def _followed_by_verb(sent: Span | None, word: str) -> bool:
         if tok.lower_ == word:
             nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
             return nxt is None or nxt.pos_ in ("VERB", "AUX", "ADV", "PART", "PUNCT") or (
-                word in ("these", "those") and nxt.tag_ == "NN")
+                word in ("these", "those") and nxt.tag_ == "NN" and nxt.dep_ != "compound")  # not 'These loss curves'
     return True
 
 

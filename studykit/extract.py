@@ -129,8 +129,8 @@ class _Reader:
         if claims_mod.is_insight_marker(lead) or lead.lower() in _LABEL_LEADS:
             lead = ""  # "**Key insight:** X", "**Yes** — ...": the marker is no topic
         self.lead = lead
-        if lead and (SKIPPED_SECTIONS.match(lead) or _SOURCE_LEAD.match(lead)):
-            return  # "**Prerequisites:** ..." describes the article, not the subject
+        if (lead and SKIPPED_SECTIONS.match(lead)) or _SOURCE_LEAD.match(lead or block.plain.partition(":")[0].strip()):
+            return  # "**Prerequisites:** ...", "Reference: ..." describe the article, not the subject
         topical = opens or lead or after_math
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: _Previous | None = None

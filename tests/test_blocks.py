@@ -142,6 +142,8 @@ def test_an_html_picture_block_is_a_caption_but_never_swallows_prose():
 
 
 def test_markdown_escapes_show_their_character_and_math_keeps_its_backslashes():
-    doc = blocks.parse("The loss explodes\\! Use version \\>= 2 and (64\\*64\\*3) inputs, $\\sum_i \\! x_i$ here.\n")
-    text = doc.restore(doc.blocks[0].text)
-    assert text == "The loss explodes! Use version >= 2 and (64*64*3) inputs, $\\sum_i \\! x_i$ here.", text
+    doc = blocks.parse("The loss explodes\\! Use version \\>= 2 with $\\sum_i \\! x_i$ here.\n\n"
+                       "\\# of layers matters less than width.\n")
+    assert doc.restore(doc.blocks[0].plain) == "The loss explodes! Use version >= 2 with $\\sum_i \\! x_i$ here."
+    # an escape that keeps a line from being a heading, list or quote still does
+    assert [b.kind for b in doc.blocks] == [blocks.BlockKind.PARAGRAPH, blocks.BlockKind.PARAGRAPH]
