@@ -235,9 +235,8 @@ def _runs_into_formula(doc: blocks_mod.Document, block: blocks_mod.Block, sent: 
 def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sent: Span) -> bool:
     """'In summary, MoEs:' then '- Are pretrained much faster ...': a list item that opens
     with a verb and has no subject of its own finishes the lead-in's sentence."""
-    if block.kind is not BlockKind.ITEM or not sent.doc.has_annotation("DEP") or sent[0].pos_ not in ("VERB", "AUX"):
-        return False
-    if any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in sent.root.children):
+    if (block.kind is not BlockKind.ITEM or not sent.doc.has_annotation("DEP") or sent[0].pos_ not in ("VERB", "AUX")
+            or any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in sent.root.children)):
         return False
     before = next((b for b in reversed(doc.blocks[:block.index]) if b.kind is not BlockKind.ITEM), None)
     return before is not None and before.kind is BlockKind.PARAGRAPH and before.plain.rstrip().endswith(":")

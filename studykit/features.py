@@ -123,13 +123,11 @@ def is_instruction(sent: Span) -> bool:
         return True  # 'When the model underperforms, resist ...': a base-form verb after the clause
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") for c in root.children):
         return False
-    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
-    if first is None:
-        return False
     if root.tag_ in ("VB", "VBP"):
         return all(c.dep_ in _ADVERBIAL for c in root.lefts)
     # the small model sometimes misses the verb: 'Lower the rate, double-check ...'
-    return first.tag_ == "VB" and first.dep_ in ("advcl", "ccomp") and first.i == sent.start
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    return first is not None and first.tag_ == "VB" and first.dep_ in ("advcl", "ccomp") and first.i == sent.start
 
 
 _CLAUSE_OPENERS = {"when", "whenever", "if", "unless", "for", "to", "after", "before", "once", "since",

@@ -30,15 +30,10 @@ def formula_card(post: Post, formula: Formula) -> Card:
     where = formula.section if formula.section and formula.section != formula.label else ""
     head = _head(topic, where, ask)
     weak_label = len(formula.label.split()) == 1  # "combine" (from "Step 3 — combine.") names a step
-    if formula.context and (not formula.context.endswith((".", "!", "?")) or weak_label):
-        front = _quoting(head, [formula.context])
-    elif not formula.label and not lhs and formula.context:
-        front = _quoting(head, [formula.context])
-    else:
-        front = head
-    back = f"$${formula.latex}$$"
-    if formula.explanation:
-        back += f"\n{formula.explanation}"
+    # the words before it are quoted when they run into it, when the label is weak, or when nothing else names it
+    quote = formula.context and (not formula.context.endswith((".", "!", "?")) or weak_label or not (formula.label or lhs))
+    front = _quoting(head, [formula.context]) if quote else head
+    back = "\n".join(part for part in (f"$${formula.latex}$$", formula.explanation) if part)
     return new_card(post, CardKind.FORMULA, formula.latex, front, back,
                  source_sentence=formula.context, claim_kind="formula")
 
@@ -96,11 +91,11 @@ def _head(topic: str, where: str, ask: str) -> str:
     return head if len(head) <= MAX_FRONT_CHARS - FRONT_SUFFIX_ROOM else f"{topic}: {ask}"
 
 
-def _quoting(head: str, contexts: list[str], prefix: str = "") -> str:
+def _quoting(head: str, contexts: list[str]) -> str:
     """`head` and the words before the formula(s), quoted and trimmed to fit a card front."""
     for words in (35, 20, 10):
         quoted = " … ".join(f"“{trimmed}”" for c in contexts if (trimmed := trim(c, words)))
-        front = f"{head}\n{prefix}{quoted}" if quoted else head
+        front = f"{head}\n{quoted}" if quoted else head
         if len(front) <= MAX_FRONT_CHARS - FRONT_SUFFIX_ROOM:
             return front
     return head
