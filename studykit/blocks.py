@@ -38,7 +38,6 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.S)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_ESCAPED = re.compile(r"\\([!<>])")  # Markdown's '\!', '\>=' in prose; other escapes may be code or structure
 _HTML_HEADING = re.compile(r"^[ \t]*<h([1-6])\b[^<>]*>(.*?)</h\1>[ \t]*$", re.I | re.M)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
@@ -74,7 +73,7 @@ class Block:
 
     @property
     def plain(self) -> str:
-        return _ESCAPED.sub(r"\1", strip_inline(self.text))
+        return strip_inline(self.text)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Markdown inline syntax (emphasis, code spans, links): the one home of its patterns.
+"""Markdown inline syntax (emphasis, code spans, links, escapes): the one home of its patterns.
 
 Emphasis is read two ways, for two jobs:
 
@@ -23,6 +23,8 @@ BOLD = re.compile(f"{_BOLD_STARS}|{_BOLD_UNDERSCORES}")
 EMPHASIS = re.compile(f"{_EMPHASIS_STAR}|{_EMPHASIS_UNDERSCORE}")
 CODE = re.compile(_CODE)
 LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+# '\!', '\>=' in prose; other escapes may be code ('\d') or keep a line from being structure ('\#')
+_ESCAPED = re.compile(r"\\([!<>])")
 # What the terminal styles: bold (group 1), italic (group 2) and code (group 3).
 TERMINAL = re.compile(f"{_BOLD_STARS}|{_EMPHASIS_STAR}|{_CODE}")
 
@@ -35,8 +37,9 @@ CODE_RUN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def strip_inline(text: str) -> str:
-    """Markdown inline syntax removed: emphasis, code ticks, links (text kept)."""
+    """Markdown inline syntax removed: emphasis, code ticks, links (text kept), escapes of
+    '!', '<', '>' (the character kept). Math must be protected first: LaTeX's negative space is no escape."""
     text = BOLD.sub(lambda m: m.group(1) or m.group(2), text)
     text = EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
     text = CODE.sub(r"\1", text)
-    return LINK.sub(r"\1", text)
+    return _ESCAPED.sub(r"\1", LINK.sub(r"\1", text))

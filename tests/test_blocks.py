@@ -147,3 +147,6 @@ def test_markdown_escapes_show_their_character_and_math_keeps_its_backslashes():
     assert doc.restore(doc.blocks[0].plain) == "The loss explodes! Use version >= 2 with $\\sum_i \\! x_i$ here."
     # an escape that keeps a line from being a heading, list or quote still does
     assert [b.kind for b in doc.blocks] == [blocks.BlockKind.PARAGRAPH, blocks.BlockKind.PARAGRAPH]
+    # every reader of inline text unescapes alike: table cells, headings, formula lead-ins
+    doc = blocks.parse("## Wins\\!\n\n| Model | Speed-up |\n|---|---|\n| GRU | \\>= 2x |\n")
+    assert doc.blocks[0].section == "Wins!" and doc.blocks[-1].cells == ["GRU", ">= 2x"]
