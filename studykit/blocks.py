@@ -86,6 +86,10 @@ class Document:
     def restore(self, text: str) -> str:
         return latex.restore(text, self.math)
 
+    def inline_math(self, text: str) -> list[str]:
+        """The formulas of a sentence (placeholders in), restored, in order."""
+        return [self.math[int(i)].latex for i in latex.PLACEHOLDER_RE.findall(text) if int(i) < len(self.math)]
+
 
 def follows_math(doc: Document, block: Block) -> bool:
     """True for a block right after a display formula."""

@@ -273,7 +273,9 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
     """A QA card for a definition with a short answer, else a cloze on the best target
     (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
     if "qa" in kinds and claim.question and claim.answer:
-        return _qa_card(post, claim, _with_context(claim, claim.question))
+        # the writer's own question may lean on the post's subject ('Why 47B and not 56B?')
+        asked = f"{short_title(post)}: {claim.question}" if claim.origin is Origin.ASKED else claim.question
+        return _qa_card(post, claim, _with_context(claim, asked))
     if "qa" in kinds and _short_definition(claim):
         return _qa_card(post, claim, _with_context(claim, f"{short_title(post)}: what is {lower_first(claim.term)}?"))
     if "cloze" not in kinds:

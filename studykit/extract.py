@@ -21,6 +21,7 @@ from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
 from studykit import cloze, latex, salience, sentences, stop_words
 from studykit import nlp as nlp_mod
+from studykit.asked import asked_claim, next_question
 from studykit.blocks import PROSE_KINDS, BlockKind
 from studykit.errors import PostStep, SourceError, post_failed
 from studykit.formulas import formulas_of
@@ -134,9 +135,11 @@ class _Reader:
         topical = opens or lead or after_math
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: _Previous | None = None
+        question: tuple[Span, int] | None = None  # the sentence before, when it asks something
         block_sentences = sentences.mend(spacy_doc)
         for i, sent in enumerate(block_sentences):
             if lead and i == 0 and _is_only(sent.text, lead):
+                question = (sent, self.position)
                 self.position += 1
                 if _words(sent.text) != _words(strip_inline(lead)):
                     # "**Tip**: start with X." - 'It' is X; after the lead alone it is the lead
@@ -158,6 +161,10 @@ class _Reader:
                     resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
+                if question is not None and (asked := asked_claim(question, block_sentences[i:], claim, block, doc)) is not None:
+                    self.judged.append((asked, salience.content_words(sent.doc[question[0].start:sent.end])))
+                    self.where[id(asked)] = replace(self.where[id(claim)], merged=False, single=False)
+            question = next_question(sent, self.position - 1, question)
 
     def _claim(self, block: blocks_mod.Block, i: int, sent: Span, previous: _Previous | None,
                previous_subject: str) -> tuple[Claim | None, Span, bool]:
@@ -299,7 +306,7 @@ def _claim(sent: Span, block: blocks_mod.Block, position: int, previous_subject:
         text = resolved
     elif (tail := _after_colon(sent)) is not None:
         sent, text = tail, claims_mod.clean_sentence(tail.text)
-    inline_math = _inline_math(doc, text)
+    inline_math = doc.inline_math(text)
     claim = claims_mod.judge(sent, text, block, position, inline_math)
     claim.context = section_context(block.section, title)
     return claim
@@ -342,7 +349,7 @@ def _merged(previous: _Previous, sent: Span, block: blocks_mod.Block, doc: block
     text = prev_claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
     if len(doc.restore(text)) > MAX_MERGED_CHARS:
         return None  # too long for one card: each sentence stays a claim of its own
-    inline_math = _inline_math(doc, text)
+    inline_math = doc.inline_math(text)
     claim = claims_mod.judge(span, text, block, prev_claim.position, inline_math)
     claim.context = section_context(block.section, title)
     return None if claim.dropped else claim
@@ -363,7 +370,7 @@ def _paired(previous: _Previous | None, claim: Claim | None, sent: Span, block: 
     text = f"{prev_claim.sentence} {claim.sentence}"
     if len(doc.restore(text)) > MAX_PAIR_CHARS:
         return None
-    inline_math = _inline_math(doc, text)
+    inline_math = doc.inline_math(text)
     pair = claims_mod.judge(sent.doc[prev_sent.start:sent.end], text, block, prev_claim.position, inline_math)
     if pair.dropped:
         return None
@@ -373,17 +380,13 @@ def _paired(previous: _Previous | None, claim: Claim | None, sent: Span, block: 
     return pair
 
 
-def _inline_math(doc: blocks_mod.Document, text: str) -> list[str]:
-    """The inline formulas of a sentence (placeholders in), restored, in order."""
-    return [doc.math[int(i)].latex for i in latex.PLACEHOLDER_RE.findall(text) if int(i) < len(doc.math)]
-
-
 def _restored(claim: Claim, doc: blocks_mod.Document) -> Claim:
     """Math back in every text field of a claim."""
     return claim.model_copy(update={
         "sentence": doc.restore(claim.sentence),
         "term": doc.restore(claim.term),
         "answer": doc.restore(claim.answer),
+        "question": doc.restore(claim.question),
         "cloze_targets": [doc.restore(t) for t in claim.cloze_targets],
         "target_features": {doc.restore(t): f for t, f in claim.target_features.items()},
     })

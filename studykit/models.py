@@ -80,6 +80,7 @@ class Origin(str, Enum):
     SENTENCE = "sentence"
     TABLE_ROW = "table row"
     PAIR = "two adjacent sentences"
+    ASKED = "a question the post asks and its answer"
 
 
 def content_hash(text: str) -> str:
