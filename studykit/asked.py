@@ -1,11 +1,12 @@
 """A question the post asks and the sentence that answers it, as one question candidate.
 
 Writers ask the questions a reader should be able to answer: "Why 47B parameters and not
-8 x 7B = 56B? That's because ...", or a bold "**What is teacher forcing?**" opening its
-answer. The writer's question becomes the card's front and the next sentence its back.
-A question qualifies only when it stands alone: it names something (a noun, a name, a
-number or a formula) and points back at nothing ("Why does this work?", "What does it
-mean?"). The answer may point back at the question ("That's because ..."): the card shows it.
+8 x 7B = 56B? That's because ...", a bold "**What is teacher forcing?**" opening its
+answer, or a heading ("## Why does warmup help?") over it. The writer's question becomes
+the card's front and the sentence after it the back. A question qualifies only when it
+stands alone: it names something (a noun, a name, a number or a formula) and points back
+at nothing ("Why does this work?", "What does it mean?"). The answer may point back at the
+question ("That's because ..."): the card shows it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from spacy.tokens import Span
 
 from studykit import claims as claims_mod
 from studykit import latex
-from studykit.blocks import Block, Document
+from studykit.blocks import Block, BlockKind, Document
 from studykit.models import Claim, Drop, Origin
 
 ASKED = "asked"  # the feature that marks the candidate, for the ranker to weigh
@@ -54,12 +55,18 @@ def _goes_on(said: str, sent: Span) -> bool:
         len(said.split()) < SHORT_ANSWER_WORDS or sent[0].lower_ in _POINTING)
 
 
+def asks(block: Block) -> bool:
+    """A heading that asks ("## Why does warmup help?"): the paragraph under it answers."""
+    return block.kind is BlockKind.HEADING and block.plain.rstrip().endswith("?")
+
+
 def asked_claim(question: tuple[Span, int], answer: Sequence[Span], answered: Claim, block: Block,
-                doc: Document) -> Claim | None:
+                doc: Document) -> tuple[Claim, Span] | None:
     """The question (its span and reading position) with its answer, as one candidate; None
     when either cannot make the card. `answer` is the sentence after the question (whose
     own claim is `answered`) and the rest of its paragraph: the answer takes as many of them
-    as go on with it (`_goes_on`) and fit one card."""
+    as go on with it (`_goes_on`) and fit one card. Also the span the claim was judged on:
+    the question and its answer, or the answer alone under a question heading."""
     asking, position = question
     if answered.dropped not in _ANSWERABLE or not stands_alone(asking):
         return None
@@ -75,10 +82,12 @@ def asked_claim(question: tuple[Span, int], answer: Sequence[Span], answered: Cl
     text = f"{asked} {said}"
     if len(doc.restore(text)) > MAX_ASKED_CHARS:
         return None
-    claim = claims_mod.judge(answer[0].doc[asking.start:end.end], text, block, position, doc.inline_math(text))
+    parsed = answer[0].doc
+    span = parsed[(asking if asking.doc is parsed else answer[0]).start:end.end]
+    claim = claims_mod.judge(span, text, block, position, doc.inline_math(text))
     if claim.dropped:
         return None
     claim.question, claim.answer = asked, said
     claim.origin, claim.end_position, claim.context = Origin.ASKED, answered.position + answer.index(end), answered.context
     claim.features[ASKED] = 1.0
-    return claim
+    return claim, span

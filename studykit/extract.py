@@ -21,7 +21,7 @@ from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
 from studykit import cloze, latex, salience, sentences, stop_words
 from studykit import nlp as nlp_mod
-from studykit.asked import asked_claim, next_question
+from studykit.asked import asked_claim, asks, next_question
 from studykit.blocks import PROSE_KINDS, BlockKind
 from studykit.errors import PostStep, SourceError, post_failed
 from studykit.formulas import formulas_of
@@ -73,7 +73,7 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
     for post in posts:
         doc = blocks_mod.parse(post.body)
         skipped = about_article(doc)
-        prose = [b for b in doc.blocks if b.kind in PROSE_KINDS and b.index not in skipped]
+        prose = [b for b in doc.blocks if (b.kind in PROSE_KINDS or asks(b)) and b.index not in skipped]
         prepared.append((post, doc, prose, skipped))
         texts.extend(b.plain for b in prose)
     spacy_docs = nlp_mod.pipe(nlp, texts, batch_size=batch_size)
@@ -119,11 +119,15 @@ class _Reader:
         self.doc, self.title = doc, title
         self.position = 0  # sentences read, the claims' reading order
         self.lead = ""  # the bold lead of the paragraph (a formula between keeps it)
+        self.heading: tuple[Span, int] | None = None  # the last question heading, and its block
         self.judged: list[tuple[Claim, set[str]]] = []
         self.where: dict[int, Standing] = {}
 
     def read(self, block: blocks_mod.Block, spacy_doc: Doc) -> None:
         doc = self.doc
+        if block.kind is BlockKind.HEADING:  # a question heading: the paragraph under it answers
+            self.heading = (list(spacy_doc.sents)[-1], block.index)
+            return
         opens = _opens_section(doc, block)
         after_math = blocks_mod.follows_math(doc, block)
         lead = blocks_mod.bold_lead(block.text) or (self.lead if after_math else "")
@@ -135,7 +139,8 @@ class _Reader:
         topical = opens or lead or after_math
         previous_subject = section_topic(lead or block.section) if topical else ""
         previous: _Previous | None = None
-        question: tuple[Span, int] | None = None  # the sentence before, when it asks something
+        # the sentence before, when it asks something; first the heading right above
+        question = (self.heading[0], self.position) if self.heading and self.heading[1] == block.index - 1 else None
         block_sentences = sentences.mend(spacy_doc)
         for i, sent in enumerate(block_sentences):
             if lead and i == 0 and _is_only(sent.text, lead):
@@ -161,9 +166,9 @@ class _Reader:
                     resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
-                if question is not None and (asked := asked_claim(question, block_sentences[i:], claim, block, doc)) is not None:
-                    self.judged.append((asked, salience.content_words(sent.doc[question[0].start:sent.end])))
-                    self.where[id(asked)] = replace(self.where[id(claim)], merged=False, single=False)
+                if question is not None and (asked := asked_claim(question, block_sentences[i:], claim, block, doc)):
+                    self.judged.append((asked[0], salience.content_words(asked[1])))
+                    self.where[id(asked[0])] = replace(self.where[id(claim)], merged=False, single=False)
             question = next_question(sent, self.position - 1, question)
 
     def _claim(self, block: blocks_mod.Block, i: int, sent: Span, previous: _Previous | None,

@@ -23,6 +23,14 @@ Why does this work? The buffer absorbs the burst while the disk catches up.
 What is it good for? Latency, mostly.
 
 Caches speed up reads. Why not cache every table? Memory is finite and stale entries cost correctness.
+
+## Why do caches fill up over time?
+
+Every miss brings one more entry in, and nothing leaves until the eviction policy runs.
+
+## Why does this matter?
+
+Full caches evict entries that readers still want, and the hit rate falls.
 """
 
 
@@ -61,7 +69,8 @@ def test_a_question_that_points_back_or_names_nothing_asks_nothing(nlp):
     assert "Why does this work?" not in asked  # 'this' is on another card, not this one
     assert "What is it good for?" not in asked
     assert "Why not cache every table?" in asked  # after a statement in its paragraph
-    assert len(asked) == 5
+    assert "Why does this matter?" not in asked  # nor does a heading that points back
+    assert len(asked) == 6
 
 
 def test_the_card_asks_the_writers_question(nlp):
@@ -78,3 +87,11 @@ def test_math_in_a_question_is_restored(nlp):
     body = "# T\n\nWhy is $k = 2$ enough for the gate? Two experts already let the gate learn to route.\n"
     _, asked = _asked(nlp, body)
     assert list(asked) == ["Why is $k = 2$ enough for the gate?"]
+
+
+def test_a_question_heading_is_answered_by_the_paragraph_under_it(nlp):
+    extraction, asked = _asked(nlp)
+    claim = asked["Why do caches fill up over time?"]
+    assert claim.answer == "Every miss brings one more entry in, and nothing leaves until the eviction policy runs."
+    answer = next(c for c in extraction.claims if c.origin is Origin.SENTENCE and c.sentence == claim.answer)
+    assert claim.position == answer.position  # one sentence of the post: one card at most
