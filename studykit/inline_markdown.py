@@ -25,6 +25,10 @@ CODE = re.compile(_CODE)
 LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # '\!', '\>=' in prose; other escapes may be code ('\d') or keep a line from being structure ('\#')
 _ESCAPED = re.compile(r"\\([!<>])")
+# '\*', '\_': a literal star or underscore ('210\*160\*3'), held aside while emphasis is read
+_ESCAPED_DELIMITER = re.compile(r"\\([*_])")
+_HELD = {"*": "\ue000", "_": "\ue001"}  # private-use characters: no Markdown reads them
+_RELEASED = str.maketrans({held: char for char, held in _HELD.items()})
 # What the terminal styles: bold (group 1), italic (group 2) and code (group 3).
 TERMINAL = re.compile(f"{_BOLD_STARS}|{_EMPHASIS_STAR}|{_CODE}")
 
@@ -38,8 +42,9 @@ CODE_RUN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 def strip_inline(text: str) -> str:
     """Markdown inline syntax removed: emphasis, code ticks, links (text kept), escapes of
-    '!', '<', '>' (the character kept). Math must be protected first: LaTeX's negative space is no escape."""
+    '!', '<', '>', '*', '_' (the character kept). Math must be protected first: LaTeX's negative space is no escape."""
+    text = _ESCAPED_DELIMITER.sub(lambda m: _HELD[m.group(1)], text)
     text = BOLD.sub(lambda m: m.group(1) or m.group(2), text)
     text = EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
     text = CODE.sub(r"\1", text)
-    return _ESCAPED.sub(r"\1", LINK.sub(r"\1", text))
+    return _ESCAPED.sub(r"\1", LINK.sub(r"\1", text)).translate(_RELEASED)

@@ -150,3 +150,10 @@ def test_markdown_escapes_show_their_character_and_math_keeps_its_backslashes():
     # every reader of inline text unescapes alike: table cells, headings, formula lead-ins
     doc = blocks.parse("## Wins\\!\n\n| Model | Speed-up |\n|---|---|\n| GRU | \\>= 2x |\n")
     assert doc.blocks[0].section == "Wins!" and doc.blocks[-1].cells == ["GRU", ">= 2x"]
+
+
+def test_an_escaped_star_or_underscore_is_a_character_and_opens_no_emphasis():
+    doc = blocks.parse("A frame holds 100,800 numbers (210\\*160\\*3), a \\_private\\_ name. "
+                       "We call this the *credit assignment problem*.\n")
+    assert doc.blocks[0].plain == ("A frame holds 100,800 numbers (210*160*3), a _private_ name. "
+                                   "We call this the credit assignment problem.")
