@@ -4,9 +4,9 @@ Writers ask the questions a reader should be able to answer: "Why 47B parameters
 8 x 7B = 56B? That's because ...", a bold "**What is teacher forcing?**" opening its
 answer, or a heading ("## Why does warmup help?") over it. The writer's question becomes
 the card's front and the sentence after it the back. A question qualifies only when it
-stands alone: it names something (a noun, a name, a number or a formula) and points back
-at nothing ("Why does this work?", "What does it mean?"). The answer may point back at the
-question ("That's because ..."): the card shows it.
+stands alone: it names something (a noun, a name, a number or a formula; "the trick"
+names nothing) and points back at nothing ("Why does this work?", "What does it mean?").
+The answer may point back at the question ("That's because ..."): the card shows it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def stands_alone(question: Span) -> bool:
     words = [t for t in question if not t.is_punct]
     return (question.text.rstrip().endswith("?") and len(words) >= MIN_QUESTION_WORDS
             and not any(t.lower_ in _POINTING and t.tag_ in ("PRP", "DT") for t in words)
-            and any(t.pos_ in ("NOUN", "PROPN", "NUM") or latex.PLACEHOLDER_RE.fullmatch(t.text) for t in words))
+            and any(t.pos_ in ("PROPN", "NUM") or t.pos_ == "NOUN" and t.lemma_.lower() not in claims_mod.GENERIC_HEADS
+                    or latex.PLACEHOLDER_RE.fullmatch(t.text) for t in words))
 
 
 def next_question(sent: Span, position: int, question: tuple[Span, int] | None) -> tuple[Span, int] | None:

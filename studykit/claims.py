@@ -317,7 +317,7 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
         return None  # "Sample items more often — if ..., that is a signal": the parse lost the subject
     s = subj[0]
     term_span = sent.doc[s.left_edge.i:s.i + 1]
-    if (term_span.start - sent.start > 1 or len(term_span) > 5 or s.lemma_.lower() in _GENERIC_HEADS
+    if (term_span.start - sent.start > 1 or len(term_span) > 5 or s.lemma_.lower() in GENERIC_HEADS
             or s.pos_ == "PRON" or latex.PLACEHOLDER_RE.search(term_span.text)
             or any(t.pos_ == "PRON" or t.lower_ in _DEMONSTRATIVES for t in term_span)):
         return None
@@ -330,7 +330,7 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
     definiens = sent.doc[head.left_edge.i:sent.end].text.rstrip(" .:;")
     if ":" in latex.PLACEHOLDER_RE.sub("", definiens):
         return None  # "X is a free lever: prefer top-p ..." gives advice, not what X is
-    if head.lemma_.lower() in _GENERIC_HEADS and len(definiens.split()) <= 4:
+    if head.lemma_.lower() in GENERIC_HEADS and len(definiens.split()) <= 4:
         return None  # "MMD is the standard choice" says nothing of what MMD is
     if head.left_edge.lower_ == "the" and len(definiens.split()) <= 3:
         return None  # "DKL is the conceptual bridge": a role in the story, not a definition
@@ -338,7 +338,7 @@ def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | Non
 
 
 _DEMONSTRATIVES = {"this", "that", "these", "those", "such", "each", "every", "both", "all"}
-_GENERIC_HEADS = {
+GENERIC_HEADS = {
     "output", "result", "idea", "cost", "difference", "problem", "answer", "reason", "goal",
     "point", "trick", "key", "catch", "ratio", "effect", "benefit", "downside", "advantage",
     "disadvantage", "lesson", "rule", "thing", "part", "step", "way", "case", "question",
@@ -399,7 +399,7 @@ def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: l
     for chunk in chunks:
         # 'one quantity', 'three things': a vague noun, no count worth asking for; '10-20 points' is
         counts = [t for t in chunk if t.like_num and not numbers.is_year(t.text) and t.lower_ != "one"]
-        if counts and not (all(t.is_alpha for t in counts) and chunk.root.lemma_.lower() in _GENERIC_HEADS):
+        if counts and not (all(t.is_alpha for t in counts) and chunk.root.lemma_.lower() in GENERIC_HEADS):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
     out += [n for n in values if len(n) >= 3 or "%" in n]
     out += years + people
