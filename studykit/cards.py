@@ -93,7 +93,9 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     for formula in formulas:
         if formula.dropped is None or formula.dropped in SELECTION_DROPS:  # too long, prose: never a card
             formula.dropped = Drop.IN_SERIES if latex_key(formula.latex) in memory.formulas else None
-    candidates: list[Claim | Formula] = [*formulas, *extraction.claims]
+    # a question the post asks ties its answer's card (`_Picker.value`) and holds more: it goes first
+    claims = sorted(extraction.claims, key=lambda c: c.origin is not Origin.ASKED)
+    candidates: list[Claim | Formula] = [*formulas, *claims]
     rank_claims(candidates, extraction.terms, options.setting("section_spread"),
                 options.setting("new_term_gain"), options.setting("covered_term_cost"),
                 accept=picker.offer, text_of=_candidate_text, value_of=picker.value)
@@ -133,11 +135,23 @@ class _Picker:
         self.asked: set[str] = set()
         self.sentences: set[int] = set()  # positions of the sentences already on cards
         self.fresh = [f for f in extraction.formulas if not f.dropped]
+        self.said: dict[int, list[Claim]] = {}  # the live sentence claims, by position
+        for claim in extraction.claims:
+            if claim.origin is Origin.SENTENCE and not claim.dropped:
+                self.said.setdefault(claim.position, []).append(claim)
 
     def value(self, candidate: Claim | Formula) -> float:
         """The model's value, plus the prior a formula card gets over a sentence card; for a
         claim with spans to blank, how far its best blank is from an even chance of being good;
-        and how far the keep filter's probability that a learner keeps the card is from even."""
+        and how far the keep filter's probability that a learner keeps the card is from even.
+        A question the post asks is worth its answer's card at least: its card holds the
+        answer and the question."""
+        if isinstance(candidate, Claim) and candidate.origin is Origin.ASKED:
+            answers = range(candidate.position, (candidate.end_position or candidate.position) + 1)
+            return max([self._value(candidate)] + [self._value(c) for p in answers for c in self.said.get(p, [])])
+        return self._value(candidate)
+
+    def _value(self, candidate: Claim | Formula) -> float:
         keep = self._keep_value(candidate)
         if isinstance(candidate, Formula):
             return candidate.score + self.formula_prior + keep

@@ -98,3 +98,13 @@ def test_a_question_heading_is_answered_by_the_paragraph_under_it(nlp):
     assert claim.answer == "Every miss brings one more entry in, and nothing leaves until the eviction policy runs."
     answer = next(c for c in extraction.claims if c.origin is Origin.SENTENCE and c.sentence == claim.answer)
     assert claim.position == answer.position  # one sentence of the post: one card at most
+
+
+def test_a_question_card_is_worth_its_answers_card_at_least(nlp):
+    extraction, asked = _asked(nlp)
+    question = asked["Why does an LRU cache evict the oldest entry first?"]
+    answer = next(c for c in extraction.claims if c.origin is Origin.SENTENCE and c.sentence == question.answer)
+    answer.score, question.score = 5.0, -2.0  # the model would rather card the answer alone
+    cards = select_cards(extraction).cards
+    assert [c.kind for c in cards if c.source_sentence == question.sentence] == [CardKind.QA]
+    assert not [c for c in cards if c.source_sentence == answer.sentence]
