@@ -311,8 +311,7 @@ def _claim(sent: Span, block: blocks_mod.Block, position: int, previous_subject:
         text = resolved
     elif (tail := _after_colon(sent)) is not None:
         sent, text = tail, claims_mod.clean_sentence(tail.text)
-    inline_math = doc.inline_math(text)
-    claim = claims_mod.judge(sent, text, block, position, inline_math)
+    claim = claims_mod.judge(sent, text, block, position, doc.inline_math(text))
     claim.context = section_context(block.section, title)
     return claim
 
@@ -354,8 +353,7 @@ def _merged(previous: _Previous, sent: Span, block: blocks_mod.Block, doc: block
     text = prev_claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
     if len(doc.restore(text)) > MAX_MERGED_CHARS:
         return None  # too long for one card: each sentence stays a claim of its own
-    inline_math = doc.inline_math(text)
-    claim = claims_mod.judge(span, text, block, prev_claim.position, inline_math)
+    claim = claims_mod.judge(span, text, block, prev_claim.position, doc.inline_math(text))
     claim.context = section_context(block.section, title)
     return None if claim.dropped else claim
 
@@ -375,8 +373,7 @@ def _paired(previous: _Previous | None, claim: Claim | None, sent: Span, block: 
     text = f"{prev_claim.sentence} {claim.sentence}"
     if len(doc.restore(text)) > MAX_PAIR_CHARS:
         return None
-    inline_math = doc.inline_math(text)
-    pair = claims_mod.judge(sent.doc[prev_sent.start:sent.end], text, block, prev_claim.position, inline_math)
+    pair = claims_mod.judge(sent.doc[prev_sent.start:sent.end], text, block, prev_claim.position, doc.inline_math(text))
     if pair.dropped:
         return None
     pair.context, pair.origin, pair.end_position = prev_claim.context, Origin.PAIR, claim.position
