@@ -32,10 +32,14 @@ _ANSWERABLE = (None, Drop.PRONOUN, Drop.TOO_SHORT)  # "That is because ...", "No
 _FAQ_LABEL = re.compile(r"^[QA]\s*:\s*")  # "Q: How do I ...?" "A: Use ..."
 
 
+def _asks(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
 def stands_alone(question: Span) -> bool:
     """A question a card can ask without the sentences around it."""
     words = [t for t in question if not t.is_punct]
-    return (question.text.rstrip().endswith("?") and len(words) >= MIN_QUESTION_WORDS
+    return (_asks(question.text) and len(words) >= MIN_QUESTION_WORDS
             and not any(t.lower_ in _POINTING and t.tag_ in ("PRP", "DT") for t in words)
             and any(t.pos_ in ("PROPN", "NUM") or t.pos_ == "NOUN" and t.lemma_.lower() not in claims_mod.GENERIC_HEADS
                     or latex.PLACEHOLDER_RE.fullmatch(t.text) for t in words))
@@ -44,7 +48,7 @@ def stands_alone(question: Span) -> bool:
 def next_question(sent: Span, position: int, question: tuple[Span, int] | None) -> tuple[Span, int] | None:
     """The question open after `sent` (read at `position`): itself when it asks; the one
     before when it is only an answer's label ("A:")."""
-    if sent.text.rstrip().endswith("?"):
+    if _asks(sent.text):
         return sent, position
     return question if _FAQ_LABEL.fullmatch(sent.text.strip()) else None
 
@@ -52,13 +56,13 @@ def next_question(sent: Span, position: int, question: tuple[Span, int] | None) 
 def _goes_on(said: str, sent: Span) -> bool:
     """Whether `sent` still belongs to the answer `said`: the answer so far is only a start
     ("Two reasons.", "No.") or `sent` points back at it ("This causes ...")."""
-    return not sent.text.rstrip().endswith("?") and (
+    return not _asks(sent.text) and (
         len(said.split()) < SHORT_ANSWER_WORDS or sent[0].lower_ in _POINTING)
 
 
 def asks(block: Block) -> bool:
     """A heading that asks ("## Why does warmup help?"): the paragraph under it answers."""
-    return block.kind is BlockKind.HEADING and block.plain.rstrip().endswith("?")
+    return block.kind is BlockKind.HEADING and _asks(block.plain)
 
 
 def asked_claim(question: tuple[Span, int], answer: Sequence[Span], answered: Claim, block: Block,
