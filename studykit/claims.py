@@ -39,6 +39,8 @@ _META = re.compile(  # talk about the article or its figures, not about the subj
     r"see (?:figure|fig\.|table|section|part|§)|(?:figure|fig\.|table) \d+|in (?:section|part|chapter|§) ?\d|"
     r"(?:next|previous|last) chapter)\b"
     r"|^(?:below is|here is|here's|above is|the following)\b", re.I)
+# 'can be found here', 'the neuron here': a link's text or a spot on the page, not on the card
+_POINTS_HERE = re.compile(r"(?<=[\s(])here\b", re.I)
 # the writer narrating what comes next: the claim may still be the subject's ('we'll use a 2-layer net')
 _PLAN_TALK = re.compile(r"\b(?:we will|we'll|let's|let us|you will|you'll)\b", re.I)
 READER = frozenset({"you", "your"})  # a sentence to the reader is often a general claim
@@ -224,7 +226,7 @@ def _form_defect(sent: Span, text: str, block: Block, math_sources: list[str]) -
         return Drop.LEAD_IN  # what it asks or announces is not on the card
     if _UNFINISHED.search(text):
         return Drop.UNFINISHED
-    if _META.search(text):
+    if _META.search(text) or _POINTS_HERE.search(text):
         return Drop.ABOUT_ARTICLE
     if _about_writer(sent):
         return Drop.ABOUT_WRITER  # 'my labmate and I ...': the writer's story, not the subject's

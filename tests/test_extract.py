@@ -435,6 +435,24 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
         assert claim(comparison).dropped not in (Drop.ABOUT_ARTICLE, Drop.NEEDS_FIGURE), comparison
 
 
+def test_a_here_that_points_at_a_link_or_the_page_makes_no_card(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+    from studykit.models import Drop
+
+    def claim(text):
+        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
+
+    for pointer in ("A longer derivation of the variance of this estimator can be found here.",
+                    "The activation of the highlighted unit here rises whenever a quote is opened.",
+                    "The weights of the trained encoder (download them here) fit on a single GPU."):
+        assert claim(pointer).dropped is Drop.ABOUT_ARTICLE, pointer
+    # 'where' and 'there' hold the letters, not the word
+    for plain in ("Dropout helps most where the training set is small and the network is wide.",
+                  "The encoder reads the sentence, and there the decoder takes over for every token."):
+        assert claim(plain).dropped is None, plain
+
+
 def test_a_recap_heading_is_no_card_context_and_no_key_term():
     from studykit.blocks import parse
     from studykit.extract import key_terms
