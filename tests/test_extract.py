@@ -453,6 +453,24 @@ def test_a_here_that_points_at_a_link_or_the_page_makes_no_card(nlp):
         assert claim(plain).dropped is None, plain
 
 
+def test_a_sentence_opening_with_lets_narrates_the_post_and_makes_no_card(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+    from studykit.models import Drop
+
+    def claim(text):
+        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
+
+    for narration in ("Let's now train the same network on a much larger dataset of recipes.",
+                      "Lets see what the second layer of the trained network responds to.",
+                      "Let us first look at how the encoder handles a sentence of ten tokens."):
+        assert claim(narration).dropped is Drop.PRONOUN, narration
+    # a definition's 'let' and a verb 'lets' inside the sentence stay
+    for plain in ("Let x be the input vector and W the weight matrix of the first layer.",
+                  "A residual connection lets the gradient reach the early layers unchanged."):
+        assert claim(plain).dropped is None, plain
+
+
 def test_a_recap_heading_is_no_card_context_and_no_key_term():
     from studykit.blocks import parse
     from studykit.extract import key_terms
