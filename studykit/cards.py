@@ -291,7 +291,8 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         asked = f"{short_title(post)}: {claim.question}" if claim.origin is Origin.ASKED else claim.question
         return _qa_card(post, claim, _with_context(claim, asked))
     if "qa" in kinds and _short_definition(claim):
-        return _qa_card(post, claim, _with_context(claim, f"{short_title(post)}: what is {lower_first(claim.term)}?"))
+        asked = f"{short_title(post)}: what {_copula(claim)} {lower_first(claim.term)}?"
+        return _qa_card(post, claim, _with_context(claim, asked))
     if "cloze" not in kinds:
         return None
     targets = ranked_targets(claim, deletion_model)
@@ -325,6 +326,11 @@ def _short_definition(claim: Claim) -> bool:
     """'X is a Y' with a short Y that does not say X again: asked as 'what is X?'."""
     return (claim.kind is ClaimKind.DEFINITION and bool(claim.term and claim.answer)
             and len(claim.answer.split()) <= MAX_ANSWER_WORDS and claim.term.lower() not in claim.answer.lower())
+
+
+def _copula(claim: Claim) -> str:
+    """The writer's own verb: 'Skip connections are ...' is asked 'what are skip connections?'."""
+    return "are" if re.search(rf"{re.escape(claim.term)}\s+are\b", claim.sentence) else "is"
 
 
 def _qa_card(post: Post, claim: Claim, front: str) -> Card:

@@ -404,3 +404,12 @@ def test_the_keep_filter_weight_puts_a_card_a_learner_keeps_first(nlp):
 
     assert "might" in only_card(0.0)
     assert "reset gate" in only_card(2.0)  # a learner would likely throw the hedged card away
+
+
+def test_a_definition_is_asked_with_the_writers_own_verb(nlp):
+    body = ("## Parts\n\nSkip connections are a path that carries the input around each block unchanged.\n\n"
+            "Layer normalisation is a step that rescales the features of each token to zero mean.\n")
+    post = Post(title="Deep nets", url="file:///d.md", body=body)
+    fronts = [c.front for c in select_cards(extract(post, nlp), CardOptions(min_cards=3)).cards if c.kind == "qa"]
+    assert any(f.endswith("Deep nets: what are skip connections?") for f in fronts), fronts
+    assert any(f.endswith("Deep nets: what is layer normalisation?") for f in fronts), fronts
