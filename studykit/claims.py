@@ -26,7 +26,7 @@ _LEADING_MARKERS = re.compile(
     r"indeed|moreover|furthermore|additionally|similarly|likewise|formally|put simply|"
     r"note that|recall that|remember that|notice that|in summary|overall)\b,?\s+", re.I)
 _PRONOUN_START = re.compile(
-    r"^(this|it|its|these|they|those|that|such|here|he|she|we|our|us|you|your|i|let['’]?s|let us)\b", re.I)
+    r"^(this|it|its|these|they|those|that|such|another|the same|here|he|she|we|our|us|you|your|i|let['’]?s|let us)\b", re.I)
 # a thing of the page ('the results above'), not of the subject ('the layer below', 'above -1')
 _ON_PAGE = (r"(?:results?|samples?|outputs?|examples?|code|snippets?|figures?|plots?|curves?|graphs?|images?|"
             r"animations?|diagrams?|charts?|tables?|equations?|formulas?|derivations?|lists?|paragraphs?|text)")

@@ -453,6 +453,22 @@ def test_a_here_that_points_at_a_link_or_the_page_makes_no_card(nlp):
         assert claim(plain).dropped is None, plain
 
 
+def test_a_sentence_opening_with_another_or_the_same_leans_on_the_one_before(nlp):
+    from studykit.blocks import parse
+    from studykit.claims import judge
+    from studykit.models import Drop
+
+    def claim(text):
+        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
+
+    for leaning in ("Another useful trick is to clip the gradient norm before every update.",
+                    "The same schedule gives a different loss curve under a different optimiser."):
+        assert claim(leaning).dropped is Drop.PRONOUN, leaning
+    for plain in ("Gradient clipping is another trick that keeps the updates of a deep network small.",
+                  "Both LSTM and GRU keep a gated memory that survives long sequences."):
+        assert claim(plain).dropped is None, plain
+
+
 def test_a_sentence_opening_with_lets_narrates_the_post_and_makes_no_card(nlp):
     from studykit.blocks import parse
     from studykit.claims import judge
