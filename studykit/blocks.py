@@ -216,7 +216,7 @@ def parse(body: str) -> Document:
     def flush() -> None:
         nonlocal paragraph
         if paragraph:
-            _add(blocks, para_kind, " ".join(paragraph), section, spans, path=path)
+            _add(blocks, para_kind, " ".join(paragraph), section, path=path)
         paragraph = []
 
     for raw in _display_on_own_lines(protected, spans).split("\n"):
@@ -230,11 +230,11 @@ def parse(body: str) -> Document:
             section = latex.restore(strip_inline(heading.group(2)).strip(), spans)
             level = len(heading.group(1))
             path = [(lv, h) for lv, h in path if lv < level] + [(level, section)]
-            _add(blocks, BlockKind.HEADING, heading.group(2), section, spans, level=level, path=path)
+            _add(blocks, BlockKind.HEADING, heading.group(2), section, level=level, path=path)
             continue
         if _is_display(stripped, spans):
             flush()
-            _add(blocks, BlockKind.MATH, stripped, section, spans, path=path)
+            _add(blocks, BlockKind.MATH, stripped, section, path=path)
             continue
         kind = _line_kind(stripped)
         if kind is BlockKind.QUOTE:
@@ -282,8 +282,8 @@ def _line_kind(line: str) -> BlockKind:
     return BlockKind.PARAGRAPH
 
 
-def _add(blocks: list[Block], kind: BlockKind, text: str, section: str,
-         spans: list[latex.MathSpan], level: int = 0, path: Sequence[tuple[int, str]] = ()) -> None:
+def _add(blocks: list[Block], kind: BlockKind, text: str, section: str, level: int = 0,
+         path: Sequence[tuple[int, str]] = ()) -> None:
     text = text.strip()
     if not text:
         return

@@ -177,7 +177,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
         claim.term = named_term
     else:
         named_term = ""
-    definition = _definition(sent, text, bold)
+    definition = _definition(sent, bold)
     if definition:
         kind = ClaimKind.DEFINITION
         claim.term, claim.answer = definition
@@ -304,7 +304,7 @@ def _people(sent: Span, dated: bool) -> list[str]:
     return found
 
 
-def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | None:
+def _definition(sent: Span, bold: list[str]) -> tuple[str, str] | None:
     """(term, what it is) for 'X is a Y' and 'X, called Y' sentences."""
     root = sent.root
     if root.lemma_ != "be" and root.lower_ not in ("is", "are"):

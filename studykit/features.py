@@ -20,7 +20,6 @@ from studykit.ranker import Features
 MAX_WORDS = 55
 COUNT_CAP = 3  # a sentence naming many key terms is not worth many cards
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
 _COMPARISON = re.compile(r"\b(?:than|outperform\w*|faster|slower|better|worse|compared (?:to|with)|"
                          r"vs\.?|versus|whereas|unlike|instead of|rather than)\b", re.I)
 _MECHANISM = re.compile(r"\b(?:because|so that|which means|therefore|prevents?|causes?|leads? to|"
@@ -33,7 +32,6 @@ _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|example|suppose|ima
                       r"consider|toy)\b", re.I)
 _DEICTIC_START = re.compile(r"^(?:this|that|these|those|it|its|they|here|there|such|the above|"
                             r"the following|then|so|and|but|or)\b", re.I)
-_ASSIGNMENT = re.compile(r"\$[^$]*=[^$]*\$")
 
 
 def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], stressed: bool,

@@ -48,7 +48,7 @@ def formulas_of(doc: Document) -> list[Formula]:
             continue
         seen.add(key)
         before = _previous_prose(doc, block)
-        label = label_for(before, block.section)
+        label = label_for(before)
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
         explanation = _explanation(doc, block)
         formula = Formula(latex=span.latex.strip(), display=True, label=label,
@@ -174,16 +174,16 @@ def _previous_prose(doc: Document, block: Block) -> Block | None:
     return None
 
 
-def label_for(before: Block | None, section: str = "") -> str:
+def label_for(before: Block | None) -> str:
     """A short name for the formula after block `before`, or "" when none is given."""
-    if before is not None:
-        if label := _clean(bold_lead(before.text)):
+    if before is None:
+        return ""
+    if label := _clean(bold_lead(before.text)):
+        return label
+    last = split(strip_inline(before.text), SentenceStart.ANY)[-1]
+    for pattern in _NAMING:
+        if (m := pattern.search(last)) and (label := _clean(m.group("n") or m.groupdict().get("m") or "")):
             return label
-        text = strip_inline(before.text)
-        last = split(text, SentenceStart.ANY)[-1]
-        for pattern in _NAMING:
-            if (m := pattern.search(last)) and (label := _clean(m.group("n") or m.groupdict().get("m") or "")):
-                return label
     return ""
 
 
