@@ -250,8 +250,8 @@ def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sen
     if (block.kind is not BlockKind.ITEM or not sent.doc.has_annotation("DEP") or sent[0].pos_ not in ("VERB", "AUX")
             or any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in sent.root.children)):
         return False
-    before = next((b for b in reversed(doc.blocks[:block.index]) if b.kind is not BlockKind.ITEM), None)
-    return before is not None and before.kind is BlockKind.PARAGRAPH and before.plain.rstrip().endswith(":")
+    lead_in = blocks_mod.previous_block(doc, block, skipping=(BlockKind.ITEM,))
+    return lead_in is not None and lead_in.kind is BlockKind.PARAGRAPH and lead_in.plain.rstrip().endswith(":")
 
 
 def _is_only(sentence: str, lead: str) -> bool:
@@ -292,12 +292,9 @@ def _overlaps(target: str, lead: str) -> bool:
 
 def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
     """True for the first prose block under a heading (its 'This' is the heading's topic)."""
-    for prev in reversed(doc.blocks[:block.index]):
-        if prev.kind is BlockKind.HEADING:
-            return True
-        if prev.kind in PROSE_KINDS:
-            return False
-    return False
+    between = set(BlockKind) - {BlockKind.HEADING, *PROSE_KINDS}  # formulas, tables, captions
+    prev = blocks_mod.previous_block(doc, block, skipping=between)
+    return prev is not None and prev.kind is BlockKind.HEADING
 
 
 def _claim(sent: Span, block: blocks_mod.Block, position: int, previous_subject: str,

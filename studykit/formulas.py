@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from studykit import latex, limits
-from studykit.blocks import PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math
+from studykit.blocks import PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math, previous_block
 from studykit.inline_markdown import strip_inline
 from studykit.sentences import SentenceStart, split, split_prose
 from studykit.claims import talks_about_article
@@ -160,18 +160,12 @@ def _table_after(doc: Document, block: Block) -> str:
 
 def _next_prose(doc: Document, block: Block) -> Block | None:
     """The paragraph right after a formula (no heading or other formula in between)."""
-    following = doc.blocks[block.index + 1:block.index + 2]
-    if following and following[0].kind in (BlockKind.PARAGRAPH, BlockKind.ITEM, BlockKind.QUOTE):
-        return following[0]
-    return None
+    return next((b for b in doc.blocks[block.index + 1:block.index + 2] if b.kind in PROSE_KINDS), None)
 
 
 def _previous_prose(doc: Document, block: Block) -> Block | None:
-    for prev in reversed(doc.blocks[:block.index]):
-        if prev.kind is BlockKind.MATH:
-            continue
-        return prev if prev.kind in PROSE_KINDS else None
-    return None
+    prev = previous_block(doc, block, skipping=(BlockKind.MATH,))
+    return prev if prev is not None and prev.kind in PROSE_KINDS else None
 
 
 def label_for(before: Block | None) -> str:
