@@ -257,9 +257,9 @@ def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sen
 def _is_only(sentence: str, lead: str) -> bool:
     """True when a sentence is just its paragraph's bold lead (maybe with a rhetorical tag)."""
     lead_words, sent_words = _words(strip_inline(lead)), _words(sentence)
-    rest = sent_words[len(lead_words):] if sent_words[:len(lead_words)] == lead_words else None
-    if rest is None:
-        rest = sent_words[1 + len(lead_words):] if sent_words[1:1 + len(lead_words)] == lead_words else None
+    n = len(lead_words)
+    # the words after the lead, which opens the sentence or follows its first word
+    rest = next((sent_words[k + n:] for k in (0, 1) if sent_words[k:k + n] == lead_words), None)
     return rest is not None and (len(rest) < 3 or "?" in sentence)
 
 
@@ -285,9 +285,8 @@ def _drop_targets_in_context(claim: Claim) -> None:
 
 def _overlaps(target: str, lead: str) -> bool:
     """'Stateful streaming — cache' holds the lead 'Stateful streaming'; 'AdamW' is not 'Adam'."""
-    def within(a: str, b: str) -> bool:
-        return cloze.word_count(b.lower(), a.lower()) > 0
-    return within(lead, target) or within(target, lead)
+    target, lead = target.lower(), lead.lower()
+    return cloze.word_count(target, lead) > 0 or cloze.word_count(lead, target) > 0
 
 
 def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
