@@ -147,7 +147,7 @@ class _Picker:
         A question the post asks is worth its answer's card at least: its card holds the
         answer and the question."""
         if isinstance(candidate, Claim) and candidate.origin is Origin.ASKED:
-            answers = range(candidate.position, (candidate.end_position or candidate.position) + 1)
+            answers = _sentences_of(candidate)
             return max([self._value(candidate)] + [self._value(c) for p in answers for c in self.said.get(p, [])])
         return self._value(candidate)
 

@@ -250,8 +250,8 @@ def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sen
     if (block.kind is not BlockKind.ITEM or not sent.doc.has_annotation("DEP") or sent[0].pos_ not in ("VERB", "AUX")
             or any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in sent.root.children)):
         return False
-    lead_in = blocks_mod.previous_block(doc, block, skipping=(BlockKind.ITEM,))
-    return lead_in is not None and lead_in.kind is BlockKind.PARAGRAPH and lead_in.plain.rstrip().endswith(":")
+    before = blocks_mod.previous_block(doc, block, skipping=(BlockKind.ITEM,))
+    return before is not None and before.kind is BlockKind.PARAGRAPH and before.plain.rstrip().endswith(":")
 
 
 def _is_only(sentence: str, lead: str) -> bool:

@@ -8,6 +8,7 @@ A formula's label comes, in order, from: a bold lead-in of the paragraph just be
 from __future__ import annotations
 
 import re
+from itertools import dropwhile, takewhile
 
 from studykit import latex, limits
 from studykit.blocks import PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math, previous_block
@@ -39,20 +40,16 @@ def formulas_of(doc: Document) -> list[Formula]:
     """Every distinct display formula, labelled; trivial ones (`$$x$$`) are skipped."""
     found: list[Formula] = []
     seen: set[str] = set()
-    for block in doc.blocks:
-        if block.kind is not BlockKind.MATH:
-            continue
+    for block in (b for b in doc.blocks if b.kind is BlockKind.MATH):
         span = doc.math[int(latex.PLACEHOLDER_RE.search(block.text).group(1))]  # type: ignore[union-attr]
         key = latex.normalise(span.latex)
         if key in seen or len(key.replace(" ", "")) < MIN_LATEX_CHARS:
             continue
         seen.add(key)
         before = _previous_prose(doc, block)
-        label = label_for(before)
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
-        explanation = _explanation(doc, block)
-        formula = Formula(latex=span.latex.strip(), display=True, label=label,
-                          context=context, explanation=explanation,
+        formula = Formula(latex=span.latex.strip(), display=True, label=label_for(before),
+                          context=context, explanation=_explanation(doc, block),
                           section=block.section, position=block.index,
                           continues=follows_math(doc, block))
         if len(formula.latex) > limits.FORMULA_CHARACTERS:
@@ -84,8 +81,7 @@ def _last_sentence(text: str) -> str:
 def _explanation(doc: Document, block: Block) -> str:
     """What the text right after a formula says about it: its first sentence, or the
     "where" list of its symbols ("- $\\alpha$: how much you trust the teacher")."""
-    table = _table_after(doc, block)
-    if table:
+    if table := _table_after(doc, block):
         return table
     after = _next_prose(doc, block)
     if after is None or _opens_next_formula(doc, after):
@@ -99,9 +95,7 @@ def _explanation(doc: Document, block: Block) -> str:
             if first.rstrip().endswith(":"):
                 break  # "Pass to the previous layer:" leads into the next formula
             items.append(first.rstrip(". "))
-        if not items:
-            return ""
-        text = "; ".join(items)
+        text = "; ".join(items)  # no items: no explanation
         return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
     sentences = split_prose(doc.restore(strip_inline(after.text)))
     text = sentences[0]
@@ -143,13 +137,8 @@ MAX_TABLE_ROWS = 6
 def _table_after(doc: Document, block: Block) -> str:
     """A small two-column table right after a formula says how it behaves
     ("Temperature | Effect": "$\\tau \\to 0$: One-hot; ..."): that table, as one line."""
-    rows: list[Block] = []
-    for b in doc.blocks[block.index + 1:]:
-        if b.kind is BlockKind.TABLE_HEADER and not rows:
-            continue
-        if b.kind is not BlockKind.TABLE:
-            break
-        rows.append(b)
+    after = dropwhile(lambda b: b.kind is BlockKind.TABLE_HEADER, doc.blocks[block.index + 1:])
+    rows = list(takewhile(lambda b: b.kind is BlockKind.TABLE, after))
     if not 0 < len(rows) <= MAX_TABLE_ROWS or any(len(r.header) != 2 or len(r.cells) != 2 or not all(r.cells)
                                                   for r in rows):
         return ""  # not a small 'key | value' table
