@@ -27,7 +27,8 @@ from studykit.errors import PostStep, SourceError, post_failed
 from studykit.formulas import formulas_of
 from studykit.inline_markdown import strip_inline
 from studykit.models import Claim, Drop, Formula, Origin, Post
-from studykit.post_features import Standing, describe
+from studykit.features import Standing
+from studykit.post_features import describe
 from studykit.sections import (RECAP_SECTIONS, SKIPPED_SECTIONS, about_article, describes_article,
                                section_context, section_topic, without_number)
 from studykit.table_claims import row_names, row_words, table_claims
