@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studykit import cloze, numbers, ranker, stop_words
+from studykit import cloze, latex, numbers, ranker, stop_words
 from studykit.deletions import BEST_BLANK, ranked_targets
 from studykit.blocks import mentions
 from studykit.card_making import MAX_FRONT_CHARS, card_id, lower_first, new_card, short_title
@@ -92,7 +92,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     formulas = list(extraction.formulas) if "formula" in options.kinds else []
     for formula in formulas:
         if formula.dropped is None or formula.dropped in SELECTION_DROPS:  # too long, prose: never a card
-            formula.dropped = Drop.IN_SERIES if latex_key(formula.latex) in memory.formulas else None
+            formula.dropped = Drop.IN_SERIES if latex.spacing_free(formula.latex) in memory.formulas else None
     # a question the post asks ties its answer's card (`_Picker.value`) and holds more: it goes first
     claims = sorted(extraction.claims, key=lambda c: c.origin is not Origin.ASKED)
     candidates: list[Claim | Formula] = [*formulas, *claims]
@@ -247,7 +247,7 @@ class _Picker:
             if n > 1:  # two formulas after the same words: say which one is asked for
                 card.front += f" (formula {n} after these words)"
             chosen.append((formula.position, card))
-            self.memory.formulas.update(latex_key(f.latex) for f in group)
+            self.memory.formulas.update(latex.spacing_free(f.latex) for f in group)
         chosen += [(f.position, c) for f, c in self.drills]
         chosen.sort(key=lambda pc: pc[0])
         ids: set[str] = set()
@@ -264,11 +264,6 @@ def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
                   for n, unit in numbers.QUANTITY.findall(sentence)}
     stems = {w[:5] for w in re.findall(r"[a-z]{4,}", sentence.lower()) if w not in stop_words.english()}
     return (quantities, stems) if quantities else (set(), set())
-
-
-def latex_key(latex: str) -> str:
-    """Formulas equal up to spacing compare equal."""
-    return re.sub(r"\\[,;:!]|\\q?quad|\s+", "", latex)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
