@@ -264,13 +264,8 @@ def _attach_table_headers(blocks: list[Block]) -> None:
 
 
 def _line_kind(line: str) -> BlockKind:
-    if line.startswith(">"):
-        return BlockKind.QUOTE
-    if line.startswith("|"):
-        return BlockKind.TABLE
-    if _ITEM.match(line):
-        return BlockKind.ITEM
-    return BlockKind.PARAGRAPH
+    return (BlockKind.QUOTE if line.startswith(">") else BlockKind.TABLE if line.startswith("|")
+            else BlockKind.ITEM if _ITEM.match(line) else BlockKind.PARAGRAPH)
 
 
 def _add(blocks: list[Block], kind: BlockKind, text: str, section: str, level: int = 0,

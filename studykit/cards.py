@@ -196,7 +196,8 @@ class _Picker:
                 if drill is not None:  # the most valued long formula also gets a cloze on its key term
                     self.drills.append((candidate, drill))
             return True
-        return self._offer_claim(candidate)
+        candidate.dropped = self._take_claim(candidate)
+        return candidate.dropped is None
 
     def _cost(self, candidate: Claim | Formula) -> int:
         """Cards the candidate adds: none for a formula asked on its companion's card."""
@@ -205,36 +206,31 @@ class _Picker:
         together = companions(sorted([*self.formulas, candidate], key=lambda f: f.position), self.fresh)
         return len(together) - len(self._groups())
 
-    def _offer_claim(self, claim: Claim) -> bool:
+    def _take_claim(self, claim: Claim) -> Drop | None:
+        """Make the claim's card and note what it covers, or say why it adds nothing."""
         sentences = set(_sentences_of(claim))
         if sentences & self.sentences:
-            claim.dropped = Drop.OVERLAPS
-            return False
+            return Drop.OVERLAPS
         backs = " ".join(f.explanation for f in self.formulas)
         if claim.sentence and claim.sentence in backs:
-            claim.dropped = Drop.ON_FORMULA_CARD
-            return False
+            return Drop.ON_FORMULA_CARD
         words = set(re.findall(r"\w{3,}", claim.sentence.lower()))
         if any(_jaccard(words, s) > 0.6 for s in self.memory.claims):
-            claim.dropped = Drop.NEAR_DUPLICATE
-            return False
+            return Drop.NEAR_DUPLICATE
         fact = _quantity_fact(claim.sentence)
         if fact[0] and any(fact[0] & f[0] and len(fact[1] & f[1]) >= 2 for f in self.facts):  # one number, twice
-            claim.dropped = Drop.SAME_NUMBER
-            return False
+            return Drop.SAME_NUMBER
         card = claim_card(self.post, claim, self.options.kinds)
         if card is None:
-            claim.dropped = Drop.NO_ANSWER
-            return False
+            return Drop.NO_ANSWER
         if card.front in self.asked:
-            claim.dropped = Drop.SAME_QUESTION
-            return False
+            return Drop.SAME_QUESTION
         self.asked.add(card.front)
         self.sentences |= sentences
         self.memory.claims.append(words)
         self.facts.append(fact)
         self.cards.append((claim.position * 1000, card))
-        return True
+        return None
 
     def selection(self) -> Selection:
         """The cards made, formula cards and the formula cloze added, in reading order."""

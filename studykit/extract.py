@@ -137,8 +137,7 @@ class _Reader:
         self.lead = lead
         if (lead and SKIPPED_SECTIONS.match(lead)) or _SOURCE_LEAD.match(lead or block.plain.partition(":")[0].strip()):
             return  # "**Prerequisites:** ...", "Reference: ..." describe the article, not the subject
-        topical = opens or lead or after_math
-        previous_subject = section_topic(lead or block.section) if topical else ""
+        previous_subject = section_topic(lead or block.section) if opens or lead or after_math else ""
         previous: _Previous | None = None
         # the sentence before, when it asks something; first the heading right above
         question = (self.heading[0], self.position) if self.heading and self.heading[1] == block.index - 1 else None
