@@ -97,6 +97,11 @@ def follows_math(doc: Document, block: Block) -> bool:
     return block.index > 0 and doc.blocks[block.index - 1].kind is BlockKind.MATH
 
 
+def precedes_math(doc: Document, block: Block) -> bool:
+    """True for a block right before a display formula."""
+    return block.index + 1 < len(doc.blocks) and doc.blocks[block.index + 1].kind is BlockKind.MATH
+
+
 def previous_block(doc: Document, block: Block, skipping: Collection[BlockKind] = ()) -> Block | None:
     """The nearest block before `block` whose kind is not one of `skipping`, or None."""
     return next((b for b in reversed(doc.blocks[:block.index]) if b.kind not in skipping), None)

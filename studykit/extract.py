@@ -239,9 +239,8 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
 def _runs_into_formula(doc: blocks_mod.Document, block: blocks_mod.Block, sent: Span) -> bool:
     """'... a tone at frequency f shows up at' + display formula: not a statement alone
     (one closed by a colon is a lead-in, which `claims` drops already)."""
-    following = doc.blocks[block.index + 1:block.index + 2]
-    return (bool(following) and following[0].kind is BlockKind.MATH
-            and sent.end == len(sent.doc) and not sent.text.rstrip().endswith((".", "!", "?", ":")))
+    return (blocks_mod.precedes_math(doc, block) and sent.end == len(sent.doc)
+            and not sent.text.rstrip().endswith((".", "!", "?", ":")))
 
 
 def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sent: Span) -> bool:

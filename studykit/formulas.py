@@ -11,7 +11,8 @@ import re
 from itertools import dropwhile, takewhile
 
 from studykit import latex, limits
-from studykit.blocks import PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math, previous_block
+from studykit.blocks import (PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math, precedes_math,
+                             previous_block)
 from studykit.inline_markdown import strip_inline
 from studykit.sentences import SentenceStart, split, split_prose
 from studykit.claims import talks_about_article
@@ -104,9 +105,7 @@ def _explanation(doc: Document, block: Block) -> str:
     if talks_about_article(text):
         return ""  # "The left panel above shows ..." is about the figure
     second = sentences[1] if len(sentences) > 1 else ""
-    following = doc.blocks[after.index + 1:after.index + 2]
-    leads_formula = bool(following) and following[0].kind is BlockKind.MATH
-    if second and not _complete(second) and (leads_formula or not second.endswith(":")):
+    if second and not _complete(second) and (precedes_math(doc, after) or not second.endswith(":")):
         second = ""
     if second and len((text + second).split()) <= MAX_EXPLANATION_WORDS:
         # a short second sentence usually finishes the explanation; one that opens a
@@ -120,8 +119,7 @@ def _opens_next_formula(doc: Document, after: Block) -> bool:
     runs into a display formula of its own opens the next item."""
     if after.kind is BlockKind.ITEM or not (lead := bold_lead(after.text)):
         return False
-    following = doc.blocks[after.index + 1:after.index + 2]
-    return bool(_STEP_LEAD.match(lead)) or (bool(following) and following[0].kind is BlockKind.MATH)
+    return bool(_STEP_LEAD.match(lead)) or precedes_math(doc, after)
 
 
 _STEP_LEAD = re.compile(r"^(?:step|stage|phase)\s*\d+|^\(?\d+[.)]", re.I)
