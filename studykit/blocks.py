@@ -9,9 +9,10 @@ key terms) and removed in `plain`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import groupby
 
 from studykit import latex
 from studykit.inline_markdown import BOLD, LINK, strip_inline
@@ -96,6 +97,16 @@ def follows_math(doc: Document, block: Block) -> bool:
     return block.index > 0 and doc.blocks[block.index - 1].kind is BlockKind.MATH
 
 
+def precedes_math(doc: Document, block: Block) -> bool:
+    """True for a block right before a display formula."""
+    return block.index + 1 < len(doc.blocks) and doc.blocks[block.index + 1].kind is BlockKind.MATH
+
+
+def previous_block(doc: Document, block: Block, skipping: Collection[BlockKind] = ()) -> Block | None:
+    """The nearest block before `block` whose kind is not one of `skipping`, or None."""
+    return next((b for b in reversed(doc.blocks[:block.index]) if b.kind not in skipping), None)
+
+
 def bold_lead(text: str) -> str:
     """'**Sequences longer than 500 steps.** Both ...' -> the bold lead, a paragraph's own title."""
     m = _BOLD_LEAD.match(text)
@@ -109,28 +120,15 @@ _EXAMPLE_INTRO = re.compile(r"^(?:take|consider|suppose|imagine|say|for (?:examp
                             r"as an example|here is an example|an example)\b", re.I)
 
 
-def is_example_table(doc: "Document", row: Block) -> bool:
+def is_example_table(doc: Document, row: Block) -> bool:
     """True for a table the text before it offers as an example ('Take a teacher ...:')."""
-    for prev in reversed(doc.blocks[:row.index]):
-        if prev.kind in (BlockKind.TABLE, BlockKind.TABLE_HEADER):
-            continue
-        return prev.kind is BlockKind.PARAGRAPH and bool(_EXAMPLE_INTRO.match(strip_inline(prev.text)))
-    return False
+    prev = previous_block(doc, row, skipping=(BlockKind.TABLE, BlockKind.TABLE_HEADER))
+    return prev is not None and prev.kind is BlockKind.PARAGRAPH and bool(_EXAMPLE_INTRO.match(prev.plain))
 
 
-def tables(doc: "Document") -> list[list[Block]]:
+def tables(doc: Document) -> list[list[Block]]:
     """Each table of the document as its rows in order (the header row is on `Block.header`)."""
-    found: list[list[Block]] = []
-    rows: list[Block] = []
-    for block in doc.blocks:
-        if block.kind is BlockKind.TABLE:
-            rows.append(block)
-        elif rows:
-            found.append(rows)
-            rows = []
-    if rows:
-        found.append(rows)
-    return found
+    return [list(rows) for is_row, rows in groupby(doc.blocks, lambda b: b.kind is BlockKind.TABLE) if is_row]
 
 
 _WRITEUP_LABELS = frozenset({  # the parts of a write-up, singular and plural
@@ -216,7 +214,7 @@ def parse(body: str) -> Document:
     def flush() -> None:
         nonlocal paragraph
         if paragraph:
-            _add(blocks, para_kind, " ".join(paragraph), section, spans, path=path)
+            _add(blocks, para_kind, " ".join(paragraph), section, path=path)
         paragraph = []
 
     for raw in _display_on_own_lines(protected, spans).split("\n"):
@@ -230,11 +228,11 @@ def parse(body: str) -> Document:
             section = latex.restore(strip_inline(heading.group(2)).strip(), spans)
             level = len(heading.group(1))
             path = [(lv, h) for lv, h in path if lv < level] + [(level, section)]
-            _add(blocks, BlockKind.HEADING, heading.group(2), section, spans, level=level, path=path)
+            _add(blocks, BlockKind.HEADING, heading.group(2), section, level=level, path=path)
             continue
         if _is_display(stripped, spans):
             flush()
-            _add(blocks, BlockKind.MATH, stripped, section, spans, path=path)
+            _add(blocks, BlockKind.MATH, stripped, section, path=path)
             continue
         kind = _line_kind(stripped)
         if kind is BlockKind.QUOTE:
@@ -255,8 +253,6 @@ def parse(body: str) -> Document:
             flush()
     flush()
     _attach_table_headers(blocks)
-    for i, block in enumerate(blocks):
-        block.index = i
     return Document(blocks, spans)
 
 
@@ -273,17 +269,12 @@ def _attach_table_headers(blocks: list[Block]) -> None:
 
 
 def _line_kind(line: str) -> BlockKind:
-    if line.startswith(">"):
-        return BlockKind.QUOTE
-    if line.startswith("|"):
-        return BlockKind.TABLE
-    if _ITEM.match(line):
-        return BlockKind.ITEM
-    return BlockKind.PARAGRAPH
+    return (BlockKind.QUOTE if line.startswith(">") else BlockKind.TABLE if line.startswith("|")
+            else BlockKind.ITEM if _ITEM.match(line) else BlockKind.PARAGRAPH)
 
 
-def _add(blocks: list[Block], kind: BlockKind, text: str, section: str,
-         spans: list[latex.MathSpan], level: int = 0, path: Sequence[tuple[int, str]] = ()) -> None:
+def _add(blocks: list[Block], kind: BlockKind, text: str, section: str, level: int = 0,
+         path: Sequence[tuple[int, str]] = ()) -> None:
     text = text.strip()
     if not text:
         return
@@ -295,7 +286,8 @@ def _add(blocks: list[Block], kind: BlockKind, text: str, section: str,
         text, kind = caption.group(1), BlockKind.CAPTION
     bold = [strip_inline(b or u) for b, u in BOLD.findall(text)]
     if text:
-        blocks.append(Block(kind, text, section, level, bold=bold, path=tuple(h for _, h in path)))
+        blocks.append(Block(kind, text, section, level, index=len(blocks), bold=bold,
+                            path=tuple(h for _, h in path)))
 
 
 def _display_on_own_lines(protected: str, spans: list[latex.MathSpan]) -> str:

@@ -51,7 +51,6 @@ def lower_first(text: str) -> str:
     words = text.split()
     if not words:
         return text
-    first = words[0]
-    proper = any(ch.isupper() or ch.isdigit() for ch in first[1:])
+    proper = any(ch.isupper() or ch.isdigit() for ch in words[0][1:])
     name = len(words) > 1 and all(w[:1].isupper() for w in words)
     return text if proper or name else text[:1].lower() + text[1:]

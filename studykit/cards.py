@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studykit import cloze, numbers, ranker, stop_words
+from studykit import cloze, latex, numbers, ranker, stop_words
 from studykit.deletions import BEST_BLANK, ranked_targets
 from studykit.blocks import mentions
 from studykit.card_making import MAX_FRONT_CHARS, card_id, lower_first, new_card, short_title
@@ -92,7 +92,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     formulas = list(extraction.formulas) if "formula" in options.kinds else []
     for formula in formulas:
         if formula.dropped is None or formula.dropped in SELECTION_DROPS:  # too long, prose: never a card
-            formula.dropped = Drop.IN_SERIES if latex_key(formula.latex) in memory.formulas else None
+            formula.dropped = Drop.IN_SERIES if latex.spacing_free(formula.latex) in memory.formulas else None
     # a question the post asks ties its answer's card (`_Picker.value`) and holds more: it goes first
     claims = sorted(extraction.claims, key=lambda c: c.origin is not Origin.ASKED)
     candidates: list[Claim | Formula] = [*formulas, *claims]
@@ -147,7 +147,7 @@ class _Picker:
         A question the post asks is worth its answer's card at least: its card holds the
         answer and the question."""
         if isinstance(candidate, Claim) and candidate.origin is Origin.ASKED:
-            answers = range(candidate.position, (candidate.end_position or candidate.position) + 1)
+            answers = _sentences_of(candidate)
             return max([self._value(candidate)] + [self._value(c) for p in answers for c in self.said.get(p, [])])
         return self._value(candidate)
 
@@ -196,7 +196,8 @@ class _Picker:
                 if drill is not None:  # the most valued long formula also gets a cloze on its key term
                     self.drills.append((candidate, drill))
             return True
-        return self._offer_claim(candidate)
+        candidate.dropped = self._take_claim(candidate)
+        return candidate.dropped is None
 
     def _cost(self, candidate: Claim | Formula) -> int:
         """Cards the candidate adds: none for a formula asked on its companion's card."""
@@ -205,36 +206,31 @@ class _Picker:
         together = companions(sorted([*self.formulas, candidate], key=lambda f: f.position), self.fresh)
         return len(together) - len(self._groups())
 
-    def _offer_claim(self, claim: Claim) -> bool:
+    def _take_claim(self, claim: Claim) -> Drop | None:
+        """Make the claim's card and note what it covers, or say why it adds nothing."""
         sentences = set(_sentences_of(claim))
         if sentences & self.sentences:
-            claim.dropped = Drop.OVERLAPS
-            return False
+            return Drop.OVERLAPS
         backs = " ".join(f.explanation for f in self.formulas)
         if claim.sentence and claim.sentence in backs:
-            claim.dropped = Drop.ON_FORMULA_CARD
-            return False
+            return Drop.ON_FORMULA_CARD
         words = set(re.findall(r"\w{3,}", claim.sentence.lower()))
         if any(_jaccard(words, s) > 0.6 for s in self.memory.claims):
-            claim.dropped = Drop.NEAR_DUPLICATE
-            return False
+            return Drop.NEAR_DUPLICATE
         fact = _quantity_fact(claim.sentence)
         if fact[0] and any(fact[0] & f[0] and len(fact[1] & f[1]) >= 2 for f in self.facts):  # one number, twice
-            claim.dropped = Drop.SAME_NUMBER
-            return False
+            return Drop.SAME_NUMBER
         card = claim_card(self.post, claim, self.options.kinds)
         if card is None:
-            claim.dropped = Drop.NO_ANSWER
-            return False
+            return Drop.NO_ANSWER
         if card.front in self.asked:
-            claim.dropped = Drop.SAME_QUESTION
-            return False
+            return Drop.SAME_QUESTION
         self.asked.add(card.front)
         self.sentences |= sentences
         self.memory.claims.append(words)
         self.facts.append(fact)
         self.cards.append((claim.position * 1000, card))
-        return True
+        return None
 
     def selection(self) -> Selection:
         """The cards made, formula cards and the formula cloze added, in reading order."""
@@ -247,7 +243,7 @@ class _Picker:
             if n > 1:  # two formulas after the same words: say which one is asked for
                 card.front += f" (formula {n} after these words)"
             chosen.append((formula.position, card))
-            self.memory.formulas.update(latex_key(f.latex) for f in group)
+            self.memory.formulas.update(latex.spacing_free(f.latex) for f in group)
         chosen += [(f.position, c) for f, c in self.drills]
         chosen.sort(key=lambda pc: pc[0])
         ids: set[str] = set()
@@ -264,11 +260,6 @@ def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
                   for n, unit in numbers.QUANTITY.findall(sentence)}
     stems = {w[:5] for w in re.findall(r"[a-z]{4,}", sentence.lower()) if w not in stop_words.english()}
     return (quantities, stems) if quantities else (set(), set())
-
-
-def latex_key(latex: str) -> str:
-    """Formulas equal up to spacing compare equal."""
-    return re.sub(r"\\[,;:!]|\\q?quad|\s+", "", latex)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

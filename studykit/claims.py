@@ -105,8 +105,7 @@ def subject_of(sent: Span) -> str:
                     or tok.ent_type_ == "PERSON"
                     or (tok.pos_ == "PROPN" and tok.head.tag_ == "VBD")):  # "Hinton showed ..."
                 return ""
-            left = tok.left_edge.i
-            words = sent.doc[left:tok.i + 1]
+            words = sent.doc[tok.left_edge.i:tok.i + 1]
             if any(t.pos_ == "PRON" or t.lower_ in ("this", "these", "that", "those") for t in words):
                 return ""
             return words.text
@@ -169,29 +168,22 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
         return claim
     bold = [b for b in block.bold if b and b in text and not is_insight_marker(b)]
     terms = [b for b in bold if _is_term(b) and not _stresses(sent, b)]
-    kind = ClaimKind.KEY_POINT
-    if terms:
-        claim.term = terms[0]
     named = _NAMED.search(text)
     named_term = named.group(1).strip("* ") if named else ""
-    if named_term and not _PRONOUN_START.match(named_term) and not _FUNCTION_WORD.match(named_term):
-        kind = ClaimKind.DEFINITION
-        claim.term = named_term
-    else:
+    if _PRONOUN_START.match(named_term) or _FUNCTION_WORD.match(named_term):
         named_term = ""
-    definition = _definition(sent, text, bold)
+    claim.term = named_term or (terms[0] if terms else "")
+    definition = _definition(sent, bold)
     if definition:
-        kind = ClaimKind.DEFINITION
         claim.term, claim.answer = definition
     years = numbers.YEAR.findall(text)
     people = _people(sent, bool(years))
     values = [m.group(0).strip() for m in numbers.NUMBER.finditer(text) if not numbers.is_year(m.group(0))]
     quantities = [e.text for e in doc_index.ents(sent) if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
     math_numbers = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
-    if kind is ClaimKind.KEY_POINT:
-        kind = (ClaimKind.DATE if years else ClaimKind.PERSON if people
-                else ClaimKind.NUMBER if quantities or math_numbers else ClaimKind.KEY_POINT)
-    claim.kind = kind
+    claim.kind = (ClaimKind.DEFINITION if named_term or definition else ClaimKind.DATE if years
+                  else ClaimKind.PERSON if people else ClaimKind.NUMBER if quantities or math_numbers
+                  else ClaimKind.KEY_POINT)
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
@@ -306,7 +298,7 @@ def _people(sent: Span, dated: bool) -> list[str]:
     return found
 
 
-def _definition(sent: Span, text: str, bold: list[str]) -> tuple[str, str] | None:
+def _definition(sent: Span, bold: list[str]) -> tuple[str, str] | None:
     """(term, what it is) for 'X is a Y' and 'X, called Y' sentences."""
     root = sent.root
     if root.lemma_ != "be" and root.lower_ not in ("is", "are"):

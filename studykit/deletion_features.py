@@ -67,7 +67,6 @@ class PostIndex:
     def __init__(self, *, title: str, headings: list[str], bold_terms: list[str], post_text: str) -> None:
         self.title = title
         self.title_words = {w.lower() for w in _WORD.findall(title)}
-        self.headings = [f" {' '.join(_words(h))} " for h in headings]
         self.bold = {tuple(_words(b)) for b in bold_terms}
         self.words = _words(post_text)
         self.chars = max(len(post_text), 1)
@@ -76,29 +75,23 @@ class PostIndex:
             self.at.setdefault(word, []).append(i)
         self.most = max((len(at) for w, at in self.at.items() if len(w) > 3 and english.zipf(w) < english.EVERYDAY_ZIPF),
                         default=1)
-        self.headings_text = "\n".join(self.headings)
+        self.headings_text = "\n".join(f" {' '.join(_words(h))} " for h in headings)
         self._said: dict[tuple[str, ...], int] = {}
 
     def mentions(self, words: list[str]) -> int:
         """How often the post says these words in a row (each phrase counted once per post:
         a post may ask for the same phrase many times)."""
         key = tuple(words)
-        if key not in self._said:
-            self._said[key] = self._count(words)
-        return self._said[key]
+        if words and key not in self._said:
+            # walk the places of the phrase's rarest word: a phrase opening with a word the post
+            # says thousands of times stays cheap
+            anchor = min(range(len(words)), key=lambda k: len(self.at.get(words[k], ())))
+            self._said[key] = sum(self.words[i - anchor:i - anchor + len(words)] == words
+                                  for i in self.at.get(words[anchor], []) if i >= anchor)
+        return self._said.get(key, 0)
 
     def in_heading(self, words: list[str]) -> bool:
         return bool(words) and f" {' '.join(words)} " in self.headings_text
-
-    def _count(self, words: list[str]) -> int:
-        if not words:
-            return 0
-        # walk the places of the phrase's rarest word: a phrase opening with a word the post
-        # says thousands of times stays cheap
-        anchor = min(range(len(words)), key=lambda k: len(self.at.get(words[k], ())))
-        n = len(words)
-        return sum(self.words[i - anchor:i - anchor + n] == words
-                   for i in self.at.get(words[anchor], []) if i >= anchor)
 
 
 def in_post(target: str, post: PostIndex) -> Features:

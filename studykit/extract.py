@@ -27,7 +27,8 @@ from studykit.errors import PostStep, SourceError, post_failed
 from studykit.formulas import formulas_of
 from studykit.inline_markdown import strip_inline
 from studykit.models import Claim, Drop, Formula, Origin, Post
-from studykit.post_features import Standing, describe
+from studykit.features import Standing
+from studykit.post_features import describe
 from studykit.sections import (RECAP_SECTIONS, SKIPPED_SECTIONS, about_article, describes_article,
                                section_context, section_topic, without_number)
 from studykit.table_claims import row_names, row_words, table_claims
@@ -136,8 +137,7 @@ class _Reader:
         self.lead = lead
         if (lead and SKIPPED_SECTIONS.match(lead)) or _SOURCE_LEAD.match(lead or block.plain.partition(":")[0].strip()):
             return  # "**Prerequisites:** ...", "Reference: ..." describe the article, not the subject
-        topical = opens or lead or after_math
-        previous_subject = section_topic(lead or block.section) if topical else ""
+        previous_subject = section_topic(lead or block.section) if opens or lead or after_math else ""
         previous: _Previous | None = None
         # the sentence before, when it asks something; first the heading right above
         question = (self.heading[0], self.position) if self.heading and self.heading[1] == block.index - 1 else None
@@ -239,9 +239,8 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
 def _runs_into_formula(doc: blocks_mod.Document, block: blocks_mod.Block, sent: Span) -> bool:
     """'... a tone at frequency f shows up at' + display formula: not a statement alone
     (one closed by a colon is a lead-in, which `claims` drops already)."""
-    following = doc.blocks[block.index + 1:block.index + 2]
-    return (bool(following) and following[0].kind is BlockKind.MATH
-            and sent.end == len(sent.doc) and not sent.text.rstrip().endswith((".", "!", "?", ":")))
+    return (blocks_mod.precedes_math(doc, block) and sent.end == len(sent.doc)
+            and not sent.text.rstrip().endswith((".", "!", "?", ":")))
 
 
 def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sent: Span) -> bool:
@@ -250,16 +249,16 @@ def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sen
     if (block.kind is not BlockKind.ITEM or not sent.doc.has_annotation("DEP") or sent[0].pos_ not in ("VERB", "AUX")
             or any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in sent.root.children)):
         return False
-    before = next((b for b in reversed(doc.blocks[:block.index]) if b.kind is not BlockKind.ITEM), None)
+    before = blocks_mod.previous_block(doc, block, skipping=(BlockKind.ITEM,))
     return before is not None and before.kind is BlockKind.PARAGRAPH and before.plain.rstrip().endswith(":")
 
 
 def _is_only(sentence: str, lead: str) -> bool:
     """True when a sentence is just its paragraph's bold lead (maybe with a rhetorical tag)."""
     lead_words, sent_words = _words(strip_inline(lead)), _words(sentence)
-    rest = sent_words[len(lead_words):] if sent_words[:len(lead_words)] == lead_words else None
-    if rest is None:
-        rest = sent_words[1 + len(lead_words):] if sent_words[1:1 + len(lead_words)] == lead_words else None
+    n = len(lead_words)
+    # the words after the lead, which opens the sentence or follows its first word
+    rest = next((sent_words[k + n:] for k in (0, 1) if sent_words[k:k + n] == lead_words), None)
     return rest is not None and (len(rest) < 3 or "?" in sentence)
 
 
@@ -285,19 +284,15 @@ def _drop_targets_in_context(claim: Claim) -> None:
 
 def _overlaps(target: str, lead: str) -> bool:
     """'Stateful streaming — cache' holds the lead 'Stateful streaming'; 'AdamW' is not 'Adam'."""
-    def within(a: str, b: str) -> bool:
-        return cloze.word_count(b.lower(), a.lower()) > 0
-    return within(lead, target) or within(target, lead)
+    target, lead = target.lower(), lead.lower()
+    return cloze.word_count(target, lead) > 0 or cloze.word_count(lead, target) > 0
 
 
 def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
     """True for the first prose block under a heading (its 'This' is the heading's topic)."""
-    for prev in reversed(doc.blocks[:block.index]):
-        if prev.kind is BlockKind.HEADING:
-            return True
-        if prev.kind in PROSE_KINDS:
-            return False
-    return False
+    between = set(BlockKind) - {BlockKind.HEADING, *PROSE_KINDS}  # formulas, tables, captions
+    prev = blocks_mod.previous_block(doc, block, skipping=between)
+    return prev is not None and prev.kind is BlockKind.HEADING
 
 
 def _claim(sent: Span, block: blocks_mod.Block, position: int, previous_subject: str,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.tokens import Span
 
@@ -20,7 +21,6 @@ from studykit.ranker import Features
 MAX_WORDS = 55
 COUNT_CAP = 3  # a sentence naming many key terms is not worth many cards
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
 _COMPARISON = re.compile(r"\b(?:than|outperform\w*|faster|slower|better|worse|compared (?:to|with)|"
                          r"vs\.?|versus|whereas|unlike|instead of|rather than)\b", re.I)
 _MECHANISM = re.compile(r"\b(?:because|so that|which means|therefore|prevents?|causes?|leads? to|"
@@ -33,7 +33,6 @@ _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|example|suppose|ima
                       r"consider|toy)\b", re.I)
 _DEICTIC_START = re.compile(r"^(?:this|that|these|those|it|its|they|here|there|such|the above|"
                             r"the following|then|so|and|but|or)\b", re.I)
-_ASSIGNMENT = re.compile(r"\$[^$]*=[^$]*\$")
 
 
 def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], stressed: bool,
@@ -90,26 +89,39 @@ def distinctiveness(words: Iterable[str]) -> Features:
     return {"rare_words": min(rare, COUNT_CAP) / COUNT_CAP, "rare_share": rare / len(zipfs)}
 
 
-def context_features(*, opens_section: bool, under_lead: bool, credited_lead: bool, recap: bool,
-                     level: int, index_in_section: int, position: float,
-                     salience: float, key_terms: int, title_share: float, section_named: bool,
-                     resolved: bool, merged: bool, follows_math: bool) -> Features:
-    """Where a candidate stands in its post and what of the post's own terms it names."""
+@dataclass
+class Standing:
+    """Where a sentence's claim stands in its post (what its context features read)."""
+
+    opens: bool = False
+    lead: str = ""
+    merged: bool = False
+    follows_math: bool = False
+    resolved: bool = False
+    level: int = 0
+    subject: str = ""
+    first_in_block: bool = False
+    single: bool = False
+
+
+def context_features(at: Standing, *, recap: bool, index_in_section: int, position: float, salience: float,
+                     key_terms: int, title_share: float, section_named: bool) -> Features:
+    """Where a candidate stands in its post (`at`, its section) and what of the post's own terms it names."""
     return {
-        "opens_section": float(opens_section),
-        "under_lead": float(under_lead),
-        "credited_lead": float(credited_lead),
+        "opens_section": float(at.opens),
+        "under_lead": float(bool(at.lead)),
+        "credited_lead": float(bool(numbers.YEAR.search(at.lead) or "et al" in at.lead)),
         "recap": float(recap),
-        "deep_section": float(level >= 3),
+        "deep_section": float(at.level >= 3),
         "section_start": 1.0 - min(index_in_section, 5) / 5,
         "post_end": float(position > 0.9),
         "salience": salience,
         "key_terms": min(key_terms, COUNT_CAP) / COUNT_CAP,
         "title_words": title_share,
         "on_section_topic": float(section_named),
-        "resolved_pronoun": float(resolved),
-        "merged": float(merged),
-        "follows_math": float(follows_math),
+        "resolved_pronoun": float(at.resolved),
+        "merged": float(at.merged),
+        "follows_math": float(at.follows_math),
     }
 
 

@@ -17,7 +17,6 @@ FRONT_SUFFIX_ROOM = 30  # for " (formula 2 after these words)"
 
 def formula_card(post: Post, formula: Formula) -> Card:
     """Ask for a display formula by its name, its left-hand side and the words before it."""
-    topic = short_title(post)
     lhs = left_side(formula.latex)
     if formula.label:
         ask = f"what is the formula for {lower_first(formula.label)}?"
@@ -28,7 +27,7 @@ def formula_card(post: Post, formula: Formula) -> Card:
     else:  # no name and no left side: the words that lead to it, or its section, ask for it
         ask = "what formula do these words lead to?" if formula.context else "what formula does this section give?"
     where = formula.section if formula.section and formula.section != formula.label else ""
-    head = _head(topic, where, ask)
+    head = _head(short_title(post), where, ask)
     weak_label = len(formula.label.split()) == 1  # "combine" (from "Step 3 — combine.") names a step
     # the words before it are quoted when they run into it, when the label is weak, or when nothing else names it
     quote = formula.context and (not formula.context.endswith((".", "!", "?")) or weak_label or not (formula.label or lhs))

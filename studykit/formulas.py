@@ -8,9 +8,11 @@ A formula's label comes, in order, from: a bold lead-in of the paragraph just be
 from __future__ import annotations
 
 import re
+from itertools import dropwhile, takewhile
 
 from studykit import latex, limits
-from studykit.blocks import PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math
+from studykit.blocks import (PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math, precedes_math,
+                             previous_block)
 from studykit.inline_markdown import strip_inline
 from studykit.sentences import SentenceStart, split, split_prose
 from studykit.claims import talks_about_article
@@ -39,20 +41,16 @@ def formulas_of(doc: Document) -> list[Formula]:
     """Every distinct display formula, labelled; trivial ones (`$$x$$`) are skipped."""
     found: list[Formula] = []
     seen: set[str] = set()
-    for block in doc.blocks:
-        if block.kind is not BlockKind.MATH:
-            continue
+    for block in (b for b in doc.blocks if b.kind is BlockKind.MATH):
         span = doc.math[int(latex.PLACEHOLDER_RE.search(block.text).group(1))]  # type: ignore[union-attr]
         key = latex.normalise(span.latex)
         if key in seen or len(key.replace(" ", "")) < MIN_LATEX_CHARS:
             continue
         seen.add(key)
         before = _previous_prose(doc, block)
-        label = label_for(before, block.section)
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
-        explanation = _explanation(doc, block)
-        formula = Formula(latex=span.latex.strip(), display=True, label=label,
-                          context=context, explanation=explanation,
+        formula = Formula(latex=span.latex.strip(), display=True, label=label_for(before),
+                          context=context, explanation=_explanation(doc, block),
                           section=block.section, position=block.index,
                           continues=follows_math(doc, block))
         if len(formula.latex) > limits.FORMULA_CHARACTERS:
@@ -84,8 +82,7 @@ def _last_sentence(text: str) -> str:
 def _explanation(doc: Document, block: Block) -> str:
     """What the text right after a formula says about it: its first sentence, or the
     "where" list of its symbols ("- $\\alpha$: how much you trust the teacher")."""
-    table = _table_after(doc, block)
-    if table:
+    if table := _table_after(doc, block):
         return table
     after = _next_prose(doc, block)
     if after is None or _opens_next_formula(doc, after):
@@ -99,9 +96,7 @@ def _explanation(doc: Document, block: Block) -> str:
             if first.rstrip().endswith(":"):
                 break  # "Pass to the previous layer:" leads into the next formula
             items.append(first.rstrip(". "))
-        if not items:
-            return ""
-        text = "; ".join(items)
+        text = "; ".join(items)  # no items: no explanation
         return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
     sentences = split_prose(doc.restore(strip_inline(after.text)))
     text = sentences[0]
@@ -110,9 +105,7 @@ def _explanation(doc: Document, block: Block) -> str:
     if talks_about_article(text):
         return ""  # "The left panel above shows ..." is about the figure
     second = sentences[1] if len(sentences) > 1 else ""
-    following = doc.blocks[after.index + 1:after.index + 2]
-    leads_formula = bool(following) and following[0].kind is BlockKind.MATH
-    if second and not _complete(second) and (leads_formula or not second.endswith(":")):
+    if second and not _complete(second) and (precedes_math(doc, after) or not second.endswith(":")):
         second = ""
     if second and len((text + second).split()) <= MAX_EXPLANATION_WORDS:
         # a short second sentence usually finishes the explanation; one that opens a
@@ -126,8 +119,7 @@ def _opens_next_formula(doc: Document, after: Block) -> bool:
     runs into a display formula of its own opens the next item."""
     if after.kind is BlockKind.ITEM or not (lead := bold_lead(after.text)):
         return False
-    following = doc.blocks[after.index + 1:after.index + 2]
-    return bool(_STEP_LEAD.match(lead)) or (bool(following) and following[0].kind is BlockKind.MATH)
+    return bool(_STEP_LEAD.match(lead)) or precedes_math(doc, after)
 
 
 _STEP_LEAD = re.compile(r"^(?:step|stage|phase)\s*\d+|^\(?\d+[.)]", re.I)
@@ -143,13 +135,8 @@ MAX_TABLE_ROWS = 6
 def _table_after(doc: Document, block: Block) -> str:
     """A small two-column table right after a formula says how it behaves
     ("Temperature | Effect": "$\\tau \\to 0$: One-hot; ..."): that table, as one line."""
-    rows: list[Block] = []
-    for b in doc.blocks[block.index + 1:]:
-        if b.kind is BlockKind.TABLE_HEADER and not rows:
-            continue
-        if b.kind is not BlockKind.TABLE:
-            break
-        rows.append(b)
+    after = dropwhile(lambda b: b.kind is BlockKind.TABLE_HEADER, doc.blocks[block.index + 1:])
+    rows = list(takewhile(lambda b: b.kind is BlockKind.TABLE, after))
     if not 0 < len(rows) <= MAX_TABLE_ROWS or any(len(r.header) != 2 or len(r.cells) != 2 or not all(r.cells)
                                                   for r in rows):
         return ""  # not a small 'key | value' table
@@ -160,30 +147,24 @@ def _table_after(doc: Document, block: Block) -> str:
 
 def _next_prose(doc: Document, block: Block) -> Block | None:
     """The paragraph right after a formula (no heading or other formula in between)."""
-    following = doc.blocks[block.index + 1:block.index + 2]
-    if following and following[0].kind in (BlockKind.PARAGRAPH, BlockKind.ITEM, BlockKind.QUOTE):
-        return following[0]
-    return None
+    return next((b for b in doc.blocks[block.index + 1:block.index + 2] if b.kind in PROSE_KINDS), None)
 
 
 def _previous_prose(doc: Document, block: Block) -> Block | None:
-    for prev in reversed(doc.blocks[:block.index]):
-        if prev.kind is BlockKind.MATH:
-            continue
-        return prev if prev.kind in PROSE_KINDS else None
-    return None
+    prev = previous_block(doc, block, skipping=(BlockKind.MATH,))
+    return prev if prev is not None and prev.kind in PROSE_KINDS else None
 
 
-def label_for(before: Block | None, section: str = "") -> str:
+def label_for(before: Block | None) -> str:
     """A short name for the formula after block `before`, or "" when none is given."""
-    if before is not None:
-        if label := _clean(bold_lead(before.text)):
+    if before is None:
+        return ""
+    if label := _clean(bold_lead(before.text)):
+        return label
+    last = split(strip_inline(before.text), SentenceStart.ANY)[-1]
+    for pattern in _NAMING:
+        if (m := pattern.search(last)) and (label := _clean(m.group("n") or m.groupdict().get("m") or "")):
             return label
-        text = strip_inline(before.text)
-        last = split(text, SentenceStart.ANY)[-1]
-        for pattern in _NAMING:
-            if (m := pattern.search(last)) and (label := _clean(m.group("n") or m.groupdict().get("m") or "")):
-                return label
     return ""
 
 

@@ -162,6 +162,12 @@ def normalise(latex: str) -> str:
     return re.sub(r"\s+", " ", latex).strip()
 
 
+def spacing_free(latex: str) -> str:
+    """The formula without blanks and spacing commands (`\\,`, `\\quad`): formulas equal up to
+    spacing compare equal (the key a series remembers its formula cards by)."""
+    return re.sub(r"\\[,;:!]|\\q?quad|\s+", "", latex)
+
+
 _RELATION = re.compile(r"=|\\approx(?![a-z])|\\propto(?![a-z])|\\equiv(?![a-z])|\\le(?:q)?(?![a-z])|\\ge(?:q)?(?![a-z])")
 
 

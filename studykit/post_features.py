@@ -10,30 +10,15 @@ the model's value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from studykit import blocks as blocks_mod
-from studykit import deletion_features, features, numbers, ranker, salience, stop_words
+from studykit import deletion_features, features, ranker, salience, stop_words
 from studykit.deletions import BEST_BLANK, best_blank
+from studykit.features import Standing
 from studykit.latex import left_side
 from studykit.models import Claim, Formula, Origin
 from studykit.ranking import KeyTerms
 from studykit.sections import RECAP_SECTIONS
-
-
-@dataclass
-class Standing:
-    """Where a sentence's claim stands in its post (what its context features read)."""
-
-    opens: bool = False
-    lead: str = ""
-    merged: bool = False
-    follows_math: bool = False
-    resolved: bool = False
-    level: int = 0
-    subject: str = ""
-    first_in_block: bool = False
-    single: bool = False
 
 
 def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], doc: blocks_mod.Document,
@@ -60,14 +45,10 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
         low = claim.sentence.lower()
         index = seen[claim.section] = seen.get(claim.section, -1) + 1
         claim.features.update(features.context_features(
-            opens_section=at.opens, under_lead=bool(at.lead),
-            credited_lead=bool(numbers.YEAR.search(at.lead) or "et al" in at.lead),
-            recap=bool(RECAP_SECTIONS.match(claim.section)), level=at.level, index_in_section=index,
-            position=claim.position / last, salience=value,
-            key_terms=key_terms.count(low),
+            at, recap=bool(RECAP_SECTIONS.match(claim.section)), index_in_section=index,
+            position=claim.position / last, salience=value, key_terms=key_terms.count(low),
             title_share=len(title_words & set(re.findall(r"[a-z][\w\-]{3,}", low))) / (len(title_words) or 1),
-            section_named=bool(claim.section) and blocks_mod.mentions(claim.sentence, claim.section),
-            resolved=at.resolved, merged=at.merged, follows_math=at.follows_math))
+            section_named=bool(claim.section) and blocks_mod.mentions(claim.sentence, claim.section)))
         claim.features.update(_subject_features(at.subject, claim, key_terms))
         claim.features.update(table_row=float(claim.origin is Origin.TABLE_ROW), pair=float(claim.origin is Origin.PAIR),
                               para_first=float(at.first_in_block), para_single=float(at.single))

@@ -17,9 +17,8 @@ MAX_WORDS = 22
 
 def year_question(sent: Span) -> tuple[str, str] | None:
     """("In what year did Kingma and Ba propose Adam?", "2014") or None."""
-    if not sent.doc.has_annotation("DEP") or len(sent) > MAX_WORDS + 2:
-        return None
-    if latex.PLACEHOLDER_RE.search(sent.text):
+    if (not sent.doc.has_annotation("DEP") or len(sent) > MAX_WORDS + 2
+            or latex.PLACEHOLDER_RE.search(sent.text)):
         return None
     root = sent.root
     if root.tag_ != "VBD" or root.pos_ != "VERB" or not root.lemma_:

@@ -63,8 +63,7 @@ def outline_items(doc: Document) -> set[int]:
 
 def about_article(doc: Document) -> set[int]:
     """Indices of the blocks that describe the article: its skipped sections and its outline."""
-    outline = outline_items(doc)
-    return {b.index for b in doc.blocks if b.index in outline or describes_article(b)}
+    return outline_items(doc) | {b.index for b in doc.blocks if describes_article(b)}
 
 
 def without_number(heading: str) -> str:

@@ -23,10 +23,8 @@ MAX_CELL_TARGET_WORDS = 5  # a cell worth deleting names a thing; a longer one e
 
 def table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[Claim]:
     """Table rows with a number or a bold cell become claims: 'Row — Column: value'."""
-    found = []
-    for rows in blocks_mod.tables(doc):
-        found += [claim for block in rows if (claim := _row_claim(doc, block, position, title))]
-    return found
+    return [claim for rows in blocks_mod.tables(doc) for block in rows
+            if (claim := _row_claim(doc, block, position, title))]
 
 
 def row_words(row: str) -> set[str]:
