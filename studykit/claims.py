@@ -52,7 +52,8 @@ _NEEDS_FIGURE = re.compile(
     r"(?:curves?|lines?|bars?|dots?|points|region|band|markers?|numbers|arrows?|pixels|boxes|cells|squares|circles))\b"
     r"|\((?:in )?(?:blue|orange|red|green|grey|gray|purple|yellow|black|white)(?:/\w+)?\)"  # '(in blue)', '(blue/green)'
     r"|\b(?:are|is|shown|drawn|plotted|marked) in (?:blue|orange|red|green|grey|gray|purple|yellow)(?=\s*(?:[,.;)]|and\b|$))"
-    r"|\bpanel \([a-z]\)|^(?:left|right|top|bottom|middle)(?: panel)?\s*:", re.I)
+    r"|\bpanel \([a-z]\)|^(?:left|right|top|bottom|middle)(?: panel)?\s*:"
+    r"|^(?:on|in|at) the (?:left|right|top|bottom)\b|^from (?:left to right|top to bottom)\b", re.I)
 # 'In that regime, pick GRU': the regime is named in the sentence before
 _DEMONSTRATIVE_OPENER = re.compile(r"^(?:in|at|for|under|with|by|from|on|after|before|given|despite)\s+"
                                    r"(?:this|that|these|those|such)\s+\w+", re.I)

@@ -420,7 +420,9 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
                     "The three loss curves below compare plain SGD with momentum on the same task."):
         assert claim(pointer).dropped is Drop.ABOUT_ARTICLE, pointer
     for figure in ("The next image shows how the tokens are routed to the experts of one layer.",
-                   "Input vectors are in red, output vectors are in blue and hidden states in green."):
+                   "Input vectors are in red, output vectors are in blue and hidden states in green.",
+                   "On the left, a small network learns to steer its attention across the digits of a number.",
+                   "From left to right: one input to one output, one input to a sequence, a sequence to one."):
         assert claim(figure).dropped is Drop.NEEDS_FIGURE, figure
     # 'above' and 'below' as comparisons, and a colour that is no mark of a plot, are about the subject
     for comparison in ("Keep the learning rate below 1e-3 when the batch holds fewer than eight samples.",
