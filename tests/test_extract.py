@@ -4,7 +4,7 @@ import pytest
 
 from studykit import ranker
 from studykit.extract import extract
-from studykit.models import Origin, Post
+from studykit.models import Drop, Origin, Post
 from studykit.sources.markdown import read_markdown_file
 
 from .conftest import FIXTURES
@@ -329,36 +329,22 @@ def test_advice_after_a_colon_is_no_definition(nlp):
 
 
 def test_sentences_to_the_reader_are_candidates_and_hedges_a_feature(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-    from studykit.models import Drop
-
-    def claim(text):
-        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
-
-    plain = claim("Layer normalisation keeps the scale of the activations stable across training.")
-    hedged = claim("Layer normalisation might keep the scale of the activations stable across training.")
+    plain = _judged(nlp, "Layer normalisation keeps the scale of the activations stable across training.")
+    hedged = _judged(nlp, "Layer normalisation might keep the scale of the activations stable across training.")
     assert hedged.features["hedge"] == 1.0 and plain.features["hedge"] == 0.0
-    yours = claim("You keep the scale of the activations stable across training with layer norms.")
+    yours = _judged(nlp, "You keep the scale of the activations stable across training with layer norms.")
     assert not yours.dropped and yours.features["advice"] == 1.0 and plain.features["advice"] == 0.0
-    assert not claim("As a baseline we'll use layer normalisation to keep the activations stable.").dropped
+    assert not _judged(nlp, "As a baseline we'll use layer normalisation to keep the activations stable.").dropped
     # a pronoun that points back at the sentence before, or at the writers, still makes no card
-    assert claim("It keeps the scale of the activations stable across training.").dropped is Drop.PRONOUN
-    assert claim("We kept the scale of the activations stable across training.").dropped is Drop.PRONOUN
+    assert _judged(nlp, "It keeps the scale of the activations stable across training.").dropped is Drop.PRONOUN
+    assert _judged(nlp, "We kept the scale of the activations stable across training.").dropped is Drop.PRONOUN
 
 
 def test_a_sentence_about_the_writer_makes_no_card(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-    from studykit.models import Drop
-
-    def claim(text):
-        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
-
     for anecdote in ("Within an hour of training my small model wrote sentences that almost made sense.",
                      "Together with a friend I trained the network on a laptop over one weekend.",
                      "The results surprised me because the network had only two small layers."):
-        assert claim(anecdote).dropped is Drop.ABOUT_WRITER
+        assert _judged(nlp, anecdote).dropped is Drop.ABOUT_WRITER
     # a numeral, a variable, a name or a quotation is not the writer
     for other in ("The weight of edge i grows with the number of layers in the network.",
                   "Type I errors grow when the threshold of the test is set too low.",
@@ -367,7 +353,7 @@ def test_a_sentence_about_the_writer_makes_no_card(nlp):
                   "World War I ended long before the first computers were ever built.",
                   'The tuned model replies "I cannot help with that" to most unsafe prompts.',
                   'A prompt such as "Tell me the capital of France" checks recall of facts.'):
-        assert claim(other).dropped is not Drop.ABOUT_WRITER, other
+        assert _judged(nlp, other).dropped is not Drop.ABOUT_WRITER, other
 
 
 def test_a_table_row_deletes_a_short_cell_that_names_something(nlp):
@@ -404,13 +390,6 @@ def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
 
 
 def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-    from studykit.models import Drop
-
-    def claim(text):
-        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
-
     for pointer in ("The samples above show that the network learns to close every bracket it opens.",
                     "Above, we can see how each token moves away from its neighbours as training goes on.",
                     "The two curves below compare the training loss of both optimisers on one task.",
@@ -418,12 +397,12 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
                     "Nothing changes in the gradient computation that we have done above for one sample.",
                     "As discussed above, the gradient of a saturated sigmoid unit is close to zero.",
                     "The three loss curves below compare plain SGD with momentum on the same task."):
-        assert claim(pointer).dropped is Drop.ABOUT_ARTICLE, pointer
+        assert _judged(nlp, pointer).dropped is Drop.ABOUT_ARTICLE, pointer
     for figure in ("The next image shows how the tokens are routed to the experts of one layer.",
                    "Input vectors are in red, output vectors are in blue and hidden states in green.",
                    "On the left, a small network learns to steer its attention across the digits of a number.",
                    "From left to right: one input to one output, one input to a sequence, a sequence to one."):
-        assert claim(figure).dropped is Drop.NEEDS_FIGURE, figure
+        assert _judged(nlp, figure).dropped is Drop.NEEDS_FIGURE, figure
     # 'above' and 'below' as comparisons, and a colour that is no mark of a plot, are about the subject
     for comparison in ("Keep the learning rate below 1e-3 when the batch holds fewer than eight samples.",
                        "The gradient norm of a clipped step never rises above the threshold you set.",
@@ -434,59 +413,31 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
                        "Each layer of the stack reads the output of the layer below.",
                        "The value above which gradients are clipped is called the clipping threshold.",
                        "The reward stays above -1 for as long as the pole stays upright on the cart."):
-        assert claim(comparison).dropped not in (Drop.ABOUT_ARTICLE, Drop.NEEDS_FIGURE), comparison
+        assert _judged(nlp, comparison).dropped not in (Drop.ABOUT_ARTICLE, Drop.NEEDS_FIGURE), comparison
 
 
-def test_a_here_that_points_at_a_link_or_the_page_makes_no_card(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-    from studykit.models import Drop
-
-    def claim(text):
-        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
-
-    for pointer in ("A longer derivation of the variance of this estimator can be found here.",
-                    "The activation of the highlighted unit here rises whenever a quote is opened.",
-                    "The weights of the trained encoder (download them here) fit on a single GPU."):
-        assert claim(pointer).dropped is Drop.ABOUT_ARTICLE, pointer
-    # 'where' and 'there' hold the letters, not the word
-    for plain in ("Dropout helps most where the training set is small and the network is wide.",
-                  "The encoder reads the sentence, and there the decoder takes over for every token."):
-        assert claim(plain).dropped is None, plain
-
-
-def test_a_sentence_opening_with_another_or_the_same_leans_on_the_one_before(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-    from studykit.models import Drop
-
-    def claim(text):
-        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
-
-    for leaning in ("Another useful trick is to clip the gradient norm before every update.",
-                    "The same schedule gives a different loss curve under a different optimiser."):
-        assert claim(leaning).dropped is Drop.PRONOUN, leaning
-    for plain in ("Gradient clipping is another trick that keeps the updates of a deep network small.",
-                  "Both LSTM and GRU keep a gated memory that survives long sequences."):
-        assert claim(plain).dropped is None, plain
-
-
-def test_a_sentence_opening_with_lets_narrates_the_post_and_makes_no_card(nlp):
-    from studykit.blocks import parse
-    from studykit.claims import judge
-    from studykit.models import Drop
-
-    def claim(text):
-        return judge(next(nlp(text).sents), text, parse(text).blocks[0], 0)
-
-    for narration in ("Let's now train the same network on a much larger dataset of recipes.",
-                      "Lets see what the second layer of the trained network responds to.",
-                      "Let us first look at how the encoder handles a sentence of ten tokens."):
-        assert claim(narration).dropped is Drop.PRONOUN, narration
-    # a definition's 'let' and a verb 'lets' inside the sentence stay
-    for plain in ("Let x be the input vector and W the weight matrix of the first layer.",
-                  "A residual connection lets the gradient reach the early layers unchanged."):
-        assert claim(plain).dropped is None, plain
+@pytest.mark.parametrize("text, drop", [
+    # a 'here' points at a link or a spot on the page
+    ("A longer derivation of the variance of this estimator can be found here.", "ABOUT_ARTICLE"),
+    ("The activation of the highlighted unit here rises whenever a quote is opened.", "ABOUT_ARTICLE"),
+    ("The weights of the trained encoder (download them here) fit on a single GPU.", "ABOUT_ARTICLE"),
+    # 'Another' and 'The same' lean on the sentence before; 'Let's' narrates the post's next step
+    ("Another useful trick is to clip the gradient norm before every update.", "PRONOUN"),
+    ("The same schedule gives a different loss curve under a different optimiser.", "PRONOUN"),
+    ("Let's now train the same network on a much larger dataset of recipes.", "PRONOUN"),
+    ("Lets see what the second layer of the trained network responds to.", "PRONOUN"),
+    ("Let us first look at how the encoder handles a sentence of ten tokens.", "PRONOUN"),
+    # 'where' and 'there' hold the letters of 'here', not the word; 'another' inside, 'Both X
+    # and Y', a definition's 'Let x be' and a verb 'lets' stand alone
+    ("Dropout helps most where the training set is small and the network is wide.", None),
+    ("The encoder reads the sentence, and there the decoder takes over for every token.", None),
+    ("Gradient clipping is another trick that keeps the updates of a deep network small.", None),
+    ("Both LSTM and GRU keep a gated memory that survives long sequences.", None),
+    ("Let x be the input vector and W the weight matrix of the first layer.", None),
+    ("A residual connection lets the gradient reach the early layers unchanged.", None),
+])
+def test_a_sentence_that_points_at_the_page_or_leans_on_the_one_before_makes_no_card(nlp, text, drop):
+    assert _judged(nlp, text).dropped is (Drop[drop] if drop else None)
 
 
 def test_a_recap_heading_is_no_card_context_and_no_key_term():
