@@ -112,7 +112,7 @@ def subject_of(sent: Span) -> str:
     return ""
 
 
-def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) -> str | None:
+def resolve_pronoun(text: str, previous_subject: str, sent: Span) -> str | None:
     """Replace a leading 'It'/'They' by the previous subject and 'This X' by 'The X'; None
     if impossible. 'This is ...' stays unresolved: the previous subject stood for it in
     the wrong sense most of the time ('The generated words ... This is a common problem'
@@ -132,9 +132,9 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) 
     return None
 
 
-def _dummy_it(sent: Span | None) -> bool:
+def _dummy_it(sent: Span) -> bool:
     """'It is known that ...', 'It is hard to find X', 'It seems ...': an 'it' standing for a clause, not a thing."""
-    it = next((t for t in sent[:6] if t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    it = next((t for t in sent[:6] if t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass")), None)
     kids = list(it.head.children) if it is not None else []
     that = any(c.dep_ in ("ccomp", "advcl") for c in kids)  # 'It seems that ...', 'It looks like we ...'
     to = any(c.dep_ == "xcomp" and any(g.dep_ in ("dobj", "ccomp") for g in c.children) for c in kids)
@@ -143,10 +143,8 @@ def _dummy_it(sent: Span | None) -> bool:
                                or (it.head.lemma_ == "be" and any(c.dep_ == "acomp" for c in kids) and (that or to)))
 
 
-def _followed_by_verb(sent: Span | None, word: str) -> bool:
+def _followed_by_verb(sent: Span, word: str) -> bool:
     """'This maximises ...', 'These work ...' (a pronoun: 'these' takes a plural) rather than 'This gate ...'."""
-    if sent is None:
-        return True
     for tok in sent[:6]:
         if tok.lower_ == word:
             nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
@@ -173,8 +171,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     if _PRONOUN_START.match(named_term) or _FUNCTION_WORD.match(named_term):
         named_term = ""
     claim.term = named_term or (terms[0] if terms else "")
-    definition = _definition(sent, bold)
-    if definition:
+    if definition := _definition(sent, bold):
         claim.term, claim.answer = definition
     years = numbers.YEAR.findall(text)
     people = _people(sent, bool(years))
@@ -187,18 +184,17 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
-    chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
-    claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, values, chunks)
     claim.years = years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
-    if named_term:
-        claim.cloze_targets.insert(0, named_term)
-    claim.cloze_targets += [f"${m}$" for m in math_numbers]
-    claim.cloze_targets = _clean_targets(claim.cloze_targets + _noun_targets(sent, chunks), text)
+    chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
+    name_target = [named_term] if named_term else []  # the term the sentence names goes first
+    rule_targets = _targets(sent, text, bold, years, people, quantities, values, chunks)
+    targets = _clean_targets([*name_target, *rule_targets, *(f"${m}$" for m in math_numbers),
+                              *_noun_targets(sent, chunks)], text)
     # a deletion of only everyday words ('game', 'first time') asks for nothing; a bold term may
     common_opening = sent[0].pos_ != "PROPN"  # 'Notice ...' is a capital, 'Adam's ...' a name
-    claim.cloze_targets = [t for t in claim.cloze_targets if t in terms or not english.is_everyday(
+    claim.cloze_targets = [t for t in targets if t in terms or not english.is_everyday(
         t, opens_sentence=common_opening and text.startswith(t))]
     claim.target_features = {t: deletion_features.in_sentence(sent, text, t, bold=bold, people=people, term=claim.term)
                              for t in claim.cloze_targets}
