@@ -229,8 +229,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
             term = without_number(strip_inline(term)).strip(" .:")
             term = re.sub(r"^\(\d+\)\s*", "", term)
             short = len(term) < 4 and not term.isupper()  # "not", "all"; "KD", "GRU" stay
-            if (len(term) >= 2 and re.search(r"[A-Za-z]{2}", term) and not short
-                    and term.lower() not in stop_words.english()
+            if (re.search(r"[A-Za-z]{2}", term) and not short and term.lower() not in stop_words.english()
                     and not latex.PLACEHOLDER_RE.search(term)):
                 found.setdefault(term.lower())
     return list(found)
@@ -318,10 +317,8 @@ def _after_colon(sent: Span) -> Span | None:
     if colon is None or colon.i + 1 >= sent.end:
         return None
     tail = sent.doc[colon.i + 1:sent.end]
-    text = tail.text.strip()
-    if len(text.split()) < claims_mod.MIN_WORDS or claims_mod.starts_with_pronoun(text):
-        return None
-    return tail
+    short = len(tail.text.split()) < claims_mod.MIN_WORDS
+    return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
 
 
 _PEOPLE = frozenset({"i", "we", "our", "us", "my", "he", "she"})  # 'I', 'we' point back at nothing
@@ -360,11 +357,9 @@ def _paired(previous: _Previous | None, claim: Claim | None, sent: Span, block: 
             doc: blocks_mod.Document) -> Claim | None:
     """Two adjacent live sentences of a paragraph as one more candidate: a statement and the
     sentence that completes it ('X is not guaranteed to find Y. Z does.') make one card."""
-    if previous is None or claim is None or claim.dropped:
+    if previous is None or claim is None or claim.dropped or previous[1].dropped:
         return None
     prev_sent, prev_claim, _ = previous
-    if prev_claim.dropped or prev_claim.origin is not Origin.SENTENCE:
-        return None
     text = f"{prev_claim.sentence} {claim.sentence}"
     if len(doc.restore(text)) > MAX_PAIR_CHARS:
         return None
