@@ -277,13 +277,15 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
                deletion_model: ranker.Model | None = None) -> Card | None:
     """A QA card for a definition with a short answer, else a cloze on the best target
     (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
-    if "qa" in kinds and claim.question and claim.answer:
-        # the writer's own question may lean on the post's subject ('Why 47B and not 56B?')
-        asked = f"{short_title(post)}: {claim.question}" if claim.origin is Origin.ASKED else claim.question
-        return _qa_card(post, claim, _with_context(claim, asked))
-    if "qa" in kinds and _short_definition(claim):
-        asked = f"{short_title(post)}: what {_copula(claim)} {lower_first(claim.term)}?"
-        return _qa_card(post, claim, _with_context(claim, asked))
+    if asks_question(claim, kinds):
+        if claim.question and claim.answer:
+            # the writer's own question may lean on the post's subject ('Why 47B and not 56B?')
+            asked = (f"{short_title(post)}: {claim.question}" if claim.origin is Origin.ASKED
+                     else claim.question)
+        else:
+            asked = f"{short_title(post)}: what {_copula(claim)} {lower_first(claim.term)}?"
+        return new_card(post, CardKind.QA, claim.sentence, _with_context(claim, asked), claim.answer,
+                        source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
     if "cloze" not in kinds:
         return None
     targets = ranked_targets(claim, deletion_model)
@@ -322,8 +324,3 @@ def _short_definition(claim: Claim) -> bool:
 def _copula(claim: Claim) -> str:
     """The writer's own verb: 'Skip connections are ...' is asked 'what are skip connections?'."""
     return "are" if re.search(rf"{re.escape(claim.term)}\s+are\b", claim.sentence) else "is"
-
-
-def _qa_card(post: Post, claim: Claim, front: str) -> Card:
-    return new_card(post, CardKind.QA, claim.sentence, front, claim.answer,
-                    source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
