@@ -8,7 +8,7 @@ A formula's label comes, in order, from: a bold lead-in of the paragraph just be
 from __future__ import annotations
 
 import re
-from itertools import dropwhile, takewhile
+from itertools import dropwhile, islice, takewhile
 
 from studykit import latex, limits
 from studykit.blocks import (PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math, precedes_math,
@@ -88,14 +88,10 @@ def _explanation(doc: Document, block: Block) -> str:
     if after is None or _opens_next_formula(doc, after):
         return ""  # "**Step 4 — decode.** ..." is the next item, not this formula's explanation
     if after.kind is BlockKind.ITEM:
-        items = []
-        for b in doc.blocks[after.index:after.index + MAX_EXPLANATION_ITEMS]:
-            if b.kind is not BlockKind.ITEM:
-                break
-            first = split_prose(doc.restore(strip_inline(b.text)))[0]
-            if first.rstrip().endswith(":"):
-                break  # "Pass to the previous layer:" leads into the next formula
-            items.append(first.rstrip(". "))
+        items_after = takewhile(lambda b: b.kind is BlockKind.ITEM, doc.blocks[after.index:])
+        firsts = (split_prose(doc.restore(b.plain))[0] for b in islice(items_after, MAX_EXPLANATION_ITEMS))
+        # "Pass to the previous layer:" leads into the next formula
+        items = [first.rstrip(". ") for first in takewhile(lambda f: not f.rstrip().endswith(":"), firsts)]
         text = "; ".join(items)  # no items: no explanation
         return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
     sentences = split_prose(doc.restore(strip_inline(after.text)))
