@@ -27,13 +27,12 @@ def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], d
     `judged` pairs each claim with its content words, `where` maps `id(claim)` to its standing."""
     headings = [b.text for b in doc.blocks if b.kind is blocks_mod.BlockKind.HEADING]
     bold_terms = [term for b in doc.blocks for term in b.bold]
-    emphasised = [title, *headings, *bold_terms]
     # the claims' spans have their math back by now: so must the post they are looked up in
     post = deletion_features.PostIndex(title=title, headings=[doc.restore(h) for h in headings],
                                        bold_terms=[doc.restore(b) for b in bold_terms],
                                        post_text="\n".join(doc.restore(b.text) for b in doc.blocks))
     words = [w for _, w in judged]
-    values = salience.sentence_salience(words, salience.term_weights(words, emphasised))
+    values = salience.sentence_salience(words, salience.term_weights(words, [title, *headings, *bold_terms]))
     key_terms = KeyTerms(terms)
     model = ranker.load()
     live = [(c, v) for (c, _), v in zip(judged, values) if not c.dropped]

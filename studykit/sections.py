@@ -84,8 +84,5 @@ def section_context(heading: str, title: str = "") -> str:
     """The heading as card context: numbering removed; none when it repeats the title or
     only says where in the post it is ("Summary", "Key takeaways")."""
     heading = without_number(heading).strip()
-    if title and heading and (heading.lower() in title.lower() or title.lower() in heading.lower()):
-        return ""
-    if RECAP_SECTIONS.fullmatch(heading.rstrip(" :")):
-        return ""
-    return heading
+    repeats_title = bool(title) and (heading.lower() in title.lower() or title.lower() in heading.lower())
+    return "" if repeats_title or RECAP_SECTIONS.fullmatch(heading.rstrip(" :")) else heading
