@@ -15,7 +15,6 @@ from studykit import blocks as blocks_mod
 from studykit import deletion_features, features, ranker, salience, stop_words
 from studykit.deletions import BEST_BLANK, best_blank
 from studykit.features import Standing
-from studykit.latex import left_side
 from studykit.models import Claim, Formula, Origin
 from studykit.ranking import KeyTerms
 from studykit.sections import RECAP_SECTIONS
@@ -63,10 +62,8 @@ def _describe_formulas(formulas: list[Formula], terms: KeyTerms, model: ranker.M
     seen: dict[str, int] = {}
     for formula in formulas:
         text = f"{formula.section} {formula.label} {formula.context}".lower()
-        formula.features = features.formula_features(
-            formula.latex, formula.label, formula.context, formula.explanation,
-            bool(left_side(formula.latex)), formula.continues, bool(RECAP_SECTIONS.match(formula.section)),
-            key_terms=terms.count(text))
+        formula.features = features.formula_features(formula, bool(RECAP_SECTIONS.match(formula.section)),
+                                                     key_terms=terms.count(text))
         index = seen[formula.section] = seen.get(formula.section, -1) + 1
         formula.features["formula_first_in_section"] = float(index == 0)
         formula.score = round(model.value(formula.features), 3)
