@@ -70,13 +70,12 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
     post that fails is reported there and left out; without, its exception propagates."""
     nlp = nlp or nlp_mod.load()
     prepared = []
-    texts: list[str] = []
     for post in posts:
         doc = blocks_mod.parse(post.body)
         skipped = about_article(doc)
         prose = [b for b in doc.blocks if (b.kind in PROSE_KINDS or asks(b)) and b.index not in skipped]
         prepared.append((post, doc, prose, skipped))
-        texts.extend(b.plain for b in prose)
+    texts = [b.plain for _, _, prose, _ in prepared for b in prose]
     spacy_docs = nlp_mod.pipe(nlp, texts, batch_size=batch_size)
     results = []
     for i, (post, doc, prose, skipped) in enumerate(prepared, start=1):

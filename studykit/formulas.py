@@ -73,10 +73,7 @@ def typeset_prose(source: str) -> bool:
 def _last_sentence(text: str) -> str:
     """The lead-in of a formula; a stub like "with" or "Then minimise" keeps the sentence before."""
     sentences = split(text, SentenceStart.CAPITAL)
-    last = sentences[-1]
-    if len(last.split()) < MIN_LEAD_IN_WORDS and len(sentences) > 1:
-        return sentences[-2] + " " + last
-    return last
+    return " ".join(sentences[-2:]) if len(sentences[-1].split()) < MIN_LEAD_IN_WORDS else sentences[-1]
 
 
 def _explanation(doc: Document, block: Block) -> str:
