@@ -135,10 +135,8 @@ class _Picker:
         self.asked: set[str] = set()
         self.sentences: set[int] = set()  # positions of the sentences already on cards
         self.fresh = [f for f in extraction.formulas if not f.dropped]
-        self.said: dict[int, list[Claim]] = {}  # the live sentence claims, by position
-        for claim in extraction.claims:
-            if claim.origin is Origin.SENTENCE and not claim.dropped:
-                self.said.setdefault(claim.position, []).append(claim)
+        # the live sentence claims
+        self.said = [c for c in extraction.claims if c.origin is Origin.SENTENCE and not c.dropped]
 
     def value(self, candidate: Claim | Formula) -> float:
         """The model's value, plus the prior a formula card gets over a sentence card; for a
@@ -148,7 +146,8 @@ class _Picker:
         answer and the question."""
         if isinstance(candidate, Claim) and candidate.origin is Origin.ASKED:
             answers = _sentences_of(candidate)
-            return max([self._value(candidate)] + [self._value(c) for p in answers for c in self.said.get(p, [])])
+            said = [self._value(c) for c in self.said if c.position in answers]
+            return max([self._value(candidate), *said])
         return self._value(candidate)
 
     def _value(self, candidate: Claim | Formula) -> float:
