@@ -189,7 +189,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
         claim.question, claim.answer = asked
     chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
     name_target = [named_term] if named_term else []  # the term the sentence names goes first
-    rule_targets = _targets(sent, text, bold, years, people, quantities, values, chunks)
+    rule_targets = _targets(sent, text, terms, years, people, quantities, values, chunks)
     targets = _clean_targets([*name_target, *rule_targets, *(f"${m}$" for m in math_numbers),
                               *_noun_targets(sent, chunks)], text)
     # a deletion of only everyday words ('game', 'first time') asks for nothing; a bold term may
@@ -380,11 +380,10 @@ def _names_a_thing(sent: Span, phrase: str) -> bool:
     return bool(re.search(r"\d", phrase)) or not tokens or any(t.pos_ in ("NOUN", "PROPN", "NUM", "X") for t in tokens)
 
 
-def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: list[str],
+def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: list[str],
              quantities: list[str], values: list[str], chunks: list[Span]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
-    out: list[str] = []
-    out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b) and not _stresses(sent, b)]
+    out = [t for t in terms if len(t) >= 3 and _names_a_thing(sent, t)]  # the bold terms that name a thing
     out += quantities
     for chunk in chunks:
         # 'one quantity', 'three things': a vague noun, no count worth asking for; '10-20 points' is

@@ -150,11 +150,10 @@ class _Reader:
                     previous_subject = ""
                 continue
             claim, sent, merged = self._claim(block, i, sent, previous, previous_subject)
-            pair = _paired(previous, claim, sent, block, doc) if not merged else None
             subject = claims_mod.subject_of(sent)
             previous_subject = subject  # "It" refers to the sentence just before
             self.position += 1
-            if pair is not None and previous is not None:
+            if not merged and previous is not None and (pair := _paired(previous, claim, sent, block, doc)):
                 self.judged.append((pair, salience.content_words(sent.doc[previous[0].start:sent.end])))
                 self.where[id(pair)] = replace(self.where[id(previous[1])], merged=False, single=False)
             if claim is not None:
@@ -174,19 +173,18 @@ class _Reader:
                previous_subject: str) -> tuple[Claim | None, Span, bool]:
         """The sentence's claim (merged with the one before when it leans on it), the span it
         covers, and whether it was merged."""
-        doc = self.doc
-        claim = _claim(sent, block, self.position, previous_subject, doc, self.title)
+        claim = _claim(sent, block, self.position, previous_subject, self.doc, self.title)
         merged = False
         if claim is not None and previous is not None and _leans_on_previous(sent, claim):
-            joined = _merged(previous, sent, block, doc, self.title)
-            if joined is not None and not _runs_into_formula(doc, block, sent):
+            joined = _merged(previous, sent, block, self.doc, self.title)
+            if joined is not None and not _runs_into_formula(self.doc, block, sent):
                 previous[1].dropped = Drop.MERGED
                 self.judged[previous[2]] = (previous[1], set())
                 claim, merged = joined, True
                 sent = sent.doc[previous[0].start:sent.end]
         if claim is not None and not claim.dropped:
-            _apply_lead(claim, doc, self.lead)
-            claim.dropped = _unfinished_here(doc, block, i, sent)
+            _apply_lead(claim, self.doc, self.lead)
+            claim.dropped = _unfinished_here(self.doc, block, i, sent)
         return claim, sent, merged
 
     def restored(self) -> tuple[list[tuple[Claim, set[str]]], dict[int, Standing]]:
@@ -352,11 +350,11 @@ def _merged(previous: _Previous, sent: Span, block: blocks_mod.Block, doc: block
 MAX_PAIR_CHARS = 300
 
 
-def _paired(previous: _Previous | None, claim: Claim | None, sent: Span, block: blocks_mod.Block,
+def _paired(previous: _Previous, claim: Claim | None, sent: Span, block: blocks_mod.Block,
             doc: blocks_mod.Document) -> Claim | None:
     """Two adjacent live sentences of a paragraph as one more candidate: a statement and the
     sentence that completes it ('X is not guaranteed to find Y. Z does.') make one card."""
-    if previous is None or claim is None or claim.dropped or previous[1].dropped:
+    if claim is None or claim.dropped or previous[1].dropped:
         return None
     prev_sent, prev_claim, _ = previous
     text = f"{prev_claim.sentence} {claim.sentence}"
