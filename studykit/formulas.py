@@ -47,7 +47,8 @@ def formulas_of(doc: Document) -> list[Formula]:
         if key in seen or len(key.replace(" ", "")) < MIN_LATEX_CHARS:
             continue
         seen.add(key)
-        before = _previous_prose(doc, block)
+        above = previous_block(doc, block, skipping=(BlockKind.MATH,))  # other formulas between are skipped
+        before = above if above is not None and above.kind in PROSE_KINDS else None
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
         formula = Formula(latex=span.latex.strip(), display=True, label=label_for(before),
                           context=context, explanation=_explanation(doc, block),
@@ -81,7 +82,8 @@ def _explanation(doc: Document, block: Block) -> str:
     "where" list of its symbols ("- $\\alpha$: how much you trust the teacher")."""
     if table := _table_after(doc, block):
         return table
-    after = _next_prose(doc, block)
+    # the paragraph right after a formula (no heading or other formula in between)
+    after = next((b for b in doc.blocks[block.index + 1:block.index + 2] if b.kind in PROSE_KINDS), None)
     if after is None or _opens_next_formula(doc, after):
         return ""  # "**Step 4 — decode.** ..." is the next item, not this formula's explanation
     if after.kind is BlockKind.ITEM:
@@ -136,16 +138,6 @@ def _table_after(doc: Document, block: Block) -> str:
     key, value = rows[0].header
     text = doc.restore(f"{key} → {value}: " + "; ".join(f"{r.cells[0]}: {r.cells[1]}" for r in rows))
     return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else ""
-
-
-def _next_prose(doc: Document, block: Block) -> Block | None:
-    """The paragraph right after a formula (no heading or other formula in between)."""
-    return next((b for b in doc.blocks[block.index + 1:block.index + 2] if b.kind in PROSE_KINDS), None)
-
-
-def _previous_prose(doc: Document, block: Block) -> Block | None:
-    prev = previous_block(doc, block, skipping=(BlockKind.MATH,))
-    return prev if prev is not None and prev.kind in PROSE_KINDS else None
 
 
 def label_for(before: Block | None) -> str:
