@@ -104,24 +104,23 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     reader = _Reader(doc, post.title)
     for block in prose:
         reader.read(block, next(spacy_docs))  # one doc per prose block, consumed in step
-    judged, where = reader.restored()
-    judged += [(c, row_words(c.sentence)) for c in table_claims(doc, reader.position, post.title)]
-    describe(judged, where, doc, post.title, extraction.terms, extraction.formulas)
-    extraction.claims = [c for c, _ in judged]
+    judged = reader.restored()
+    judged += [(c, row_words(c.sentence), Standing()) for c in table_claims(doc, reader.position, post.title)]
+    describe(judged, doc, post.title, extraction.terms, extraction.formulas)
+    extraction.claims = [c for c, _, _ in judged]
     return extraction
 
 
 class _Reader:
-    """Reads a post's prose blocks in order into claims, each with its content words
-    (`judged`) and where it stands (`where`, by `id(claim)`)."""
+    """Reads a post's prose blocks in order into claims (`judged`), each with its content
+    words and where it stands."""
 
     def __init__(self, doc: blocks_mod.Document, title: str) -> None:
         self.doc, self.title = doc, title
         self.position = 0  # sentences read, the claims' reading order
         self.lead = ""  # the bold lead of the paragraph (a formula between keeps it)
         self.heading: tuple[Span, int] | None = None  # the last question heading, and its block
-        self.judged: list[tuple[Claim, set[str]]] = []
-        self.where: dict[int, Standing] = {}
+        self.judged: list[tuple[Claim, set[str], Standing]] = []
 
     def read(self, block: blocks_mod.Block, spacy_doc: Doc) -> None:
         doc = self.doc
@@ -154,19 +153,19 @@ class _Reader:
             previous_subject = subject  # "It" refers to the sentence just before
             self.position += 1
             if not merged and previous is not None and (pair := _paired(previous, claim, sent, block, doc)):
-                self.judged.append((pair, salience.content_words(sent.doc[previous[0].start:sent.end])))
-                self.where[id(pair)] = replace(self.where[id(previous[1])], merged=False, single=False)
+                at = replace(self.judged[previous[2]][2], merged=False, single=False)
+                self.judged.append((pair, salience.content_words(sent.doc[previous[0].start:sent.end]), at))
             if claim is not None:
                 previous = (sent, claim, len(self.judged))
-                self.judged.append((claim, salience.content_words(sent)))
-                self.where[id(claim)] = Standing(
+                at = Standing(
                     opens=opens and i == 0, lead=lead, merged=merged, follows_math=after_math,
                     resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
+                self.judged.append((claim, salience.content_words(sent), at))
                 if question is not None and (asked := asked_claim(question, block_sentences[i:], claim, block, doc)):
-                    self.judged.append((asked[0], salience.content_words(asked[1])))
-                    self.where[id(asked[0])] = replace(self.where[id(claim)], merged=False, single=False)
+                    self.judged.append((asked[0], salience.content_words(asked[1]),
+                                        replace(at, merged=False, single=False)))
             question = next_question(sent, self.position - 1, question)
 
     def _claim(self, block: blocks_mod.Block, i: int, sent: Span, previous: _Previous | None,
@@ -179,7 +178,7 @@ class _Reader:
             joined = _merged(previous, sent, block, self.doc, self.title)
             if joined is not None and not _runs_into_formula(self.doc, block, sent):
                 previous[1].dropped = Drop.MERGED
-                self.judged[previous[2]] = (previous[1], set())
+                self.judged[previous[2]] = (previous[1], set(), self.judged[previous[2]][2])
                 claim, merged = joined, True
                 sent = sent.doc[previous[0].start:sent.end]
         if claim is not None and not claim.dropped:
@@ -187,11 +186,9 @@ class _Reader:
             claim.dropped = _unfinished_here(self.doc, block, i, sent)
         return claim, sent, merged
 
-    def restored(self) -> tuple[list[tuple[Claim, set[str]]], dict[int, Standing]]:
-        """The claims read, math restored, and where each stands."""
-        restored = [(_restored(c, self.doc), w) for c, w in self.judged]
-        where = {id(new): self.where[id(old)] for (old, _), (new, _) in zip(self.judged, restored)}
-        return restored, where
+    def restored(self) -> list[tuple[Claim, set[str], Standing]]:
+        """The claims read, math restored, each with its content words and where it stands."""
+        return [(_restored(c, self.doc), w, at) for c, w, at in self.judged]
 
 
 def _unfinished_here(doc: blocks_mod.Document, block: blocks_mod.Block, i: int, sent: Span) -> Drop | None:

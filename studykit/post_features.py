@@ -20,26 +20,25 @@ from studykit.ranking import KeyTerms
 from studykit.sections import RECAP_SECTIONS
 
 
-def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], doc: blocks_mod.Document,
+def describe(judged: list[tuple[Claim, set[str], Standing]], doc: blocks_mod.Document,
              title: str, terms: list[str], formulas: list[Formula]) -> None:
     """Give every live claim and formula its context features and the model's value;
-    `judged` pairs each claim with its content words, `where` maps `id(claim)` to its standing."""
+    `judged` holds each claim with its content words and where it stands."""
     headings = [b.text for b in doc.blocks if b.kind is blocks_mod.BlockKind.HEADING]
     bold_terms = [term for b in doc.blocks for term in b.bold]
     # the claims' spans have their math back by now: so must the post they are looked up in
     post = deletion_features.PostIndex(title=title, headings=[doc.restore(h) for h in headings],
                                        bold_terms=[doc.restore(b) for b in bold_terms],
                                        post_text="\n".join(doc.restore(b.text) for b in doc.blocks))
-    words = [w for _, w in judged]
+    words = [w for _, w, _ in judged]
     values = salience.sentence_salience(words, salience.term_weights(words, [title, *headings, *bold_terms]))
     key_terms = KeyTerms(terms)
     model = ranker.load()
-    live = [(c, v) for (c, _), v in zip(judged, values) if not c.dropped]
-    last = max((c.position for c, _ in judged), default=0) or 1
+    live = [(c, at, v) for (c, _, at), v in zip(judged, values) if not c.dropped]
+    last = max((c.position for c, _, _ in judged), default=0) or 1
     title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w\-]{3,}", title)} - stop_words.english()
     seen: dict[str, int] = {}
-    for claim, value in live:
-        at = where.get(id(claim), Standing())
+    for claim, at, value in live:
         low = claim.sentence.lower()
         index = seen[claim.section] = seen.get(claim.section, -1) + 1
         claim.features.update(features.context_features(
