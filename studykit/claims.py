@@ -99,17 +99,14 @@ def subject_of(sent: Span) -> str:
 
     People are left out: a following 'It' never refers to the person who did something.
     """
-    for tok in sent:
-        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
-            if (tok.pos_ in _NAMES_NOTHING or latex.PLACEHOLDER_RE.fullmatch(tok.text)
-                    or tok.ent_type_ == "PERSON"
-                    or (tok.pos_ == "PROPN" and tok.head.tag_ == "VBD")):  # "Hinton showed ..."
-                return ""
-            words = sent.doc[tok.left_edge.i:tok.i + 1]
-            if any(t.pos_ == "PRON" or t.lower_ in ("this", "these", "that", "those") for t in words):
-                return ""
-            return words.text
-    return ""
+    tok = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"), None)
+    if (tok is None or tok.pos_ in _NAMES_NOTHING or latex.PLACEHOLDER_RE.fullmatch(tok.text)
+            or tok.ent_type_ == "PERSON"
+            or (tok.pos_ == "PROPN" and tok.head.tag_ == "VBD")):  # "Hinton showed ..."
+        return ""
+    words = sent.doc[tok.left_edge.i:tok.i + 1]
+    pointing = any(t.pos_ == "PRON" or t.lower_ in ("this", "these", "that", "those") for t in words)
+    return "" if pointing else words.text
 
 
 def resolve_pronoun(text: str, previous_subject: str, sent: Span) -> str | None:
@@ -145,12 +142,10 @@ def _dummy_it(sent: Span) -> bool:
 
 def _followed_by_verb(sent: Span, word: str) -> bool:
     """'This maximises ...', 'These work ...' (a pronoun: 'these' takes a plural) rather than 'This gate ...'."""
-    for tok in sent[:6]:
-        if tok.lower_ == word:
-            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-            return nxt is None or nxt.pos_ in ("VERB", "AUX", "ADV", "PART", "PUNCT") or (
-                word in ("these", "those") and nxt.tag_ == "NN" and nxt.dep_ != "compound")  # not 'These loss curves'
-    return True
+    tok = next((t for t in sent[:6] if t.lower_ == word), None)
+    nxt = tok.nbor(1) if tok is not None and tok.i + 1 < len(tok.doc) else None
+    return nxt is None or nxt.pos_ in ("VERB", "AUX", "ADV", "PART", "PUNCT") or (
+        word in ("these", "those") and nxt.tag_ == "NN" and nxt.dep_ != "compound")  # not 'These loss curves'
 
 
 def judge(sent: Span, text: str, block: Block, position: int, math_sources: list[str] | None = None) -> Claim:
