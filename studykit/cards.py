@@ -171,8 +171,9 @@ class _Picker:
     def used(self) -> int:
         return len(self.cards) + len(self._groups()) + len(self.drills)
 
-    def _groups(self) -> list[list[Formula]]:
-        return companions(sorted(self.formulas, key=lambda f: f.position), self.fresh)
+    def _groups(self, *more: Formula) -> list[list[Formula]]:
+        """The formula cards of the formulas taken (and `more`): companions share one."""
+        return companions(sorted([*self.formulas, *more], key=lambda f: f.position), self.fresh)
 
     def offer(self, candidate: Claim | Formula) -> bool:
         """Make the candidate's card if it fits and adds something; say whether it did."""
@@ -202,8 +203,7 @@ class _Picker:
         """Cards the candidate adds: none for a formula asked on its companion's card."""
         if not isinstance(candidate, Formula):
             return 1
-        together = companions(sorted([*self.formulas, candidate], key=lambda f: f.position), self.fresh)
-        return len(together) - len(self._groups())
+        return len(self._groups(candidate)) - len(self._groups())
 
     def _take_claim(self, claim: Claim) -> Drop | None:
         """Make the claim's card and note what it covers, or say why it adds nothing."""
