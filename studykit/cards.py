@@ -179,24 +179,20 @@ class _Picker:
         """Make the candidate's card if it fits and adds something; say whether it did."""
         if self.used() + self._cost(candidate) > self.total:
             candidate.dropped = Drop.OVER_BUDGET
-            return False
-        if candidate.score < self.min_value:
+        elif candidate.score < self.min_value:
             candidate.dropped = Drop.LOW_VALUE
-            return False
-        if self.keep is not None and self.keep.probability(candidate.features) < self.keep_threshold:
+        elif self.keep is not None and self.keep.probability(candidate.features) < self.keep_threshold:
             candidate.dropped = Drop.LIKELY_DISCARDED
-            return False
-        if isinstance(candidate, Formula):
-            if len(self.formulas) >= self.formula_limit:
-                candidate.dropped = Drop.FORMULA_SHARE
-                return False
+        elif not isinstance(candidate, Formula):
+            candidate.dropped = self._take_claim(candidate)
+        elif len(self.formulas) >= self.formula_limit:
+            candidate.dropped = Drop.FORMULA_SHARE
+        else:  # the formula is taken (offered live, it stays live); its card is made in `selection`
             self.formulas.append(candidate)
             if len(self.drills) < self.drill_limit and self.used() < self.total:
                 drill = formula_cloze_card(self.post, candidate)
                 if drill is not None:  # the most valued long formula also gets a cloze on its key term
                     self.drills.append((candidate, drill))
-            return True
-        candidate.dropped = self._take_claim(candidate)
         return candidate.dropped is None
 
     def _cost(self, candidate: Claim | Formula) -> int:
