@@ -75,9 +75,7 @@ def section_topic(heading: str) -> str:
     """The noun phrase a heading names ("CRD: contrastive ..." -> "CRD"), or ""."""
     heading = without_number(heading).strip()
     topic = re.split(r"\s*[:—–(]\s*|\s+-\s+", heading)[0].strip()
-    if not topic or _QUESTION_HEADING.match(topic) or len(topic.split()) > 5:
-        return ""
-    return topic
+    return "" if not topic or _QUESTION_HEADING.match(topic) or len(topic.split()) > 5 else topic
 
 
 def section_context(heading: str, title: str = "") -> str:
