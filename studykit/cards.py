@@ -146,8 +146,8 @@ class _Picker:
         answer and the question."""
         if isinstance(candidate, Claim) and candidate.origin is Origin.ASKED:
             answers = _sentences_of(candidate)
-            said = [self._value(c) for c in self.said if c.position in answers]
-            return max([self._value(candidate), *said])
+            answer_values = [self._value(c) for c in self.said if c.position in answers]
+            return max([self._value(candidate), *answer_values])
         return self._value(candidate)
 
     def _value(self, candidate: Claim | Formula) -> float:
