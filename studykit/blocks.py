@@ -212,13 +212,10 @@ def parse(body: str) -> Document:
     para_kind = BlockKind.PARAGRAPH
 
     def flush() -> None:
-        nonlocal paragraph
-        if paragraph:
-            _add(blocks, para_kind, " ".join(paragraph), section, path=path)
-        paragraph = []
+        _add(blocks, para_kind, " ".join(paragraph), section, path=path)  # no text: no block
+        paragraph.clear()
 
-    for raw in _display_on_own_lines(protected, spans).split("\n"):
-        line = raw.rstrip()
+    for line in _display_on_own_lines(protected, spans).split("\n"):
         stripped = line.strip()
         if not stripped or _HR.match(stripped) and not _ITEM.match(stripped + " x"):
             flush()
@@ -252,20 +249,7 @@ def parse(body: str) -> Document:
         if kind is BlockKind.TABLE:
             flush()
     flush()
-    _attach_table_headers(blocks)
     return Document(blocks, spans)
-
-
-def _attach_table_headers(blocks: list[Block]) -> None:
-    """Each table row learns the header cells of the table it belongs to."""
-    header: list[str] = []
-    for block in blocks:
-        if block.kind is BlockKind.TABLE_HEADER:
-            header = block.cells
-        elif block.kind is BlockKind.TABLE:
-            block.header = header
-        else:
-            header = []
 
 
 def _line_kind(line: str) -> BlockKind:
@@ -276,17 +260,19 @@ def _line_kind(line: str) -> BlockKind:
 def _add(blocks: list[Block], kind: BlockKind, text: str, section: str, level: int = 0,
          path: Sequence[tuple[int, str]] = ()) -> None:
     text = text.strip()
-    if not text:
-        return
+    above = blocks[-1] if blocks else None
     if kind is BlockKind.TABLE and re.fullmatch(r"[|:\-\s]+", text):
-        if blocks and blocks[-1].kind is BlockKind.TABLE:
-            blocks[-1].kind = BlockKind.TABLE_HEADER  # the row above a |---| line is the header
+        if above and above.kind is BlockKind.TABLE:
+            above.kind = BlockKind.TABLE_HEADER  # the row above a |---| line is the header
         return
     if kind is BlockKind.PARAGRAPH and (caption := _CAPTION.match(text)):
         text, kind = caption.group(1), BlockKind.CAPTION
-    bold = [strip_inline(b or u) for b, u in BOLD.findall(text)]
+    header: list[str] = []  # a table row learns the header cells of its table from the row above
+    if kind is BlockKind.TABLE and above and above.kind in (BlockKind.TABLE, BlockKind.TABLE_HEADER):
+        header = above.cells if above.kind is BlockKind.TABLE_HEADER else above.header
     if text:
-        blocks.append(Block(kind, text, section, level, index=len(blocks), bold=bold,
+        bold = [strip_inline(b or u) for b, u in BOLD.findall(text)]
+        blocks.append(Block(kind, text, section, level, index=len(blocks), bold=bold, header=header,
                             path=tuple(h for _, h in path)))
 
 

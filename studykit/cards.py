@@ -135,10 +135,8 @@ class _Picker:
         self.asked: set[str] = set()
         self.sentences: set[int] = set()  # positions of the sentences already on cards
         self.fresh = [f for f in extraction.formulas if not f.dropped]
-        self.said: dict[int, list[Claim]] = {}  # the live sentence claims, by position
-        for claim in extraction.claims:
-            if claim.origin is Origin.SENTENCE and not claim.dropped:
-                self.said.setdefault(claim.position, []).append(claim)
+        # the live sentence claims
+        self.said = [c for c in extraction.claims if c.origin is Origin.SENTENCE and not c.dropped]
 
     def value(self, candidate: Claim | Formula) -> float:
         """The model's value, plus the prior a formula card gets over a sentence card; for a
@@ -148,7 +146,8 @@ class _Picker:
         answer and the question."""
         if isinstance(candidate, Claim) and candidate.origin is Origin.ASKED:
             answers = _sentences_of(candidate)
-            return max([self._value(candidate)] + [self._value(c) for p in answers for c in self.said.get(p, [])])
+            answer_values = [self._value(c) for c in self.said if c.position in answers]
+            return max([self._value(candidate), *answer_values])
         return self._value(candidate)
 
     def _value(self, candidate: Claim | Formula) -> float:
@@ -172,39 +171,35 @@ class _Picker:
     def used(self) -> int:
         return len(self.cards) + len(self._groups()) + len(self.drills)
 
-    def _groups(self) -> list[list[Formula]]:
-        return companions(sorted(self.formulas, key=lambda f: f.position), self.fresh)
+    def _groups(self, *more: Formula) -> list[list[Formula]]:
+        """The formula cards of the formulas taken (and `more`): companions share one."""
+        return companions(sorted([*self.formulas, *more], key=lambda f: f.position), self.fresh)
 
     def offer(self, candidate: Claim | Formula) -> bool:
         """Make the candidate's card if it fits and adds something; say whether it did."""
         if self.used() + self._cost(candidate) > self.total:
             candidate.dropped = Drop.OVER_BUDGET
-            return False
-        if candidate.score < self.min_value:
+        elif candidate.score < self.min_value:
             candidate.dropped = Drop.LOW_VALUE
-            return False
-        if self.keep is not None and self.keep.probability(candidate.features) < self.keep_threshold:
+        elif self.keep is not None and self.keep.probability(candidate.features) < self.keep_threshold:
             candidate.dropped = Drop.LIKELY_DISCARDED
-            return False
-        if isinstance(candidate, Formula):
-            if len(self.formulas) >= self.formula_limit:
-                candidate.dropped = Drop.FORMULA_SHARE
-                return False
+        elif not isinstance(candidate, Formula):
+            candidate.dropped = self._take_claim(candidate)
+        elif len(self.formulas) >= self.formula_limit:
+            candidate.dropped = Drop.FORMULA_SHARE
+        else:  # the formula is taken (offered live, it stays live); its card is made in `selection`
             self.formulas.append(candidate)
             if len(self.drills) < self.drill_limit and self.used() < self.total:
                 drill = formula_cloze_card(self.post, candidate)
                 if drill is not None:  # the most valued long formula also gets a cloze on its key term
                     self.drills.append((candidate, drill))
-            return True
-        candidate.dropped = self._take_claim(candidate)
         return candidate.dropped is None
 
     def _cost(self, candidate: Claim | Formula) -> int:
         """Cards the candidate adds: none for a formula asked on its companion's card."""
         if not isinstance(candidate, Formula):
             return 1
-        together = companions(sorted([*self.formulas, candidate], key=lambda f: f.position), self.fresh)
-        return len(together) - len(self._groups())
+        return len(self._groups(candidate)) - len(self._groups())
 
     def _take_claim(self, claim: Claim) -> Drop | None:
         """Make the claim's card and note what it covers, or say why it adds nothing."""
@@ -277,13 +272,15 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
                deletion_model: ranker.Model | None = None) -> Card | None:
     """A QA card for a definition with a short answer, else a cloze on the best target
     (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
-    if "qa" in kinds and claim.question and claim.answer:
-        # the writer's own question may lean on the post's subject ('Why 47B and not 56B?')
-        asked = f"{short_title(post)}: {claim.question}" if claim.origin is Origin.ASKED else claim.question
-        return _qa_card(post, claim, _with_context(claim, asked))
-    if "qa" in kinds and _short_definition(claim):
-        asked = f"{short_title(post)}: what {_copula(claim)} {lower_first(claim.term)}?"
-        return _qa_card(post, claim, _with_context(claim, asked))
+    if asks_question(claim, kinds):
+        if claim.question and claim.answer:
+            # the writer's own question may lean on the post's subject ('Why 47B and not 56B?')
+            asked = (f"{short_title(post)}: {claim.question}" if claim.origin is Origin.ASKED
+                     else claim.question)
+        else:
+            asked = f"{short_title(post)}: what {_copula(claim)} {lower_first(claim.term)}?"
+        return new_card(post, CardKind.QA, claim.sentence, _with_context(claim, asked), claim.answer,
+                        source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
     if "cloze" not in kinds:
         return None
     targets = ranked_targets(claim, deletion_model)
@@ -322,8 +319,3 @@ def _short_definition(claim: Claim) -> bool:
 def _copula(claim: Claim) -> str:
     """The writer's own verb: 'Skip connections are ...' is asked 'what are skip connections?'."""
     return "are" if re.search(rf"{re.escape(claim.term)}\s+are\b", claim.sentence) else "is"
-
-
-def _qa_card(post: Post, claim: Claim, front: str) -> Card:
-    return new_card(post, CardKind.QA, claim.sentence, front, claim.answer,
-                    source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)

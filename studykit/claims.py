@@ -100,20 +100,17 @@ def subject_of(sent: Span) -> str:
 
     People are left out: a following 'It' never refers to the person who did something.
     """
-    for tok in sent:
-        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
-            if (tok.pos_ in _NAMES_NOTHING or latex.PLACEHOLDER_RE.fullmatch(tok.text)
-                    or tok.ent_type_ == "PERSON"
-                    or (tok.pos_ == "PROPN" and tok.head.tag_ == "VBD")):  # "Hinton showed ..."
-                return ""
-            words = sent.doc[tok.left_edge.i:tok.i + 1]
-            if any(t.pos_ == "PRON" or t.lower_ in ("this", "these", "that", "those") for t in words):
-                return ""
-            return words.text
-    return ""
+    tok = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"), None)
+    if (tok is None or tok.pos_ in _NAMES_NOTHING or latex.PLACEHOLDER_RE.fullmatch(tok.text)
+            or tok.ent_type_ == "PERSON"
+            or (tok.pos_ == "PROPN" and tok.head.tag_ == "VBD")):  # "Hinton showed ..."
+        return ""
+    words = sent.doc[tok.left_edge.i:tok.i + 1]
+    pointing = any(t.pos_ == "PRON" or t.lower_ in ("this", "these", "that", "those") for t in words)
+    return "" if pointing else words.text
 
 
-def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) -> str | None:
+def resolve_pronoun(text: str, previous_subject: str, sent: Span) -> str | None:
     """Replace a leading 'It'/'They' by the previous subject and 'This X' by 'The X'; None
     if impossible. 'This is ...' stays unresolved: the previous subject stood for it in
     the wrong sense most of the time ('The generated words ... This is a common problem'
@@ -133,9 +130,9 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span | None = None) 
     return None
 
 
-def _dummy_it(sent: Span | None) -> bool:
+def _dummy_it(sent: Span) -> bool:
     """'It is known that ...', 'It is hard to find X', 'It seems ...': an 'it' standing for a clause, not a thing."""
-    it = next((t for t in sent[:6] if t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    it = next((t for t in sent[:6] if t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass")), None)
     kids = list(it.head.children) if it is not None else []
     that = any(c.dep_ in ("ccomp", "advcl") for c in kids)  # 'It seems that ...', 'It looks like we ...'
     to = any(c.dep_ == "xcomp" and any(g.dep_ in ("dobj", "ccomp") for g in c.children) for c in kids)
@@ -144,16 +141,12 @@ def _dummy_it(sent: Span | None) -> bool:
                                or (it.head.lemma_ == "be" and any(c.dep_ == "acomp" for c in kids) and (that or to)))
 
 
-def _followed_by_verb(sent: Span | None, word: str) -> bool:
+def _followed_by_verb(sent: Span, word: str) -> bool:
     """'This maximises ...', 'These work ...' (a pronoun: 'these' takes a plural) rather than 'This gate ...'."""
-    if sent is None:
-        return True
-    for tok in sent[:6]:
-        if tok.lower_ == word:
-            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-            return nxt is None or nxt.pos_ in ("VERB", "AUX", "ADV", "PART", "PUNCT") or (
-                word in ("these", "those") and nxt.tag_ == "NN" and nxt.dep_ != "compound")  # not 'These loss curves'
-    return True
+    tok = next((t for t in sent[:6] if t.lower_ == word), None)
+    nxt = tok.nbor(1) if tok is not None and tok.i + 1 < len(tok.doc) else None
+    return nxt is None or nxt.pos_ in ("VERB", "AUX", "ADV", "PART", "PUNCT") or (
+        word in ("these", "those") and nxt.tag_ == "NN" and nxt.dep_ != "compound")  # not 'These loss curves'
 
 
 def judge(sent: Span, text: str, block: Block, position: int, math_sources: list[str] | None = None) -> Claim:
@@ -174,8 +167,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     if _PRONOUN_START.match(named_term) or _FUNCTION_WORD.match(named_term):
         named_term = ""
     claim.term = named_term or (terms[0] if terms else "")
-    definition = _definition(sent, bold)
-    if definition:
+    if definition := _definition(sent, bold):
         claim.term, claim.answer = definition
     years = numbers.YEAR.findall(text)
     people = _people(sent, bool(years))
@@ -188,18 +180,17 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
-    chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
-    claim.cloze_targets = _targets(sent, text, bold, years, people, quantities, values, chunks)
     claim.years = years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
-    if named_term:
-        claim.cloze_targets.insert(0, named_term)
-    claim.cloze_targets += [f"${m}$" for m in math_numbers]
-    claim.cloze_targets = _clean_targets(claim.cloze_targets + _noun_targets(sent, chunks), text)
+    chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
+    name_target = [named_term] if named_term else []  # the term the sentence names goes first
+    rule_targets = _targets(sent, text, terms, years, people, quantities, values, chunks)
+    targets = _clean_targets([*name_target, *rule_targets, *(f"${m}$" for m in math_numbers),
+                              *_noun_targets(sent, chunks)], text)
     # a deletion of only everyday words ('game', 'first time') asks for nothing; a bold term may
     common_opening = sent[0].pos_ != "PROPN"  # 'Notice ...' is a capital, 'Adam's ...' a name
-    claim.cloze_targets = [t for t in claim.cloze_targets if t in terms or not english.is_everyday(
+    claim.cloze_targets = [t for t in targets if t in terms or not english.is_everyday(
         t, opens_sentence=common_opening and text.startswith(t))]
     claim.target_features = {t: deletion_features.in_sentence(sent, text, t, bold=bold, people=people, term=claim.term)
                              for t in claim.cloze_targets}
@@ -385,11 +376,10 @@ def _names_a_thing(sent: Span, phrase: str) -> bool:
     return bool(re.search(r"\d", phrase)) or not tokens or any(t.pos_ in ("NOUN", "PROPN", "NUM", "X") for t in tokens)
 
 
-def _targets(sent: Span, text: str, bold: list[str], years: list[str], people: list[str],
+def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: list[str],
              quantities: list[str], values: list[str], chunks: list[Span]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
-    out: list[str] = []
-    out += [b for b in bold if len(b) >= 3 and _is_term(b) and _names_a_thing(sent, b) and not _stresses(sent, b)]
+    out = [t for t in terms if len(t) >= 3 and _names_a_thing(sent, t)]  # the bold terms that name a thing
     out += quantities
     for chunk in chunks:
         # 'one quantity', 'three things': a vague noun, no count worth asking for; '10-20 points' is

@@ -68,11 +68,10 @@ def unmatched(text: str, opening: str = "(", closing: str = ")") -> tuple[list[i
     for i, char in enumerate(text):
         if char == opening:
             opens.append(i)
+        elif char == closing and opens:
+            opens.pop()
         elif char == closing:
-            if opens:
-                opens.pop()
-            else:
-                closes.append(i)
+            closes.append(i)
     return closes, opens
 
 

@@ -70,13 +70,12 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
     post that fails is reported there and left out; without, its exception propagates."""
     nlp = nlp or nlp_mod.load()
     prepared = []
-    texts: list[str] = []
     for post in posts:
         doc = blocks_mod.parse(post.body)
         skipped = about_article(doc)
         prose = [b for b in doc.blocks if (b.kind in PROSE_KINDS or asks(b)) and b.index not in skipped]
         prepared.append((post, doc, prose, skipped))
-        texts.extend(b.plain for b in prose)
+    texts = [b.plain for _, _, prose, _ in prepared for b in prose]
     spacy_docs = nlp_mod.pipe(nlp, texts, batch_size=batch_size)
     results = []
     for i, (post, doc, prose, skipped) in enumerate(prepared, start=1):
@@ -105,24 +104,23 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     reader = _Reader(doc, post.title)
     for block in prose:
         reader.read(block, next(spacy_docs))  # one doc per prose block, consumed in step
-    judged, where = reader.restored()
-    judged += [(c, row_words(c.sentence)) for c in table_claims(doc, reader.position, post.title)]
-    describe(judged, where, doc, post.title, extraction.terms, extraction.formulas)
-    extraction.claims = [c for c, _ in judged]
+    judged = reader.restored()
+    judged += [(c, row_words(c.sentence), Standing()) for c in table_claims(doc, reader.position, post.title)]
+    describe(judged, doc, post.title, extraction.terms, extraction.formulas)
+    extraction.claims = [c for c, _, _ in judged]
     return extraction
 
 
 class _Reader:
-    """Reads a post's prose blocks in order into claims, each with its content words
-    (`judged`) and where it stands (`where`, by `id(claim)`)."""
+    """Reads a post's prose blocks in order into claims (`judged`), each with its content
+    words and where it stands."""
 
     def __init__(self, doc: blocks_mod.Document, title: str) -> None:
         self.doc, self.title = doc, title
         self.position = 0  # sentences read, the claims' reading order
         self.lead = ""  # the bold lead of the paragraph (a formula between keeps it)
         self.heading: tuple[Span, int] | None = None  # the last question heading, and its block
-        self.judged: list[tuple[Claim, set[str]]] = []
-        self.where: dict[int, Standing] = {}
+        self.judged: list[tuple[Claim, set[str], Standing]] = []
 
     def read(self, block: blocks_mod.Block, spacy_doc: Doc) -> None:
         doc = self.doc
@@ -151,50 +149,46 @@ class _Reader:
                     previous_subject = ""
                 continue
             claim, sent, merged = self._claim(block, i, sent, previous, previous_subject)
-            pair = _paired(previous, claim, sent, block, doc) if not merged else None
             subject = claims_mod.subject_of(sent)
             previous_subject = subject  # "It" refers to the sentence just before
             self.position += 1
-            if pair is not None and previous is not None:
-                self.judged.append((pair, salience.content_words(sent.doc[previous[0].start:sent.end])))
-                self.where[id(pair)] = replace(self.where[id(previous[1])], merged=False, single=False)
+            if not merged and previous is not None and (pair := _paired(previous, claim, sent, block, doc)):
+                at = replace(self.judged[previous[2]][2], merged=False, single=False)
+                self.judged.append((pair, salience.content_words(sent.doc[previous[0].start:sent.end]), at))
             if claim is not None:
                 previous = (sent, claim, len(self.judged))
-                self.judged.append((claim, salience.content_words(sent)))
-                self.where[id(claim)] = Standing(
+                at = Standing(
                     opens=opens and i == 0, lead=lead, merged=merged, follows_math=after_math,
                     resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
+                self.judged.append((claim, salience.content_words(sent), at))
                 if question is not None and (asked := asked_claim(question, block_sentences[i:], claim, block, doc)):
-                    self.judged.append((asked[0], salience.content_words(asked[1])))
-                    self.where[id(asked[0])] = replace(self.where[id(claim)], merged=False, single=False)
+                    self.judged.append((asked[0], salience.content_words(asked[1]),
+                                        replace(at, merged=False, single=False)))
             question = next_question(sent, self.position - 1, question)
 
     def _claim(self, block: blocks_mod.Block, i: int, sent: Span, previous: _Previous | None,
                previous_subject: str) -> tuple[Claim | None, Span, bool]:
         """The sentence's claim (merged with the one before when it leans on it), the span it
         covers, and whether it was merged."""
-        doc = self.doc
-        claim = _claim(sent, block, self.position, previous_subject, doc, self.title)
+        claim = _claim(sent, block, self.position, previous_subject, self.doc, self.title)
         merged = False
         if claim is not None and previous is not None and _leans_on_previous(sent, claim):
-            joined = _merged(previous, sent, block, doc, self.title)
-            if joined is not None and not _runs_into_formula(doc, block, sent):
+            joined = _merged(previous, sent, block, self.doc, self.title)
+            if joined is not None and not _runs_into_formula(self.doc, block, sent):
                 previous[1].dropped = Drop.MERGED
-                self.judged[previous[2]] = (previous[1], set())
+                self.judged[previous[2]] = (previous[1], set(), self.judged[previous[2]][2])
                 claim, merged = joined, True
                 sent = sent.doc[previous[0].start:sent.end]
         if claim is not None and not claim.dropped:
-            _apply_lead(claim, doc, self.lead)
-            claim.dropped = _unfinished_here(doc, block, i, sent)
+            _apply_lead(claim, self.doc, self.lead)
+            claim.dropped = _unfinished_here(self.doc, block, i, sent)
         return claim, sent, merged
 
-    def restored(self) -> tuple[list[tuple[Claim, set[str]]], dict[int, Standing]]:
-        """The claims read, math restored, and where each stands."""
-        restored = [(_restored(c, self.doc), w) for c, w in self.judged]
-        where = {id(new): self.where[id(old)] for (old, _), (new, _) in zip(self.judged, restored)}
-        return restored, where
+    def restored(self) -> list[tuple[Claim, set[str], Standing]]:
+        """The claims read, math restored, each with its content words and where it stands."""
+        return [(_restored(c, self.doc), w, at) for c, w, at in self.judged]
 
 
 def _unfinished_here(doc: blocks_mod.Document, block: blocks_mod.Block, i: int, sent: Span) -> Drop | None:
@@ -229,8 +223,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
             term = without_number(strip_inline(term)).strip(" .:")
             term = re.sub(r"^\(\d+\)\s*", "", term)
             short = len(term) < 4 and not term.isupper()  # "not", "all"; "KD", "GRU" stay
-            if (len(term) >= 2 and re.search(r"[A-Za-z]{2}", term) and not short
-                    and term.lower() not in stop_words.english()
+            if (re.search(r"[A-Za-z]{2}", term) and not short and term.lower() not in stop_words.english()
                     and not latex.PLACEHOLDER_RE.search(term)):
                 found.setdefault(term.lower())
     return list(found)
@@ -318,10 +311,8 @@ def _after_colon(sent: Span) -> Span | None:
     if colon is None or colon.i + 1 >= sent.end:
         return None
     tail = sent.doc[colon.i + 1:sent.end]
-    text = tail.text.strip()
-    if len(text.split()) < claims_mod.MIN_WORDS or claims_mod.starts_with_pronoun(text):
-        return None
-    return tail
+    short = len(tail.text.split()) < claims_mod.MIN_WORDS
+    return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
 
 
 _PEOPLE = frozenset({"i", "we", "our", "us", "my", "he", "she"})  # 'I', 'we' point back at nothing
@@ -356,15 +347,13 @@ def _merged(previous: _Previous, sent: Span, block: blocks_mod.Block, doc: block
 MAX_PAIR_CHARS = 300
 
 
-def _paired(previous: _Previous | None, claim: Claim | None, sent: Span, block: blocks_mod.Block,
+def _paired(previous: _Previous, claim: Claim | None, sent: Span, block: blocks_mod.Block,
             doc: blocks_mod.Document) -> Claim | None:
     """Two adjacent live sentences of a paragraph as one more candidate: a statement and the
     sentence that completes it ('X is not guaranteed to find Y. Z does.') make one card."""
-    if previous is None or claim is None or claim.dropped:
+    if claim is None or claim.dropped or previous[1].dropped:
         return None
     prev_sent, prev_claim, _ = previous
-    if prev_claim.dropped or prev_claim.origin is not Origin.SENTENCE:
-        return None
     text = f"{prev_claim.sentence} {claim.sentence}"
     if len(doc.restore(text)) > MAX_PAIR_CHARS:
         return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from studykit import doc_index, english, latex, numbers
+from studykit.models import Formula
 from studykit.ranker import Features
 
 MAX_WORDS = 55
@@ -147,20 +148,19 @@ _CLAUSE_OPENERS = {"when", "whenever", "if", "unless", "for", "to", "after", "be
 _ADVERBIAL = {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "intj"}
 
 
-def formula_features(latex_source: str, label: str, context: str, explanation: str, has_lhs: bool,
-                     continues: bool, recap: bool, key_terms: int) -> Features:
+def formula_features(formula: Formula, recap: bool, key_terms: int) -> Features:
     """A display formula: named or not, with a left-hand side or not, continuing the one above, how
     long, explained by the text after it, how it is introduced."""
-    body = re.sub(r"\s+", "", latex_source)
-    lead = context.strip()
+    body = re.sub(r"\s+", "", formula.latex)
+    lead = formula.context.strip()
     return {
         "formula": 1.0,
-        "formula_labelled": float(bool(label)),
+        "formula_labelled": float(bool(formula.label)),
         "formula_short": float(len(body) < 15),
         "formula_long": float(len(body) > 120),
-        "formula_has_lhs": float(has_lhs),
-        "formula_continues": float(continues),
-        "formula_explained": float(bool(explanation)),
+        "formula_has_lhs": float(bool(latex.left_side(formula.latex))),
+        "formula_continues": float(formula.continues),
+        "formula_explained": float(bool(formula.explanation)),
         "formula_lead_colon": float(lead.endswith(":")),
         "formula_no_lead": float(not lead),
         "recap": float(recap),

@@ -8,7 +8,7 @@ A formula's label comes, in order, from: a bold lead-in of the paragraph just be
 from __future__ import annotations
 
 import re
-from itertools import dropwhile, takewhile
+from itertools import dropwhile, islice, takewhile
 
 from studykit import latex, limits
 from studykit.blocks import (PROSE_KINDS, Block, BlockKind, Document, bold_lead, follows_math, precedes_math,
@@ -47,7 +47,8 @@ def formulas_of(doc: Document) -> list[Formula]:
         if key in seen or len(key.replace(" ", "")) < MIN_LATEX_CHARS:
             continue
         seen.add(key)
-        before = _previous_prose(doc, block)
+        above = previous_block(doc, block, skipping=(BlockKind.MATH,))  # other formulas between are skipped
+        before = above if above is not None and above.kind in PROSE_KINDS else None
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
         formula = Formula(latex=span.latex.strip(), display=True, label=label_for(before),
                           context=context, explanation=_explanation(doc, block),
@@ -73,10 +74,7 @@ def typeset_prose(source: str) -> bool:
 def _last_sentence(text: str) -> str:
     """The lead-in of a formula; a stub like "with" or "Then minimise" keeps the sentence before."""
     sentences = split(text, SentenceStart.CAPITAL)
-    last = sentences[-1]
-    if len(last.split()) < MIN_LEAD_IN_WORDS and len(sentences) > 1:
-        return sentences[-2] + " " + last
-    return last
+    return " ".join(sentences[-2:]) if len(sentences[-1].split()) < MIN_LEAD_IN_WORDS else sentences[-1]
 
 
 def _explanation(doc: Document, block: Block) -> str:
@@ -84,18 +82,15 @@ def _explanation(doc: Document, block: Block) -> str:
     "where" list of its symbols ("- $\\alpha$: how much you trust the teacher")."""
     if table := _table_after(doc, block):
         return table
-    after = _next_prose(doc, block)
+    # the paragraph right after a formula (no heading or other formula in between)
+    after = next((b for b in doc.blocks[block.index + 1:block.index + 2] if b.kind in PROSE_KINDS), None)
     if after is None or _opens_next_formula(doc, after):
         return ""  # "**Step 4 — decode.** ..." is the next item, not this formula's explanation
     if after.kind is BlockKind.ITEM:
-        items = []
-        for b in doc.blocks[after.index:after.index + MAX_EXPLANATION_ITEMS]:
-            if b.kind is not BlockKind.ITEM:
-                break
-            first = split_prose(doc.restore(strip_inline(b.text)))[0]
-            if first.rstrip().endswith(":"):
-                break  # "Pass to the previous layer:" leads into the next formula
-            items.append(first.rstrip(". "))
+        items_after = takewhile(lambda b: b.kind is BlockKind.ITEM, doc.blocks[after.index:])
+        firsts = (split_prose(doc.restore(b.plain))[0] for b in islice(items_after, MAX_EXPLANATION_ITEMS))
+        # "Pass to the previous layer:" leads into the next formula
+        items = [first.rstrip(". ") for first in takewhile(lambda f: not f.rstrip().endswith(":"), firsts)]
         text = "; ".join(items)  # no items: no explanation
         return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else items[0]
     sentences = split_prose(doc.restore(strip_inline(after.text)))
@@ -143,16 +138,6 @@ def _table_after(doc: Document, block: Block) -> str:
     key, value = rows[0].header
     text = doc.restore(f"{key} → {value}: " + "; ".join(f"{r.cells[0]}: {r.cells[1]}" for r in rows))
     return text if len(text.split()) <= MAX_EXPLANATION_WORDS * 2 else ""
-
-
-def _next_prose(doc: Document, block: Block) -> Block | None:
-    """The paragraph right after a formula (no heading or other formula in between)."""
-    return next((b for b in doc.blocks[block.index + 1:block.index + 2] if b.kind in PROSE_KINDS), None)
-
-
-def _previous_prose(doc: Document, block: Block) -> Block | None:
-    prev = previous_block(doc, block, skipping=(BlockKind.MATH,))
-    return prev if prev is not None and prev.kind in PROSE_KINDS else None
 
 
 def label_for(before: Block | None) -> str:

@@ -15,33 +15,30 @@ from studykit import blocks as blocks_mod
 from studykit import deletion_features, features, ranker, salience, stop_words
 from studykit.deletions import BEST_BLANK, best_blank
 from studykit.features import Standing
-from studykit.latex import left_side
 from studykit.models import Claim, Formula, Origin
 from studykit.ranking import KeyTerms
 from studykit.sections import RECAP_SECTIONS
 
 
-def describe(judged: list[tuple[Claim, set[str]]], where: dict[int, Standing], doc: blocks_mod.Document,
+def describe(judged: list[tuple[Claim, set[str], Standing]], doc: blocks_mod.Document,
              title: str, terms: list[str], formulas: list[Formula]) -> None:
     """Give every live claim and formula its context features and the model's value;
-    `judged` pairs each claim with its content words, `where` maps `id(claim)` to its standing."""
+    `judged` holds each claim with its content words and where it stands."""
     headings = [b.text for b in doc.blocks if b.kind is blocks_mod.BlockKind.HEADING]
     bold_terms = [term for b in doc.blocks for term in b.bold]
-    emphasised = [title, *headings, *bold_terms]
     # the claims' spans have their math back by now: so must the post they are looked up in
     post = deletion_features.PostIndex(title=title, headings=[doc.restore(h) for h in headings],
                                        bold_terms=[doc.restore(b) for b in bold_terms],
                                        post_text="\n".join(doc.restore(b.text) for b in doc.blocks))
-    words = [w for _, w in judged]
-    values = salience.sentence_salience(words, salience.term_weights(words, emphasised))
+    words = [w for _, w, _ in judged]
+    values = salience.sentence_salience(words, salience.term_weights(words, [title, *headings, *bold_terms]))
     key_terms = KeyTerms(terms)
     model = ranker.load()
-    live = [(c, v) for (c, _), v in zip(judged, values) if not c.dropped]
-    last = max((c.position for c, _ in judged), default=0) or 1
+    live = [(c, at, v) for (c, _, at), v in zip(judged, values) if not c.dropped]
+    last = max((c.position for c, _, _ in judged), default=0) or 1
     title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w\-]{3,}", title)} - stop_words.english()
     seen: dict[str, int] = {}
-    for claim, value in live:
-        at = where.get(id(claim), Standing())
+    for claim, at, value in live:
         low = claim.sentence.lower()
         index = seen[claim.section] = seen.get(claim.section, -1) + 1
         claim.features.update(features.context_features(
@@ -64,10 +61,8 @@ def _describe_formulas(formulas: list[Formula], terms: KeyTerms, model: ranker.M
     seen: dict[str, int] = {}
     for formula in formulas:
         text = f"{formula.section} {formula.label} {formula.context}".lower()
-        formula.features = features.formula_features(
-            formula.latex, formula.label, formula.context, formula.explanation,
-            bool(left_side(formula.latex)), formula.continues, bool(RECAP_SECTIONS.match(formula.section)),
-            key_terms=terms.count(text))
+        formula.features = features.formula_features(formula, bool(RECAP_SECTIONS.match(formula.section)),
+                                                     key_terms=terms.count(text))
         index = seen[formula.section] = seen.get(formula.section, -1) + 1
         formula.features["formula_first_in_section"] = float(index == 0)
         formula.score = round(model.value(formula.features), 3)

@@ -21,13 +21,12 @@ def year_question(sent: Span) -> tuple[str, str] | None:
             or latex.PLACEHOLDER_RE.search(sent.text)):
         return None
     root = sent.root
-    if root.tag_ != "VBD" or root.pos_ != "VERB" or not root.lemma_:
-        return None
     subject = [t for t in root.children if t.dep_ == "nsubj"]
     year_prep = [t for t in root.children if t.dep_ == "prep" and t.lower_ == "in"
                  and any(numbers.is_year(c.text) for c in t.children)]
-    if len(subject) != 1 or len(year_prep) != 1 or subject[0].pos_ == "PRON":
-        return None
+    if (root.tag_ != "VBD" or root.pos_ != "VERB" or not root.lemma_
+            or len(subject) != 1 or len(year_prep) != 1 or subject[0].pos_ == "PRON"):
+        return None  # no simple past verb with one subject and one 'in <year>'
     year = next(c.text for c in year_prep[0].children if numbers.is_year(c.text))
     skip = set(range(year_prep[0].left_edge.i, year_prep[0].right_edge.i + 1))
     subj = sent.doc[subject[0].left_edge.i:subject[0].right_edge.i + 1].text

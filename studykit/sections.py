@@ -75,17 +75,12 @@ def section_topic(heading: str) -> str:
     """The noun phrase a heading names ("CRD: contrastive ..." -> "CRD"), or ""."""
     heading = without_number(heading).strip()
     topic = re.split(r"\s*[:—–(]\s*|\s+-\s+", heading)[0].strip()
-    if not topic or _QUESTION_HEADING.match(topic) or len(topic.split()) > 5:
-        return ""
-    return topic
+    return "" if not topic or _QUESTION_HEADING.match(topic) or len(topic.split()) > 5 else topic
 
 
 def section_context(heading: str, title: str = "") -> str:
     """The heading as card context: numbering removed; none when it repeats the title or
     only says where in the post it is ("Summary", "Key takeaways")."""
     heading = without_number(heading).strip()
-    if title and heading and (heading.lower() in title.lower() or title.lower() in heading.lower()):
-        return ""
-    if RECAP_SECTIONS.fullmatch(heading.rstrip(" :")):
-        return ""
-    return heading
+    repeats_title = bool(title) and (heading.lower() in title.lower() or title.lower() in heading.lower())
+    return "" if repeats_title or RECAP_SECTIONS.fullmatch(heading.rstrip(" :")) else heading

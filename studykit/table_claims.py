@@ -46,12 +46,10 @@ def row_names(doc: blocks_mod.Document) -> dict[int, str]:
 
 
 def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int, title: str) -> Claim | None:
-    if (not block.header or describes_article(block) or blocks_mod.names_code(block)
-            or blocks_mod.is_example_table(doc, block)):
-        return None
-    cells = block.cells
-    pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]
-    if not cells[0].strip() or re.fullmatch(r"\d{1,3}", cells[0].strip()) or not pairs:
+    cells = block.cells  # stripped already
+    pairs = [(h, v) for h, v in zip(block.header[1:], cells[1:]) if v and h]  # none without a header
+    if (not pairs or not cells[0] or re.fullmatch(r"\d{1,3}", cells[0]) or describes_article(block)
+            or blocks_mod.names_code(block) or blocks_mod.is_example_table(doc, block)):
         return None  # a row named '3' names nothing; '2024' or '$d_H$' do
     short = [v for _, v in pairs if len(v.split()) <= MAX_CELL_TARGET_WORDS]
     words = {v: latex.PLACEHOLDER_RE.sub("", v) for v in short}
