@@ -88,7 +88,12 @@ def read_until(proc: subprocess.Popen[str], predicate, timeout: float = 120) -> 
 
 def kill(proc: subprocess.Popen[str]) -> list[str]:
     os.kill(proc.pid, signal.SIGKILL)
-    rest, _ = proc.communicate(timeout=30)
+    # read through the text reader, not `communicate` (which reads the raw pipe): a line that
+    # `readline` already buffered ahead would be lost, and its grade counted as never acknowledged
+    with proc.stdout, proc.stderr:
+        rest = proc.stdout.read()
+        proc.stderr.read()
+    proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     return rest.splitlines()
 
