@@ -53,7 +53,7 @@ _NEEDS_FIGURE = re.compile(
     r"|\((?:in )?(?:blue|orange|red|green|grey|gray|purple|yellow|black|white)(?:/\w+)?\)"  # '(in blue)', '(blue/green)'
     r"|\b(?:are|is|shown|drawn|plotted|marked) in (?:blue|orange|red|green|grey|gray|purple|yellow)(?=\s*(?:[,.;)]|and\b|$))"
     r"|\bpanel \([a-z]\)|^(?:left|right|top|bottom|middle)(?: panel)?\s*:"
-    r"|^(?:on|in|at) the (?:left|right|top|bottom)\b|^from (?:left to right|top to bottom)\b", re.I)
+    r"|^(?:on|to) the (?:left|right)\s*[,:]|^from (?:left to right|top to bottom)\s*[,:]", re.I)
 # 'In that regime, pick GRU': the regime is named in the sentence before
 _DEMONSTRATIVE_OPENER = re.compile(r"^(?:in|at|for|under|with|by|from|on|after|before|given|despite)\s+"
                                    r"(?:this|that|these|those|such)\s+\w+", re.I)

@@ -315,7 +315,9 @@ def _after_colon(sent: Span) -> Span | None:
     return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
 
 
-_PEOPLE = frozenset({"i", "we", "our", "us", "my", "he", "she"})  # 'I', 'we' point back at nothing
+# 'I', 'we', "Let's" point back at nothing: they are the writers (a narration merged into the
+# sentence before would put "Let's see ..." on its card)
+_PEOPLE = frozenset({"i", "we", "our", "us", "my", "he", "she", "let", "lets"})
 
 
 def _leans_on_previous(sent: Span, claim: Claim) -> bool:

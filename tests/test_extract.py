@@ -412,7 +412,9 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
                        "When they overlap, energy above the Nyquist frequency folds back into the band below it.",
                        "Each layer of the stack reads the output of the layer below.",
                        "The value above which gradients are clipped is called the clipping threshold.",
-                       "The reward stays above -1 for as long as the pole stays upright on the cart."):
+                       "The reward stays above -1 for as long as the pole stays upright on the cart.",
+                       "At the top level, a transformer is a stack of identical encoder and decoder blocks.",
+                       "In the bottom layers of a CNN, the filters respond to edges and colour blobs."):
         assert _judged(nlp, comparison).dropped not in (Drop.ABOUT_ARTICLE, Drop.NEEDS_FIGURE), comparison
 
 
@@ -914,3 +916,11 @@ def test_this_as_a_pronoun_is_never_replaced_by_the_previous_subject(nlp):
     live = _live(nlp, body)
     assert not any(s.startswith("The sampled words is") for s in live)
     assert any(s.startswith("The sampled words") and "This is a very common problem" in s for s in live)
+
+
+def test_a_lets_narration_is_not_merged_into_the_sentence_before(nlp):
+    body = ("Weight decay shrinks every weight toward zero at each step of training. "
+            "Let's see how it changes the loss curve on our dataset.\n")
+    found = _claims(nlp, body)
+    assert all("Let's" not in c.sentence for c in found if not c.dropped)
+    assert any(c.sentence.startswith("Weight decay shrinks") and not c.dropped for c in found)
