@@ -311,7 +311,7 @@ def asks_question(claim: Claim, kinds: frozenset[str]) -> bool:
 
 
 def _short_definition(claim: Claim) -> bool:
-    """'X is a Y' with a short Y that does not say X again: asked as 'what is X?'."""
+    """'X is a Y' with a short Y that does not say X again: asked 'what is X?' (or 'what are X?', `_copula`)."""
     return (claim.kind is ClaimKind.DEFINITION and bool(claim.term and claim.answer)
             and len(claim.answer.split()) <= MAX_ANSWER_WORDS and claim.term.lower() not in claim.answer.lower())
 

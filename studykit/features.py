@@ -107,7 +107,7 @@ class Standing:
 
 def context_features(at: Standing, *, recap: bool, index_in_section: int, position: float, salience: float,
                      key_terms: int, title_share: float, section_named: bool) -> Features:
-    """Where a candidate stands in its post (`at`, its section) and what of the post's own terms it names."""
+    """Where a candidate stands in its post (its `Standing` and its section) and what of the post's own terms it names."""
     return {
         "opens_section": float(at.opens),
         "under_lead": float(bool(at.lead)),
