@@ -264,6 +264,7 @@ def _add(blocks: list[Block], kind: BlockKind, text: str, section: str, level: i
     if kind is BlockKind.TABLE and re.fullmatch(r"[|:\-\s]+", text):
         if above and above.kind is BlockKind.TABLE:
             above.kind = BlockKind.TABLE_HEADER  # the row above a |---| line is the header
+            above.header = []  # it took the header of a table right above as a row of that table
         return
     if kind is BlockKind.PARAGRAPH and (caption := _CAPTION.match(text)):
         text, kind = caption.group(1), BlockKind.CAPTION

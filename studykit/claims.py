@@ -11,6 +11,7 @@ the learned model (`ranker`).
 from __future__ import annotations
 
 import re
+from enum import Enum
 
 from spacy.tokens import Span
 
@@ -20,13 +21,27 @@ from studykit.models import Claim, ClaimKind, Drop
 from studykit.questions import year_question
 
 MIN_WORDS, MAX_WORDS = 6, 55
+
+
+class Opener(Enum):
+    """Who or what a sentence's first word stands for, when it is not the subject itself."""
+
+    POINTS_BACK = "points back"  # 'It', 'This', 'Another', 'The same': the sentence before
+    PERSON = "a person"  # 'He', 'She': someone named before
+    WRITERS = "the writers"  # 'We', 'I', "Let's": their story or their next step
+    READER = "the reader"  # 'You': often a general claim
+
+
+_OPENERS = {"he": Opener.PERSON, "she": Opener.PERSON, "you": Opener.READER, "your": Opener.READER,
+            **dict.fromkeys(("we", "our", "us", "i", "let's", "let’s", "lets", "let us"), Opener.WRITERS)}
 _LEADING_MARKERS = re.compile(
     r"^(?:so(?! far\b)|thus|hence|therefore|also|and|but|now|then|in short|in other words|concretely|"
     r"intuitively|crucially|importantly|finally|first|second|third|in practice|in fact|"
     r"indeed|moreover|furthermore|additionally|similarly|likewise|formally|put simply|"
     r"note that|recall that|remember that|notice that|in summary|overall)\b,?\s+", re.I)
 _PRONOUN_START = re.compile(
-    r"^(this|it|its|these|they|those|that|such|another|the same|here|he|she|we|our|us|you|your|i|let['’]?s|let us)\b", re.I)
+    r"^(this|it|its|these|they|those|that|such|another(?! (?:name|term|word) for\b)|the same|here|"
+    r"he|she|we|our|us|you|your|i|let['’]?s|let us)\b", re.I)
 # a thing of the page ('the results above'), not of the subject ('the layer below', 'above -1')
 _ON_PAGE = (r"(?:results?|samples?|outputs?|examples?|code|snippets?|figures?|plots?|curves?|graphs?|images?|"
             r"animations?|diagrams?|charts?|tables?|equations?|formulas?|derivations?|lists?|paragraphs?|text)")
@@ -43,7 +58,6 @@ _META = re.compile(  # talk about the article or its figures, not about the subj
 _POINTS_HERE = re.compile(r"(?<=[\s(])here\b", re.I)
 # the writer narrating what comes next: the claim may still be the subject's ('we'll use a 2-layer net')
 _PLAN_TALK = re.compile(r"\b(?:we will|we'll|let's|let us|you will|you'll)\b", re.I)
-READER = frozenset({"you", "your"})  # a sentence to the reader is often a general claim
 # points at a figure, a panel or a coloured mark of a plot: the card would need the picture
 _NEEDS_FIGURE = re.compile(
     r"\b(?:(?:the|this|that|these) (?:(?:next|previous|following) )?(?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph)s?"
@@ -72,6 +86,12 @@ _FUNCTION_WORD = re.compile(r"^(?:before|after|by|on|in|at|with|from|to|for|when
 
 def starts_with_pronoun(text: str) -> bool:
     return bool(_PRONOUN_START.match(text.strip()))
+
+
+def opener(text: str) -> Opener | None:
+    """What the sentence's opening pronoun stands for ('We ...': the writers), or None."""
+    m = _PRONOUN_START.match(text.strip())
+    return _OPENERS.get(m.group(1).lower(), Opener.POINTS_BACK) if m else None
 
 
 def is_insight_marker(text: str) -> bool:
@@ -218,8 +238,7 @@ def _form_defect(sent: Span, text: str, block: Block, math_sources: list[str]) -
         return Drop.NEEDS_FIGURE
     if _QUOTED.fullmatch(text.strip()):
         return Drop.QUOTATION
-    if ((opener := _PRONOUN_START.match(text)) and opener.group(1).lower() not in READER
-            or _DEMONSTRATIVE_OPENER.match(text)):
+    if opener(text) not in (None, Opener.READER) or _DEMONSTRATIVE_OPENER.match(text):
         return Drop.PRONOUN  # 'It', 'This' point back, 'We', 'I' at the writers; 'You' is a feature
     if len(math_sources) * 3 > words:
         return Drop.MOSTLY_MATH

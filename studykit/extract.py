@@ -315,15 +315,13 @@ def _after_colon(sent: Span) -> Span | None:
     return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
 
 
-# 'I', 'we', "Let's" point back at nothing: they are the writers (a narration merged into the
-# sentence before would put "Let's see ..." on its card)
-_PEOPLE = frozenset({"i", "we", "our", "us", "my", "he", "she", "let", "lets"})
-
-
 def _leans_on_previous(sent: Span, claim: Claim) -> bool:
     """A sentence that only makes sense after the one before it ('It ...', 'This operation
     is called unfolding')."""
-    return ((claim.dropped is Drop.PRONOUN and sent[0].lower_ not in _PEOPLE)
+    # 'We', "Let's", 'He' point at people, not at the sentence before (merged, "Let's see ..."
+    # would be on its card)
+    return ((claim.dropped is Drop.PRONOUN
+             and claims_mod.opener(claim.sentence) not in (claims_mod.Opener.WRITERS, claims_mod.Opener.PERSON))
             or (len(sent) > 1 and sent[0].lower_ in ("this", "these", "that", "those")
                 and sent[1].pos_ in ("NOUN", "ADJ") and claim.sentence.startswith("The ")))
 

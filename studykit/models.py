@@ -47,7 +47,7 @@ class Drop(str, Enum):
     ABOUT_WRITER = "about the writer ('I', 'my'): an anecdote, not a fact of the subject"
     NEEDS_FIGURE = "points at a figure: the card would need the picture"
     QUOTATION = "a quoted statement (often a myth the author debunks), not the author's claim"
-    PRONOUN = "starts with a pronoun that cannot be resolved"
+    PRONOUN = "starts with words that lean on the sentence before ('It', 'Another') or point at people ('We', 'He')"
     MOSTLY_MATH = "mostly math"
     TYPESET_PROSE = "prose or numbers typeset as math, not a formula"
     NO_SUBJECT = "no subject of its own: it finishes the sentence of the list's lead-in"

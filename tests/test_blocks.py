@@ -54,6 +54,13 @@ def test_tables_rows_know_their_header():
     assert rows[0].bold == ["91%"]
 
 
+def test_the_header_of_a_table_right_under_another_is_its_own():
+    doc = blocks.parse("| Model | Acc |\n|---|---|\n| Big | 91% |\n\n| Year | Paper |\n|---|---|\n| 2017 | Transformer |\n")
+    second = [b for b in doc.blocks if b.kind == "table_header"][1]
+    assert second.cells == ["Year", "Paper"] and second.header == []
+    assert [b.header for b in doc.blocks if b.kind == "table"] == [["Model", "Acc"], ["Year", "Paper"]]
+
+
 def test_figure_captions_quotes_and_lists():
     body = "*Figure 2. Units act as slow integrators.*\n\n> **Key insight.** Gates help.\n\n1. first step\n2. second step\n"
     assert kinds(body) == [("caption", "Units act as slow integrators."),

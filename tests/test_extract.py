@@ -434,6 +434,7 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
     ("Dropout helps most where the training set is small and the network is wide.", None),
     ("The encoder reads the sentence, and there the decoder takes over for every token.", None),
     ("Gradient clipping is another trick that keeps the updates of a deep network small.", None),
+    ("Another name for the logistic function is the sigmoid, after the shape of its curve.", None),
     ("Both LSTM and GRU keep a gated memory that survives long sequences.", None),
     ("Let x be the input vector and W the weight matrix of the first layer.", None),
     ("A residual connection lets the gradient reach the early layers unchanged.", None),
@@ -923,4 +924,16 @@ def test_a_lets_narration_is_not_merged_into_the_sentence_before(nlp):
             "Let's see how it changes the loss curve on our dataset.\n")
     found = _claims(nlp, body)
     assert all("Let's" not in c.sentence for c in found if not c.dropped)
+    assert any(c.sentence.startswith("Weight decay shrinks") and not c.dropped for c in found)
+
+
+@pytest.mark.parametrize("narration", [
+    "So we trained the same model on a corpus ten times larger than the first one.",
+    "Therefore, our schedule must keep the learning rate small for the first thousand steps.",
+])
+def test_a_narration_after_a_connective_is_not_merged_into_the_sentence_before(nlp, narration):
+    # the connective goes from the card's text, and what is left opens with the writers
+    body = f"Weight decay shrinks every weight toward zero at each step of training. {narration}\n"
+    found = _claims(nlp, body)
+    assert not any("Weight decay" in c.sentence and "first" in c.sentence for c in found)
     assert any(c.sentence.startswith("Weight decay shrinks") and not c.dropped for c in found)
