@@ -315,15 +315,32 @@ def _after_colon(sent: Span) -> Span | None:
     return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
 
 
+# nouns that, bare after 'The' as a sentence's subject, name something the sentence before
+# introduced ('The approach can be much more efficient ...': which approach?)
+_REFERRING_NOUNS = frozenset({"approach", "method", "idea", "technique", "trick", "algorithm", "expression",
+                              "equation", "formula", "term", "result", "authors", "paper", "setup", "scheme",
+                              "procedure", "intuition", "reason", "answer", "solution"})
+
+
+def _refers_back(sent: Span) -> bool:
+    """'The approach ...', 'The authors also ...': a bare 'the' noun subject naming what the
+    sentence before introduced."""
+    if len(sent) < 3 or sent[0].lower_ != "the" or sent[1].lower_ not in _REFERRING_NOUNS:
+        return False
+    noun = sent[1]
+    return noun.dep_ in ("nsubj", "nsubjpass") and [t.i for t in noun.children] == [sent[0].i]
+
+
 def _leans_on_previous(sent: Span, claim: Claim) -> bool:
     """A sentence that only makes sense after the one before it ('It ...', 'This operation
-    is called unfolding')."""
+    is called unfolding', 'The approach ...')."""
     # 'We', "Let's", 'He' point at people, not at the sentence before (merged, "Let's see ..."
     # would be on its card)
     return ((claim.dropped is Drop.PRONOUN
              and claims_mod.opener(claim.sentence) not in (claims_mod.Opener.WRITERS, claims_mod.Opener.PERSON))
             or (len(sent) > 1 and sent[0].lower_ in ("this", "these", "that", "those")
-                and sent[1].pos_ in ("NOUN", "ADJ") and claim.sentence.startswith("The ")))
+                and sent[1].pos_ in ("NOUN", "ADJ") and claim.sentence.startswith("The "))
+            or _refers_back(sent))
 
 
 MAX_MERGED_CHARS = 330  # a merged claim must still fit a card front with its context

@@ -937,3 +937,20 @@ def test_a_narration_after_a_connective_is_not_merged_into_the_sentence_before(n
     found = _claims(nlp, body)
     assert not any("Weight decay" in c.sentence and "first" in c.sentence for c in found)
     assert any(c.sentence.startswith("Weight decay shrinks") and not c.dropped for c in found)
+
+
+@pytest.mark.parametrize("second", [
+    "The approach can be much more efficient when the action space has thousands of dimensions.",
+    "The authors also trained the same architecture on twelve languages at once.",
+])
+def test_a_sentence_whose_subject_is_a_bare_the_noun_joins_the_sentence_that_names_it(nlp, second):
+    body = f"Evolution strategies perturb the weights with random noise and keep what improves the reward. {second}\n"
+    live = _live(nlp, body)
+    assert not any(s.startswith("The ") for s in live)
+    assert any(s.startswith("Evolution strategies") and s.endswith(second) for s in live)
+
+
+def test_a_the_noun_with_words_of_its_own_stands_alone(nlp):
+    body = ("Evolution strategies perturb the weights with random noise and keep what improves the reward. "
+            "The approach of Salimans and colleagues scales to thousands of workers without a parameter server.\n")
+    assert any(s.startswith("The approach of Salimans") for s in _live(nlp, body))
