@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -43,8 +44,13 @@ _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|furth
                           r"|^(?:left|right|middle|top|bottom|centre|center)(?: panel)?$", re.I)  # the figure's
 MAX_TERM_WORDS = 4
 
-# A sentence read so far in its paragraph: its span, its claim, and where it is in `judged`.
-_Previous = tuple[Span, Claim, int]
+
+class _Previous(NamedTuple):
+    """A sentence read so far in its paragraph: its span, its claim, and where it is in `judged`."""
+
+    sent: Span
+    claim: Claim
+    judged_at: int  # not `index`: a tuple has that method
 
 
 @dataclass
@@ -153,10 +159,10 @@ class _Reader:
             previous_subject = subject  # "It" refers to the sentence just before
             self.position += 1
             if not merged and previous is not None and (pair := _paired(previous, claim, sent, block, doc)):
-                at = replace(self.judged[previous[2]][2], merged=False, single=False)
-                self.judged.append((pair, salience.content_words(sent.doc[previous[0].start:sent.end]), at))
+                at = replace(self.judged[previous.judged_at][2], merged=False, single=False)
+                self.judged.append((pair, salience.content_words(sent.doc[previous.sent.start:sent.end]), at))
             if claim is not None:
-                previous = (sent, claim, len(self.judged))
+                previous = _Previous(sent, claim, len(self.judged))
                 at = Standing(
                     opens=opens and i == 0, lead=lead, merged=merged, follows_math=after_math,
                     resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
@@ -177,10 +183,10 @@ class _Reader:
         if claim is not None and previous is not None and _leans_on_previous(sent, claim):
             joined = _merged(previous, sent, block, self.doc, self.title)
             if joined is not None and not _runs_into_formula(self.doc, block, sent):
-                previous[1].dropped = Drop.MERGED
-                self.judged[previous[2]] = (previous[1], set(), self.judged[previous[2]][2])
+                previous.claim.dropped = Drop.MERGED
+                self.judged[previous.judged_at] = (previous.claim, set(), self.judged[previous.judged_at][2])
                 claim, merged = joined, True
-                sent = sent.doc[previous[0].start:sent.end]
+                sent = sent.doc[previous.sent.start:sent.end]
         if claim is not None and not claim.dropped:
             _apply_lead(claim, self.doc, self.lead)
             claim.dropped = _unfinished_here(self.doc, block, i, sent)
@@ -351,7 +357,7 @@ def _paired(previous: _Previous, claim: Claim | None, sent: Span, block: blocks_
             doc: blocks_mod.Document) -> Claim | None:
     """Two adjacent live sentences of a paragraph as one more candidate: a statement and the
     sentence that completes it ('X is not guaranteed to find Y. Z does.') make one card."""
-    if claim is None or claim.dropped or previous[1].dropped:
+    if claim is None or claim.dropped or previous.claim.dropped:
         return None
     prev_sent, prev_claim, _ = previous
     text = f"{prev_claim.sentence} {claim.sentence}"
