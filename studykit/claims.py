@@ -194,9 +194,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     values = [m.group(0).strip() for m in numbers.NUMBER.finditer(text) if not numbers.is_year(m.group(0))]
     quantities = [e.text for e in doc_index.ents(sent) if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
     math_numbers = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
-    claim.kind = (ClaimKind.DEFINITION if named_term or definition else ClaimKind.DATE if years
-                  else ClaimKind.PERSON if people else ClaimKind.NUMBER if quantities or math_numbers
-                  else ClaimKind.KEY_POINT)
+    claim.kind = _kind(named_term, definition, years, people, quantities, math_numbers)
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
     claim.features["definition"] = float(bool(definition))
     claim.features["names_term"] = float(bool(named_term))
@@ -215,6 +213,20 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     claim.target_features = {t: deletion_features.in_sentence(sent, text, t, bold=bold, people=people, term=claim.term)
                              for t in claim.cloze_targets}
     return claim
+
+
+def _kind(named_term: str, definition: tuple[str, str] | None, years: list[str], people: list[str],
+          quantities: list[str], math_numbers: list[str]) -> ClaimKind:
+    """The kind of fact a claim states, the first that fits: definition, date, person, number, key point."""
+    if named_term or definition:
+        return ClaimKind.DEFINITION
+    if years:
+        return ClaimKind.DATE
+    if people:
+        return ClaimKind.PERSON
+    if quantities or math_numbers:
+        return ClaimKind.NUMBER
+    return ClaimKind.KEY_POINT
 
 
 def _form_defect(sent: Span, text: str, block: Block, math_sources: list[str]) -> Drop | None:

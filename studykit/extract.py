@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -33,7 +34,8 @@ from studykit.sections import (RECAP_SECTIONS, SKIPPED_SECTIONS, about_article, 
                                section_context, section_topic, without_number)
 from studykit.table_claims import row_names, row_words, table_claims
 
-__all__ = ["PROSE_KINDS", "SKIPPED_SECTIONS", "Extraction", "extract", "extract_all", "key_terms", "prose_words"]
+__all__ = ["PROSE_KINDS", "SKIPPED_SECTIONS", "Extraction", "JudgedClaim", "extract", "extract_all", "key_terms",
+           "prose_words"]
 
 _LABEL_LEADS = frozenset({"yes", "no", "note", "tip", "warning", "caution", "aside", "answer",
                           "short answer", "update", "edit", "example", "remember", "hint"})
@@ -43,8 +45,21 @@ _SOURCE_LEAD = re.compile(r"^(?:references?|paper|source|citation|see also|furth
                           r"|^(?:left|right|middle|top|bottom|centre|center)(?: panel)?$", re.I)  # the figure's
 MAX_TERM_WORDS = 4
 
-# A sentence read so far in its paragraph: its span, its claim, and where it is in `judged`.
-_Previous = tuple[Span, Claim, int]
+
+class JudgedClaim(NamedTuple):
+    """A claim of a post, with its content words (what its salience is counted on) and where it stands."""
+
+    claim: Claim
+    words: set[str]
+    at: Standing
+
+
+class _Previous(NamedTuple):
+    """A sentence read so far in its paragraph: its span, its claim, and where it is in `judged`."""
+
+    sent: Span
+    claim: Claim
+    judged_at: int  # not `index`: a tuple has that method
 
 
 @dataclass
@@ -105,7 +120,8 @@ def _extract_post(post: Post, doc: blocks_mod.Document, prose: list[blocks_mod.B
     for block in prose:
         reader.read(block, next(spacy_docs))  # one doc per prose block, consumed in step
     judged = reader.restored()
-    judged += [(c, row_words(c.sentence), Standing()) for c in table_claims(doc, reader.position, post.title)]
+    judged += [JudgedClaim(c, row_words(c.sentence), Standing())
+               for c in table_claims(doc, reader.position, post.title)]
     describe(judged, doc, post.title, extraction.terms, extraction.formulas)
     extraction.claims = [c for c, _, _ in judged]
     return extraction
@@ -120,7 +136,7 @@ class _Reader:
         self.position = 0  # sentences read, the claims' reading order
         self.lead = ""  # the bold lead of the paragraph (a formula between keeps it)
         self.heading: tuple[Span, int] | None = None  # the last question heading, and its block
-        self.judged: list[tuple[Claim, set[str], Standing]] = []
+        self.judged: list[JudgedClaim] = []
 
     def read(self, block: blocks_mod.Block, spacy_doc: Doc) -> None:
         doc = self.doc
@@ -153,19 +169,20 @@ class _Reader:
             previous_subject = subject  # "It" refers to the sentence just before
             self.position += 1
             if not merged and previous is not None and (pair := _paired(previous, claim, sent, block, doc)):
-                at = replace(self.judged[previous[2]][2], merged=False, single=False)
-                self.judged.append((pair, salience.content_words(sent.doc[previous[0].start:sent.end]), at))
+                at = replace(self.judged[previous.judged_at].at, merged=False, single=False)
+                words = salience.content_words(sent.doc[previous.sent.start:sent.end])
+                self.judged.append(JudgedClaim(pair, words, at))
             if claim is not None:
-                previous = (sent, claim, len(self.judged))
+                previous = _Previous(sent, claim, len(self.judged))
                 at = Standing(
                     opens=opens and i == 0, lead=lead, merged=merged, follows_math=after_math,
                     resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
-                self.judged.append((claim, salience.content_words(sent), at))
+                self.judged.append(JudgedClaim(claim, salience.content_words(sent), at))
                 if question is not None and (asked := asked_claim(question, block_sentences[i:], claim, block, doc)):
-                    self.judged.append((asked[0], salience.content_words(asked[1]),
-                                        replace(at, merged=False, single=False)))
+                    self.judged.append(JudgedClaim(asked[0], salience.content_words(asked[1]),
+                                                   replace(at, merged=False, single=False)))
             question = next_question(sent, self.position - 1, question)
 
     def _claim(self, block: blocks_mod.Block, i: int, sent: Span, previous: _Previous | None,
@@ -177,18 +194,18 @@ class _Reader:
         if claim is not None and previous is not None and _leans_on_previous(sent, claim):
             joined = _merged(previous, sent, block, self.doc, self.title)
             if joined is not None and not _runs_into_formula(self.doc, block, sent):
-                previous[1].dropped = Drop.MERGED
-                self.judged[previous[2]] = (previous[1], set(), self.judged[previous[2]][2])
+                previous.claim.dropped = Drop.MERGED
+                self.judged[previous.judged_at] = self.judged[previous.judged_at]._replace(words=set())
                 claim, merged = joined, True
-                sent = sent.doc[previous[0].start:sent.end]
+                sent = sent.doc[previous.sent.start:sent.end]
         if claim is not None and not claim.dropped:
             _apply_lead(claim, self.doc, self.lead)
             claim.dropped = _unfinished_here(self.doc, block, i, sent)
         return claim, sent, merged
 
-    def restored(self) -> list[tuple[Claim, set[str], Standing]]:
+    def restored(self) -> list[JudgedClaim]:
         """The claims read, math restored, each with its content words and where it stands."""
-        return [(_restored(c, self.doc), w, at) for c, w, at in self.judged]
+        return [JudgedClaim(_restored(c, self.doc), w, at) for c, w, at in self.judged]
 
 
 def _unfinished_here(doc: blocks_mod.Document, block: blocks_mod.Block, i: int, sent: Span) -> Drop | None:
@@ -368,7 +385,7 @@ def _paired(previous: _Previous, claim: Claim | None, sent: Span, block: blocks_
             doc: blocks_mod.Document) -> Claim | None:
     """Two adjacent live sentences of a paragraph as one more candidate: a statement and the
     sentence that completes it ('X is not guaranteed to find Y. Z does.') make one card."""
-    if claim is None or claim.dropped or previous[1].dropped:
+    if claim is None or claim.dropped or previous.claim.dropped:
         return None
     prev_sent, prev_claim, _ = previous
     text = f"{prev_claim.sentence} {claim.sentence}"

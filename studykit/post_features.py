@@ -10,17 +10,20 @@ the model's value.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from studykit import blocks as blocks_mod
 from studykit import deletion_features, features, ranker, salience, stop_words
 from studykit.deletions import BEST_BLANK, best_blank
-from studykit.features import Standing
 from studykit.models import Claim, Formula, Origin
 from studykit.ranking import KeyTerms
 from studykit.sections import RECAP_SECTIONS
 
+if TYPE_CHECKING:  # extract calls `describe`: the import back is for the annotation only
+    from studykit.extract import JudgedClaim
 
-def describe(judged: list[tuple[Claim, set[str], Standing]], doc: blocks_mod.Document,
+
+def describe(judged: list[JudgedClaim], doc: blocks_mod.Document,
              title: str, terms: list[str], formulas: list[Formula]) -> None:
     """Give every live claim and formula its context features and the model's value;
     `judged` holds each claim with its content words and where it stands."""
@@ -30,12 +33,12 @@ def describe(judged: list[tuple[Claim, set[str], Standing]], doc: blocks_mod.Doc
     post = deletion_features.PostIndex(title=title, headings=[doc.restore(h) for h in headings],
                                        bold_terms=[doc.restore(b) for b in bold_terms],
                                        post_text="\n".join(doc.restore(b.text) for b in doc.blocks))
-    words = [w for _, w, _ in judged]
+    words = [j.words for j in judged]
     values = salience.sentence_salience(words, salience.term_weights(words, [title, *headings, *bold_terms]))
     key_terms = KeyTerms(terms)
     model = ranker.load()
-    live = [(c, at, v) for (c, _, at), v in zip(judged, values) if not c.dropped]
-    last = max((c.position for c, _, _ in judged), default=0) or 1
+    live = [(j.claim, j.at, v) for j, v in zip(judged, values) if not j.claim.dropped]
+    last = max((j.claim.position for j in judged), default=0) or 1
     title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w\-]{3,}", title)} - stop_words.english()
     seen: dict[str, int] = {}
     for claim, at, value in live:
