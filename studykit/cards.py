@@ -218,9 +218,11 @@ class _Picker:
         card = claim_card(self.post, claim, self.options.kinds)
         if card is None:
             return Drop.NO_ANSWER
-        if card.front in self.asked:
+        # the same question under another section's name is still the same question to a learner
+        question = card.front.removeprefix(f"[{claim.context}] ") if claim.context else card.front
+        if question in self.asked:
             return Drop.SAME_QUESTION
-        self.asked.add(card.front)
+        self.asked.add(question)
         self.sentences |= sentences
         self.memory.claims.append(words)
         self.facts.append(fact)

@@ -278,6 +278,18 @@ def test_two_claims_asking_the_same_question_make_one_card(nlp):
     assert len(fronts) == len(set(fronts)) and any("hidden state" in f for f in fronts)
 
 
+def test_the_same_question_under_two_sections_makes_one_card(nlp):
+    # the section's name before each question differs; the question a learner answers does not
+    body = ("## Memory\n\nThe hidden state is a learned summary of the inputs seen so far.\n\n"
+            "## Training\n\nThe hidden state is a vector that the network carries from step to step.\n")
+    post = Post(title="Recurrent nets", url="file:///r.md", body=body)
+    from studykit.cards import CardOptions, select_cards
+
+    fronts = [c.front for c in select_cards(extract(post, nlp), CardOptions(min_cards=10)).cards]
+    asked = [f for f in fronts if f.endswith("what is hidden state?")]
+    assert len(asked) == 1 and asked[0].startswith("[")
+
+
 def test_key_terms_are_what_the_author_marked():
     from studykit.blocks import parse
     from studykit.extract import key_terms
