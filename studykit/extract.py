@@ -365,9 +365,11 @@ MAX_MERGED_CHARS = 330  # a merged claim must still fit a card front with its co
 
 def _merged(previous: _Previous, sent: Span, block: blocks_mod.Block, doc: blocks_mod.Document,
             title: str) -> Claim | None:
-    """The previous sentence and this one as one claim, when short enough to stay one card."""
+    """The previous sentence and this one as one claim, when short enough to stay one card.
+    A short question is no sentence to merge into: a question and its answer are `asked`'s,
+    which cards them only when the question stands alone ('What is this second term?' does not)."""
     prev_sent, prev_claim, _ = previous
-    if prev_claim.dropped and prev_claim.dropped is not Drop.TOO_SHORT:
+    if prev_claim.dropped and prev_claim.dropped is not Drop.TOO_SHORT or prev_claim.sentence.endswith("?"):
         return None
     span = sent.doc[prev_sent.start:sent.end]
     text = prev_claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)

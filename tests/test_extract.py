@@ -966,3 +966,14 @@ def test_a_the_noun_with_words_of_its_own_stands_alone(nlp):
     body = ("Evolution strategies perturb the weights with random noise and keep what improves the reward. "
             "The approach of Salimans and colleagues scales to thousands of workers without a parameter server.\n")
     assert any(s.startswith("The approach of Salimans") for s in _live(nlp, body))
+
+
+def test_an_answer_is_not_merged_into_a_short_question_before_it(nlp):
+    # 'It ...' leans on the question; merged, the card would ask 'What is this second term?'
+    body = ("The score function estimator multiplies two terms. What is this second term? "
+            "It is a vector that points to where the log-probability of the sample grows fastest.\n")
+    assert not any("What is this" in s for s in _live(nlp, body))
+    body = ("Why use a class token for classification? It sits at position 0 of every input, so "
+            "attention lets it gather the whole sequence by the last layer.\n")
+    (asked,) = [c for c in _claims(nlp, body) if not c.dropped and c.question]
+    assert asked.question.startswith("Why use a class token") and asked.origin.name == "ASKED"
