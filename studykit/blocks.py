@@ -110,10 +110,8 @@ def previous_block(doc: Document, block: Block, skipping: Collection[BlockKind] 
 def bold_lead(text: str) -> str:
     """'**Sequences longer than 500 steps.** Both ...' -> the bold lead, a paragraph's own title."""
     m = _BOLD_LEAD.match(text)
-    label = (m.group(1) or m.group(2)) if m else ""
-    if not label or len(label.split()) > 12:
-        return ""
-    return NUMBERED.sub("", label.strip()).rstrip(".:")
+    label = (m.group(1) or m.group(2)) if m else ""  # no lead: "", and the answer stays ""
+    return "" if len(label.split()) > 12 else NUMBERED.sub("", label.strip()).rstrip(".:")
 
 
 _EXAMPLE_INTRO = re.compile(r"^(?:take|consider|suppose|imagine|say|for (?:example|instance)|e\.g\.|"
