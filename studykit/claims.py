@@ -296,8 +296,7 @@ def is_term_like(bold: str) -> bool:
 
 def _is_term(bold: str) -> bool:
     """'dark knowledge' is a term; 'If you cap context at training length' is a stressed clause."""
-    words = bold.split()
-    return (0 < len(words) <= 5 and not _CLAUSE_START.match(bold)
+    return (0 < len(bold.split()) <= 5 and not _CLAUSE_START.match(bold)
             and not re.search(r"\b(?:you|your|we|our)\b", bold, re.I))
 
 
@@ -388,14 +387,11 @@ def _stresses(sent: Span, phrase: str) -> bool:
     happens; it names no term. No noun, and a preposition, pronoun, auxiliary or -ly adverb;
     or a clause with a finite verb ('GRUs simplify LSTMs')."""
     tokens = doc_index.phrase_tokens(sent, phrase)
-    if len(tokens) > 2 and any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.text.islower() for t in tokens[1:]):
-        return True
-    return (len(tokens) > 1
-            and not any(t.pos_ in ("NOUN", "PROPN") and not latex.PLACEHOLDER_RE.fullmatch(t.text)
+    finite_verb = any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.text.islower() for t in tokens[1:])
+    noun = any(t.pos_ in ("NOUN", "PROPN") and not latex.PLACEHOLDER_RE.fullmatch(t.text) for t in tokens)
+    function_word = any(t.pos_ in _FUNCTION_POS or (t.pos_ == "ADV" and t.lower_.endswith("ly") and len(t) >= 5)
                         for t in tokens)
-            and any(t.pos_ in _FUNCTION_POS or (t.pos_ == "ADV" and t.lower_.endswith("ly")
-                                                   and len(t) >= 5)
-                    for t in tokens))
+    return (len(tokens) > 2 and finite_verb) or (len(tokens) > 1 and not noun and function_word)
 
 
 _FUNCTION_POS = {"ADP", "AUX", "PRON", "SCONJ", "DET", "PART"}
