@@ -195,17 +195,15 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     quantities = [e.text for e in doc_index.ents(sent) if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
     math_numbers = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
     claim.kind = _kind(named_term, definition, years, people, quantities, math_numbers)
-    claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
-    claim.features["definition"] = float(bool(definition))
-    claim.features["names_term"] = float(bool(named_term))
+    claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources) | {
+        "definition": float(bool(definition)), "names_term": float(bool(named_term))}
     claim.years = years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
     chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
-    name_target = [named_term] if named_term else []  # the term the sentence names goes first
-    rule_targets = _targets(sent, text, terms, years, people, quantities, values, chunks)
-    targets = _clean_targets([*name_target, *rule_targets, *(f"${m}$" for m in math_numbers),
-                              *_noun_targets(sent, chunks)], text)
+    # the term the sentence names goes first (none: "", too short a target, cleaned away)
+    targets = _clean_targets([named_term, *_targets(sent, text, terms, years, people, quantities, values, chunks),
+                              *(f"${m}$" for m in math_numbers), *_noun_targets(sent, chunks)], text)
     # a deletion of only everyday words ('game', 'first time') asks for nothing; a bold term may
     common_opening = sent[0].pos_ != "PROPN"  # 'Notice ...' is a capital, 'Adam's ...' a name
     claim.cloze_targets = [t for t in targets if t in terms or not english.is_everyday(
