@@ -324,10 +324,8 @@ def _claim(sent: Span, block: blocks_mod.Block, position: int, previous_subject:
 def _after_colon(sent: Span) -> Span | None:
     """'That's what "no sense of order" means: the function is equivariant ...' -> the
     statement after the colon, when the words before it lean on the previous sentence."""
-    colon = next((t for t in sent if t.text == ":"), None)
-    if colon is None or colon.i + 1 >= sent.end:
-        return None
-    tail = sent.doc[colon.i + 1:sent.end]
+    after = next((t.i + 1 for t in sent if t.text == ":"), sent.end)  # no colon: nothing after one
+    tail = sent.doc[after:sent.end]
     short = len(tail.text.split()) < claims_mod.MIN_WORDS
     return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
 
@@ -342,10 +340,8 @@ _REFERRING_NOUNS = frozenset({"approach", "method", "idea", "technique", "trick"
 def _refers_back(sent: Span) -> bool:
     """'The approach ...', 'The authors also ...': a bare 'the' noun subject naming what the
     sentence before introduced."""
-    if len(sent) < 3 or sent[0].lower_ != "the" or sent[1].lower_ not in _REFERRING_NOUNS:
-        return False
-    noun = sent[1]
-    return noun.dep_ in ("nsubj", "nsubjpass") and [t.i for t in noun.children] == [sent[0].i]
+    return (len(sent) >= 3 and sent[0].lower_ == "the" and sent[1].lower_ in _REFERRING_NOUNS
+            and sent[1].dep_ in ("nsubj", "nsubjpass") and [t.i for t in sent[1].children] == [sent[0].i])
 
 
 def _leans_on_previous(sent: Span, claim: Claim) -> bool:
@@ -366,14 +362,13 @@ MAX_MERGED_CHARS = 330  # a merged claim must still fit a card front with its co
 def _merged(previous: _Previous, sent: Span, block: blocks_mod.Block, doc: blocks_mod.Document,
             title: str) -> Claim | None:
     """The previous sentence and this one as one claim, when short enough to stay one card."""
-    prev_sent, prev_claim, _ = previous
-    if prev_claim.dropped and prev_claim.dropped is not Drop.TOO_SHORT:
+    if previous.claim.dropped not in (None, Drop.TOO_SHORT):
         return None
-    span = sent.doc[prev_sent.start:sent.end]
-    text = prev_claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
+    text = previous.claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
     if len(doc.restore(text)) > MAX_MERGED_CHARS:
         return None  # too long for one card: each sentence stays a claim of its own
-    claim = claims_mod.judge(span, text, block, prev_claim.position, doc.inline_math(text))
+    span = sent.doc[previous.sent.start:sent.end]
+    claim = claims_mod.judge(span, text, block, previous.claim.position, doc.inline_math(text))
     claim.context = section_context(block.section, title)
     return None if claim.dropped else claim
 
@@ -387,16 +382,15 @@ def _paired(previous: _Previous, claim: Claim | None, sent: Span, block: blocks_
     sentence that completes it ('X is not guaranteed to find Y. Z does.') make one card."""
     if claim is None or claim.dropped or previous.claim.dropped:
         return None
-    prev_sent, prev_claim, _ = previous
-    text = f"{prev_claim.sentence} {claim.sentence}"
+    text = f"{previous.claim.sentence} {claim.sentence}"
     if len(doc.restore(text)) > MAX_PAIR_CHARS:
         return None
-    pair = claims_mod.judge(sent.doc[prev_sent.start:sent.end], text, block, prev_claim.position, doc.inline_math(text))
+    span = sent.doc[previous.sent.start:sent.end]
+    pair = claims_mod.judge(span, text, block, previous.claim.position, doc.inline_math(text))
     if pair.dropped:
         return None
-    pair.context, pair.origin, pair.end_position = prev_claim.context, Origin.PAIR, claim.position
-    if pair.context:
-        _drop_targets_in_context(pair)
+    pair.context, pair.origin, pair.end_position = previous.claim.context, Origin.PAIR, claim.position
+    _drop_targets_in_context(pair)  # an empty context overlaps no target
     return pair
 
 
