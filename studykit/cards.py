@@ -197,9 +197,7 @@ class _Picker:
 
     def _cost(self, candidate: Claim | Formula) -> int:
         """Cards the candidate adds: none for a formula asked on its companion's card."""
-        if not isinstance(candidate, Formula):
-            return 1
-        return len(self._groups(candidate)) - len(self._groups())
+        return len(self._groups(candidate)) - len(self._groups()) if isinstance(candidate, Formula) else 1
 
     def _take_claim(self, claim: Claim) -> Drop | None:
         """Make the claim's card and note what it covers, or say why it adds nothing."""
@@ -254,7 +252,7 @@ def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
     quantities = {n.rstrip(".,") + ("%" if unit == "percent" else unit.lower())
                   for n, unit in numbers.QUANTITY.findall(sentence)}
     stems = {w[:5] for w in re.findall(r"[a-z]{4,}", sentence.lower()) if w not in stop_words.english()}
-    return (quantities, stems) if quantities else (set(), set())
+    return quantities, stems
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -263,9 +261,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 def _with_context(claim: Claim, text: str) -> str:
     """'[Section] sentence' when the sentence does not name its section's topic itself."""
-    if claim.context and not mentions(claim.sentence, claim.context):
-        return f"[{claim.context}] {text}"
-    return text
+    return f"[{claim.context}] {text}" if claim.context and not mentions(claim.sentence, claim.context) else text
 
 
 def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
