@@ -18,13 +18,9 @@ RARE_ZIPF = 3.0  # below this a word is rare in general English (a technical ter
 @lru_cache(maxsize=1)
 def table() -> dict[str, float]:
     """Word -> Zipf frequency band."""
-    found: dict[str, float] = {}
     text = resources.files("studykit.data").joinpath("english_zipf.txt").read_text("utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            band, words = line.split("\t", 1)
-            found.update(dict.fromkeys(words.split(), float(band)))
-    return found
+    rows = (line.split("\t", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    return {word: float(band) for band, words in rows for word in words.split()}
 
 
 def zipf(word: str) -> float:
