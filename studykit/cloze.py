@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from studykit import numbers, stop_words
+from studykit import english, numbers, stop_words
 
 OPENING = re.compile(r"\{\{c(\d+)::")
 CLOSING = re.compile(r"\}\}(?!\})")  # the last `}}` of a run of braces
@@ -52,7 +52,7 @@ def deletable(sentence: str, target: str) -> bool:
     brackets outside math closed ('general probabilistic) transition' would leave 'possible
     (in [...]'; '$[0, 1)$' is an interval), and standing on whole words outside math (or a
     whole formula)."""
-    words = re.findall(r"\w+", target.lower())
+    words = english.words(target)
     prose = _MATH.sub(" ", target)
     return (len(target.strip()) > 2 and target.strip() != sentence.strip() and "::" not in target
             and unmatched(prose) == ([], []) and unmatched(prose, "[", "]") == ([], [])

@@ -23,6 +23,11 @@ def table() -> dict[str, float]:
     return {word: float(band) for band, words in rows for word in words.split()}
 
 
+def words(text: str) -> list[str]:
+    """The words of `text` in lower case, in order: runs of letters, digits and '_'."""
+    return re.findall(r"\w+", text.lower())
+
+
 def zipf(word: str) -> float:
     """The word's Zipf frequency; 0.0 when it is rarer than the list goes."""
     return table().get(word.lower(), 0.0)

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
-from studykit import cloze, latex, salience, sentences, stop_words
+from studykit import cloze, english, latex, salience, sentences, stop_words
 from studykit import nlp as nlp_mod
 from studykit.asked import asked_claim, asks, next_question
 from studykit.blocks import PROSE_KINDS, BlockKind
@@ -160,7 +160,7 @@ class _Reader:
             if lead and i == 0 and _is_only(sent.text, lead):
                 question = (sent, self.position)
                 self.position += 1
-                if _words(sent.text) != _words(strip_inline(lead)):
+                if english.words(sent.text) != english.words(strip_inline(lead)):
                     # "**Tip**: start with X." - 'It' is X; after the lead alone it is the lead
                     previous_subject = ""
                 continue
@@ -265,15 +265,11 @@ def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sen
 
 def _is_only(sentence: str, lead: str) -> bool:
     """True when a sentence is just its paragraph's bold lead (maybe with a rhetorical tag)."""
-    lead_words, sent_words = _words(strip_inline(lead)), _words(sentence)
+    lead_words, sent_words = english.words(strip_inline(lead)), english.words(sentence)
     n = len(lead_words)
     # the words after the lead, which opens the sentence or follows its first word
     rest = next((sent_words[k + n:] for k in (0, 1) if sent_words[k:k + n] == lead_words), None)
     return rest is not None and (len(rest) < 3 or "?" in sentence)
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
 
 
 def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str) -> None:
