@@ -113,7 +113,5 @@ def in_post(target: str, post: PostIndex) -> Features:
 def _spells_title(target: str, title: str) -> bool:
     """'RNN' or 'RNNs' in a post titled '... Recurrent Neural Networks': the post's topic."""
     acronym = target.rstrip("s")
-    if not (2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha()):
-        return False
     initials = "".join(w[0] for w in _WORD.findall(title) if w[0].isupper())
-    return acronym in initials
+    return 2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha() and acronym in initials

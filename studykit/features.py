@@ -84,10 +84,8 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
 def distinctiveness(words: Iterable[str]) -> Features:
     """How far a text's content words are from everyday English (rare ones name things)."""
     zipfs = [english.zipf(w) for w in words if len(w) > 2]
-    if not zipfs:
-        return {"rare_words": 0.0, "rare_share": 0.0}
     rare = sum(z < english.RARE_ZIPF for z in zipfs)
-    return {"rare_words": min(rare, COUNT_CAP) / COUNT_CAP, "rare_share": rare / len(zipfs)}
+    return {"rare_words": min(rare, COUNT_CAP) / COUNT_CAP, "rare_share": rare / (len(zipfs) or 1)}
 
 
 @dataclass
