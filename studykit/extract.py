@@ -234,7 +234,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
             candidates.append(section_topic(strip_inline(block.text)))
         candidates += [b for b in block.bold
                        if len(b.split()) <= MAX_TERM_WORDS and claims_mod.is_term_like(b)]
-        if block.kind is BlockKind.TABLE and block.cells and not blocks_mod.names_code(block):
+        if block.kind is BlockKind.TABLE and not blocks_mod.names_code(block):
             candidates.append(names.get(block.index, block.cells[0]))
         for term in candidates:
             term = without_number(strip_inline(term)).strip(" .:")
@@ -275,10 +275,9 @@ def _is_only(sentence: str, lead: str) -> bool:
 def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str) -> None:
     """A bold lead names what its paragraph is about: it becomes the claim's context."""
     if lead:
-        section = claim.context
-        claim.context = doc.restore(strip_inline(lead))
-        if blocks_mod.is_writeup_label(lead) and section:
-            claim.context = f"{section} — {claim.context}"  # "Pathology 1: overfit — Fixes"
+        named = doc.restore(strip_inline(lead))
+        part = bool(claim.context) and blocks_mod.is_writeup_label(lead)  # "Pathology 1: overfit — Fixes"
+        claim.context = f"{claim.context} — {named}" if part else named
         _drop_targets_in_context(claim)
 
 
