@@ -35,8 +35,7 @@ _SELF_REFERENCE = re.compile(r"\bthis (?:article|post|series|guide|tutorial|chap
 def describes_article(block: Block) -> bool:
     """True for a block under a heading that describes the article (or sets exercises),
     at any depth: '### Computation' under '## Exercises' is skipped too."""
-    # '## Exercises' covers its '### Computation'; '## References and borrowing in Rust' and
-    # '## Contents of a Docker image' are about the subject
+    # '## References and borrowing in Rust' and '## Contents of a Docker image' are about the subject
     return any(_is_article_heading(h) for h in block.path or (block.section,))
 
 
