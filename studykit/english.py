@@ -46,5 +46,4 @@ def is_everyday(phrase: str, opens_sentence: bool = False) -> bool:
     if opens_sentence:
         phrase = phrase[:1].lower() + phrase[1:]
     words = _WORD.findall(phrase)
-    return (bool(words) and not any(ch.isupper() for w in words for ch in w)
-            and all(zipf(w) >= EVERYDAY_ZIPF for w in words))
+    return bool(words) and all(w.islower() and zipf(w) >= EVERYDAY_ZIPF for w in words)

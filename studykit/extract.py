@@ -176,7 +176,7 @@ class _Reader:
                 previous = _Previous(sent, claim, len(self.judged))
                 at = Standing(
                     opens=opens and i == 0, lead=lead, merged=merged, follows_math=after_math,
-                    resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
+                    resolved=claim.sentence != claims_mod.clean_sentence(sent.text),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
                 self.judged.append(JudgedClaim(claim, salience.content_words(sent), at))
@@ -302,10 +302,9 @@ def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
 
 def _claim(sent: Span, block: blocks_mod.Block, position: int, previous_subject: str,
            doc: blocks_mod.Document, title: str) -> Claim | None:
-    raw = sent.text.strip()
-    if not raw or not re.search(r"[A-Za-z]{3}", raw):
+    if not re.search(r"[A-Za-z]{3}", sent.text):
         return None
-    text = claims_mod.clean_sentence(raw)
+    text = claims_mod.clean_sentence(sent.text)
     resolved = claims_mod.resolve_pronoun(text, previous_subject, sent)
     if resolved is not None:
         text = resolved

@@ -51,12 +51,11 @@ def outline_items(doc: Document) -> set[int]:
     found: set[int] = set()
     announced = False
     for block in doc.blocks:
-        if block.kind is BlockKind.ITEM:
-            if announced:
-                found.add(block.index)
-        else:
+        if block.kind is not BlockKind.ITEM:
             announced = (block.kind is BlockKind.PARAGRAPH and block.plain.rstrip().endswith(":")
                          and bool(_SELF_REFERENCE.search(block.plain)))
+        elif announced:
+            found.add(block.index)
     return found
 
 
