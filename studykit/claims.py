@@ -101,13 +101,12 @@ def is_insight_marker(text: str) -> bool:
 
 def clean_sentence(text: str, keep_markers: bool = False) -> str:
     """Tidy a sentence for a card: no leading 'So,'; '10--15%' as '10–15%'; one space."""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = _INSIGHT_LABEL.sub("", text)  # "Key insight: X" states X
+    text = _INSIGHT_LABEL.sub("", " ".join(text.split()))  # "Key insight: X" states X
     for _ in range(0 if keep_markers else 2):
         text = _LEADING_MARKERS.sub("", text)
     text = re.sub(r"(?<=\d)\s*--\s*(?=\d)", "–", text)
     text = text.replace(" -- ", " — ")
-    return text[:1].upper() + text[1:] if text else text
+    return text[:1].upper() + text[1:]
 
 
 _NAMES_NOTHING = ("PRON", "ADJ", "DET", "NUM", "ADV")  # parts of speech a subject cannot stand for

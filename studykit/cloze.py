@@ -52,12 +52,11 @@ def deletable(sentence: str, target: str) -> bool:
     brackets outside math closed ('general probabilistic) transition' would leave 'possible
     (in [...]'; '$[0, 1)$' is an interval), and standing on whole words outside math (or a
     whole formula)."""
-    words = english.words(target)
     prose = _MATH.sub(" ", target)
     return (len(target.strip()) > 2 and target.strip() != sentence.strip() and "::" not in target
             and unmatched(prose) == ([], []) and unmatched(prose, "[", "]") == ([], [])
             and (target.startswith("$") or len(target.split()) <= MAX_DELETION_WORDS)
-            and not all(w in stop_words.english() for w in words)
+            and not all(w in stop_words.english() for w in english.words(target))
             and outside_math_index(sentence, target) >= 0)
 
 
