@@ -181,8 +181,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
         return claim
     bold = [b for b in block.bold if b and b in text and not is_insight_marker(b)]
     terms = [b for b in bold if _is_term(b) and not _stresses(sent, b)]
-    named = _NAMED.search(text)
-    named_term = named.group(1).strip("* ") if named else ""
+    named_term = named.group(1).strip("* ") if (named := _NAMED.search(text)) else ""
     if _PRONOUN_START.match(named_term) or _FUNCTION_WORD.match(named_term):
         named_term = ""
     claim.term = named_term or (terms[0] if terms else "")

@@ -149,7 +149,7 @@ class _Reader:
         if claims_mod.is_insight_marker(lead) or lead.lower() in _LABEL_LEADS:
             lead = ""  # "**Key insight:** X", "**Yes** — ...": the marker is no topic
         self.lead = lead
-        if (lead and SKIPPED_SECTIONS.match(lead)) or _SOURCE_LEAD.match(lead or block.plain.partition(":")[0].strip()):
+        if SKIPPED_SECTIONS.match(lead) or _SOURCE_LEAD.match(lead or block.plain.partition(":")[0].strip()):
             return  # "**Prerequisites:** ...", "Reference: ..." describe the article, not the subject
         previous_subject = section_topic(lead or block.section) if opens or lead or after_math else ""
         previous: _Previous | None = None
