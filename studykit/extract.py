@@ -165,8 +165,7 @@ class _Reader:
                     previous_subject = ""
                 continue
             claim, sent, merged = self._claim(block, i, sent, previous, previous_subject)
-            subject = claims_mod.subject_of(sent)
-            previous_subject = subject  # "It" refers to the sentence just before
+            previous_subject = subject = claims_mod.subject_of(sent)  # "It" refers to the sentence just before
             self.position += 1
             if not merged and previous is not None and (pair := _paired(previous, claim, sent, block, doc)):
                 at = replace(self.judged[previous.judged_at].at, merged=False, single=False)
@@ -196,8 +195,7 @@ class _Reader:
             if joined is not None and not _runs_into_formula(self.doc, block, sent):
                 previous.claim.dropped = Drop.MERGED
                 self.judged[previous.judged_at] = self.judged[previous.judged_at]._replace(words=set())
-                claim, merged = joined, True
-                sent = sent.doc[previous.sent.start:sent.end]
+                claim, merged, sent = joined, True, sent.doc[previous.sent.start:sent.end]
         if claim is not None and not claim.dropped:
             _apply_lead(claim, self.doc, self.lead)
             claim.dropped = _unfinished_here(self.doc, block, i, sent)
