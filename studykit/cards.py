@@ -288,11 +288,10 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         # source; never on a person (readers threw such blanks away, and the tagger finds 'Adam')
         groups += [t for t in targets[1:] if t in claim.years and t not in targets[0]
                    and not numbers.cited(t, claim.sentence)][:1]
-    deletions, front = claim.sentence, claim.sentence
+    deletions = front = back = claim.sentence
     for i, target in enumerate(groups, start=1):
         deletions = cloze.replace_outside_math(deletions, target, cloze.deletion(i, cloze.safe_answer(target)))
         front = cloze.replace_outside_math(front, target, BLANK)
-    back = claim.sentence
     if len(_with_context(claim, front)) <= MAX_FRONT_CHARS:
         front, back, deletions = (_with_context(claim, t) for t in (front, back, deletions))
     if len(front) > MAX_FRONT_CHARS or len(back) > MAX_FRONT_CHARS:

@@ -9,7 +9,6 @@ whole words outside math, or on a whole formula.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from studykit import english, numbers, stop_words
 
@@ -132,19 +131,14 @@ def replace_outside_math(text: str, target: str, replacement: str) -> str:
 def outside_math_index(text: str, target: str) -> int:
     """Where `target` stands as whole words outside math (never '.grad' from 'grad')."""
     ranges = [m.span() for m in _MATH.finditer(text)]
-    for i in _occurrences(text, target):
+    i = text.find(target)
+    while i >= 0:  # each place of `target`, overlapping ones too
         whole = _boundary(text, i - 1) and _boundary(text, i + len(target))
         whole_math = target.startswith("$") and (i, i + len(target)) in ranges
         if whole and (whole_math or not any(a <= i < b for a, b in ranges)):
             return i
+        i = text.find(target, i + 1)
     return -1
-
-
-def _occurrences(text: str, target: str) -> Iterator[int]:
-    start = 0
-    while (i := text.find(target, start)) >= 0:
-        yield i
-        start = i + 1
 
 
 def _boundary(text: str, i: int) -> bool:
