@@ -280,15 +280,12 @@ def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str) -> None:
 
 
 def _drop_targets_in_context(claim: Claim) -> None:
-    """The card shows its context: deleting it (or a phrase holding it) asks for a heading."""
-    claim.cloze_targets = [t for t in claim.cloze_targets if not _overlaps(t, claim.context)]
+    """The card shows its context: deleting it, a part of it or a phrase holding it asks for a
+    heading (whole words: 'Stateful streaming — cache' holds 'Stateful streaming'; 'AdamW' is not 'Adam')."""
+    context = claim.context.lower()
+    claim.cloze_targets = [t for t in claim.cloze_targets
+                           if not cloze.word_count(t.lower(), context) and not cloze.word_count(context, t.lower())]
     claim.target_features = {t: f for t, f in claim.target_features.items() if t in claim.cloze_targets}
-
-
-def _overlaps(target: str, lead: str) -> bool:
-    """'Stateful streaming — cache' holds the lead 'Stateful streaming'; 'AdamW' is not 'Adam'."""
-    target, lead = target.lower(), lead.lower()
-    return cloze.word_count(target, lead) > 0 or cloze.word_count(lead, target) > 0
 
 
 def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
