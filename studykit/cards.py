@@ -145,9 +145,8 @@ class _Picker:
         A question the post asks is worth its answer's card at least: its card holds the
         answer and the question."""
         if isinstance(candidate, Claim) and candidate.origin is Origin.ASKED:
-            answers = _sentences_of(candidate)
-            answer_values = [self._value(c) for c in self.said if c.position in answers]
-            return max([self._value(candidate), *answer_values])
+            answers = [c for c in self.said if c.position in _sentences_of(candidate)]
+            return max(self._value(c) for c in [candidate, *answers])
         return self._value(candidate)
 
     def _value(self, candidate: Claim | Formula) -> float:
