@@ -137,15 +137,14 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span) -> str | None:
     m = _PRONOUN_START.match(text)
     if not m:
         return text
-    word = m.group(1).lower()
+    word, rest = m.group(1).lower(), text[m.end():]
     if word in ("it", "they") and previous_subject and not (word == "it" and _dummy_it(sent)):
-        rest = text[m.end():]
         if word == "it" and rest.startswith("'s "):
             rest = " is " + rest[3:]
         return previous_subject[:1].upper() + previous_subject[1:] + rest
     if (word in ("this", "these", "that", "those") and not _followed_by_verb(sent, word)
-            and re.match(r"^\w+", text[m.end():].strip())):
-        return "The" + text[m.end():]  # 'This gate ...': a determiner, not a pronoun
+            and re.match(r"^\w+", rest.strip())):
+        return "The" + rest  # 'This gate ...': a determiner, not a pronoun
     return None
 
 
@@ -330,7 +329,7 @@ def _definition(sent: Span, bold: list[str]) -> tuple[str, str] | None:
     s = subj[0]
     term_span = sent.doc[s.left_edge.i:s.i + 1]
     if (term_span.start - sent.start > 1 or len(term_span) > 5 or s.lemma_.lower() in GENERIC_HEADS
-            or s.pos_ == "PRON" or latex.PLACEHOLDER_RE.search(term_span.text)
+            or latex.PLACEHOLDER_RE.search(term_span.text)
             or any(t.pos_ == "PRON" or t.lower_ in _DEMONSTRATIVES for t in term_span)):
         return None
     term = re.sub(r"^(?:the|a|an)\s+", "", term_span.text, flags=re.I)
