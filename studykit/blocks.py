@@ -169,9 +169,7 @@ def remove_non_prose(body: str) -> str:
 
 
 def _remove_code(body: str) -> str:
-    body = _FENCE.sub("\n", body)
-    body = _HTML_COMMENT.sub("", body)
-    return _SHORTCODE.sub("", body)
+    return _SHORTCODE.sub("", _HTML_COMMENT.sub("", _FENCE.sub("\n", body)))
 
 
 def _remove_markup(text: str) -> str:
@@ -229,7 +227,8 @@ def parse(body: str) -> Document:
             flush()
             _add(blocks, BlockKind.MATH, stripped, section, path=path)
             continue
-        kind = _line_kind(stripped)
+        kind = (BlockKind.QUOTE if stripped.startswith(">") else BlockKind.TABLE if stripped.startswith("|")
+                else BlockKind.ITEM if _ITEM.match(stripped) else BlockKind.PARAGRAPH)
         if kind is BlockKind.QUOTE:
             stripped = stripped.lstrip(">").strip()
             if not stripped:
@@ -248,11 +247,6 @@ def parse(body: str) -> Document:
             flush()
     flush()
     return Document(blocks, spans)
-
-
-def _line_kind(line: str) -> BlockKind:
-    return (BlockKind.QUOTE if line.startswith(">") else BlockKind.TABLE if line.startswith("|")
-            else BlockKind.ITEM if _ITEM.match(line) else BlockKind.PARAGRAPH)
 
 
 def _add(blocks: list[Block], kind: BlockKind, text: str, section: str, level: int = 0,
