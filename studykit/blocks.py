@@ -146,8 +146,7 @@ def is_writeup_label(text: str) -> bool:
 def names_code(row: Block) -> bool:
     """A row whose first cell is a code span ('`KDLoss` | Soft KL ...') documents the
     implementation, not the subject."""
-    first = row.text.strip().strip("|").split("|")[0].strip()
-    return bool(re.fullmatch(r"`[^`]+`", first))
+    return bool(re.fullmatch(r"`[^`]+`", row.text.strip().strip("|").split("|")[0].strip()))
 
 
 def mentions(text: str, heading: str) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studykit import cloze, latex, numbers, ranker, stop_words
+from studykit import cloze, english, latex, numbers, ranker, stop_words
 from studykit.deletions import BEST_BLANK, ranked_targets
 from studykit.blocks import mentions
 from studykit.card_making import MAX_FRONT_CHARS, card_id, lower_first, new_card, short_title
@@ -203,10 +203,9 @@ class _Picker:
         sentences = set(_sentences_of(claim))
         if sentences & self.sentences:
             return Drop.OVERLAPS
-        backs = " ".join(f.explanation for f in self.formulas)
-        if claim.sentence and claim.sentence in backs:
+        if claim.sentence and claim.sentence in " ".join(f.explanation for f in self.formulas):
             return Drop.ON_FORMULA_CARD
-        words = set(re.findall(r"\w{3,}", claim.sentence.lower()))
+        words = {w for w in english.words(claim.sentence) if len(w) >= 3}
         if any(_jaccard(words, s) > 0.6 for s in self.memory.claims):
             return Drop.NEAR_DUPLICATE
         fact = _quantity_fact(claim.sentence)
