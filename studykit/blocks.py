@@ -110,10 +110,8 @@ def previous_block(doc: Document, block: Block, skipping: Collection[BlockKind] 
 def bold_lead(text: str) -> str:
     """'**Sequences longer than 500 steps.** Both ...' -> the bold lead, a paragraph's own title."""
     m = _BOLD_LEAD.match(text)
-    label = (m.group(1) or m.group(2)) if m else ""
-    if not label or len(label.split()) > 12:
-        return ""
-    return NUMBERED.sub("", label.strip()).rstrip(".:")
+    label = (m.group(1) or m.group(2)) if m else ""  # no lead: "", and the answer stays ""
+    return "" if len(label.split()) > 12 else NUMBERED.sub("", label.strip()).rstrip(".:")
 
 
 _EXAMPLE_INTRO = re.compile(r"^(?:take|consider|suppose|imagine|say|for (?:example|instance)|e\.g\.|"
@@ -148,8 +146,7 @@ def is_writeup_label(text: str) -> bool:
 def names_code(row: Block) -> bool:
     """A row whose first cell is a code span ('`KDLoss` | Soft KL ...') documents the
     implementation, not the subject."""
-    first = row.text.strip().strip("|").split("|")[0].strip()
-    return bool(re.fullmatch(r"`[^`]+`", first))
+    return bool(re.fullmatch(r"`[^`]+`", row.text.strip().strip("|").split("|")[0].strip()))
 
 
 def mentions(text: str, heading: str) -> bool:
@@ -171,9 +168,7 @@ def remove_non_prose(body: str) -> str:
 
 
 def _remove_code(body: str) -> str:
-    body = _FENCE.sub("\n", body)
-    body = _HTML_COMMENT.sub("", body)
-    return _SHORTCODE.sub("", body)
+    return _SHORTCODE.sub("", _HTML_COMMENT.sub("", _FENCE.sub("\n", body)))
 
 
 def _remove_markup(text: str) -> str:
@@ -231,7 +226,8 @@ def parse(body: str) -> Document:
             flush()
             _add(blocks, BlockKind.MATH, stripped, section, path=path)
             continue
-        kind = _line_kind(stripped)
+        kind = (BlockKind.QUOTE if stripped.startswith(">") else BlockKind.TABLE if stripped.startswith("|")
+                else BlockKind.ITEM if _ITEM.match(stripped) else BlockKind.PARAGRAPH)
         if kind is BlockKind.QUOTE:
             stripped = stripped.lstrip(">").strip()
             if not stripped:
@@ -250,11 +246,6 @@ def parse(body: str) -> Document:
             flush()
     flush()
     return Document(blocks, spans)
-
-
-def _line_kind(line: str) -> BlockKind:
-    return (BlockKind.QUOTE if line.startswith(">") else BlockKind.TABLE if line.startswith("|")
-            else BlockKind.ITEM if _ITEM.match(line) else BlockKind.PARAGRAPH)
 
 
 def _add(blocks: list[Block], kind: BlockKind, text: str, section: str, level: int = 0,

@@ -26,7 +26,7 @@ def short_title(post: Post) -> str:
 
 
 def card_id(key: str, kind: str, content: str) -> str:
-    norm = re.sub(r"\s+", " ", content.strip().lower())
+    norm = " ".join(content.lower().split())
     return hashlib.sha1(f"{key}|{kind}|{norm}".encode()).hexdigest()[:16]
 
 
@@ -48,9 +48,7 @@ def new_card(post: Post, kind: CardKind, key: str, front: str, back: str, *, clo
 
 def lower_first(text: str) -> str:
     """'Temperature' -> 'temperature'; names and acronyms ('AdamW', 'Boris Polyak') stay."""
-    words = text.split()
-    if not words:
-        return text
+    words = text.split() or [""]  # a blank text stays as it is
     proper = any(ch.isupper() or ch.isdigit() for ch in words[0][1:])
     name = len(words) > 1 and all(w[:1].isupper() for w in words)
     return text if proper or name else text[:1].lower() + text[1:]

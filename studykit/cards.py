@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studykit import cloze, latex, numbers, ranker, stop_words
+from studykit import cloze, english, latex, numbers, ranker, stop_words
 from studykit.deletions import BEST_BLANK, ranked_targets
 from studykit.blocks import mentions
 from studykit.card_making import MAX_FRONT_CHARS, card_id, lower_first, new_card, short_title
@@ -145,9 +145,8 @@ class _Picker:
         A question the post asks is worth its answer's card at least: its card holds the
         answer and the question."""
         if isinstance(candidate, Claim) and candidate.origin is Origin.ASKED:
-            answers = _sentences_of(candidate)
-            answer_values = [self._value(c) for c in self.said if c.position in answers]
-            return max([self._value(candidate), *answer_values])
+            answers = [c for c in self.said if c.position in _sentences_of(candidate)]
+            return max(self._value(c) for c in [candidate, *answers])
         return self._value(candidate)
 
     def _value(self, candidate: Claim | Formula) -> float:
@@ -197,19 +196,16 @@ class _Picker:
 
     def _cost(self, candidate: Claim | Formula) -> int:
         """Cards the candidate adds: none for a formula asked on its companion's card."""
-        if not isinstance(candidate, Formula):
-            return 1
-        return len(self._groups(candidate)) - len(self._groups())
+        return len(self._groups(candidate)) - len(self._groups()) if isinstance(candidate, Formula) else 1
 
     def _take_claim(self, claim: Claim) -> Drop | None:
         """Make the claim's card and note what it covers, or say why it adds nothing."""
         sentences = set(_sentences_of(claim))
         if sentences & self.sentences:
             return Drop.OVERLAPS
-        backs = " ".join(f.explanation for f in self.formulas)
-        if claim.sentence and claim.sentence in backs:
+        if claim.sentence and claim.sentence in " ".join(f.explanation for f in self.formulas):
             return Drop.ON_FORMULA_CARD
-        words = set(re.findall(r"\w{3,}", claim.sentence.lower()))
+        words = {w for w in english.words(claim.sentence) if len(w) >= 3}
         if any(_jaccard(words, s) > 0.6 for s in self.memory.claims):
             return Drop.NEAR_DUPLICATE
         fact = _quantity_fact(claim.sentence)
@@ -256,7 +252,7 @@ def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
     quantities = {n.rstrip(".,") + ("%" if unit == "percent" else unit.lower())
                   for n, unit in numbers.QUANTITY.findall(sentence)}
     stems = {w[:5] for w in re.findall(r"[a-z]{4,}", sentence.lower()) if w not in stop_words.english()}
-    return (quantities, stems) if quantities else (set(), set())
+    return quantities, stems
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -265,9 +261,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 def _with_context(claim: Claim, text: str) -> str:
     """'[Section] sentence' when the sentence does not name its section's topic itself."""
-    if claim.context and not mentions(claim.sentence, claim.context):
-        return f"[{claim.context}] {text}"
-    return text
+    return f"[{claim.context}] {text}" if claim.context and not mentions(claim.sentence, claim.context) else text
 
 
 def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
@@ -294,11 +288,10 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         # source; never on a person (readers threw such blanks away, and the tagger finds 'Adam')
         groups += [t for t in targets[1:] if t in claim.years and t not in targets[0]
                    and not numbers.cited(t, claim.sentence)][:1]
-    deletions, front = claim.sentence, claim.sentence
+    deletions = front = back = claim.sentence
     for i, target in enumerate(groups, start=1):
         deletions = cloze.replace_outside_math(deletions, target, cloze.deletion(i, cloze.safe_answer(target)))
         front = cloze.replace_outside_math(front, target, BLANK)
-    back = claim.sentence
     if len(_with_context(claim, front)) <= MAX_FRONT_CHARS:
         front, back, deletions = (_with_context(claim, t) for t in (front, back, deletions))
     if len(front) > MAX_FRONT_CHARS or len(back) > MAX_FRONT_CHARS:

@@ -101,13 +101,12 @@ def is_insight_marker(text: str) -> bool:
 
 def clean_sentence(text: str, keep_markers: bool = False) -> str:
     """Tidy a sentence for a card: no leading 'So,'; '10--15%' as '10–15%'; one space."""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = _INSIGHT_LABEL.sub("", text)  # "Key insight: X" states X
+    text = _INSIGHT_LABEL.sub("", " ".join(text.split()))  # "Key insight: X" states X
     for _ in range(0 if keep_markers else 2):
         text = _LEADING_MARKERS.sub("", text)
     text = re.sub(r"(?<=\d)\s*--\s*(?=\d)", "–", text)
     text = text.replace(" -- ", " — ")
-    return text[:1].upper() + text[1:] if text else text
+    return text[:1].upper() + text[1:]
 
 
 _NAMES_NOTHING = ("PRON", "ADJ", "DET", "NUM", "ADV")  # parts of speech a subject cannot stand for
@@ -138,15 +137,14 @@ def resolve_pronoun(text: str, previous_subject: str, sent: Span) -> str | None:
     m = _PRONOUN_START.match(text)
     if not m:
         return text
-    word = m.group(1).lower()
+    word, rest = m.group(1).lower(), text[m.end():]
     if word in ("it", "they") and previous_subject and not (word == "it" and _dummy_it(sent)):
-        rest = text[m.end():]
         if word == "it" and rest.startswith("'s "):
             rest = " is " + rest[3:]
         return previous_subject[:1].upper() + previous_subject[1:] + rest
     if (word in ("this", "these", "that", "those") and not _followed_by_verb(sent, word)
-            and re.match(r"^\w+", text[m.end():].strip())):
-        return "The" + text[m.end():]  # 'This gate ...': a determiner, not a pronoun
+            and re.match(r"^\w+", rest.strip())):
+        return "The" + rest  # 'This gate ...': a determiner, not a pronoun
     return None
 
 
@@ -182,8 +180,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
         return claim
     bold = [b for b in block.bold if b and b in text and not is_insight_marker(b)]
     terms = [b for b in bold if _is_term(b) and not _stresses(sent, b)]
-    named = _NAMED.search(text)
-    named_term = named.group(1).strip("* ") if named else ""
+    named_term = named.group(1).strip("* ") if (named := _NAMED.search(text)) else ""
     if _PRONOUN_START.match(named_term) or _FUNCTION_WORD.match(named_term):
         named_term = ""
     claim.term = named_term or (terms[0] if terms else "")
@@ -195,17 +192,15 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     quantities = [e.text for e in doc_index.ents(sent) if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
     math_numbers = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
     claim.kind = _kind(named_term, definition, years, people, quantities, math_numbers)
-    claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources)
-    claim.features["definition"] = float(bool(definition))
-    claim.features["names_term"] = float(bool(named_term))
+    claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources) | {
+        "definition": float(bool(definition)), "names_term": float(bool(named_term))}
     claim.years = years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
     chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
-    name_target = [named_term] if named_term else []  # the term the sentence names goes first
-    rule_targets = _targets(sent, text, terms, years, people, quantities, values, chunks)
-    targets = _clean_targets([*name_target, *rule_targets, *(f"${m}$" for m in math_numbers),
-                              *_noun_targets(sent, chunks)], text)
+    # the term the sentence names goes first (none: "", too short a target, cleaned away)
+    targets = _clean_targets([named_term, *_targets(sent, text, terms, years, people, quantities, values, chunks),
+                              *(f"${m}$" for m in math_numbers), *_noun_targets(sent, chunks)], text)
     # a deletion of only everyday words ('game', 'first time') asks for nothing; a bold term may
     common_opening = sent[0].pos_ != "PROPN"  # 'Notice ...' is a capital, 'Adam's ...' a name
     claim.cloze_targets = [t for t in targets if t in terms or not english.is_everyday(
@@ -296,8 +291,7 @@ def is_term_like(bold: str) -> bool:
 
 def _is_term(bold: str) -> bool:
     """'dark knowledge' is a term; 'If you cap context at training length' is a stressed clause."""
-    words = bold.split()
-    return (0 < len(words) <= 5 and not _CLAUSE_START.match(bold)
+    return (0 < len(bold.split()) <= 5 and not _CLAUSE_START.match(bold)
             and not re.search(r"\b(?:you|your|we|our)\b", bold, re.I))
 
 
@@ -335,7 +329,7 @@ def _definition(sent: Span, bold: list[str]) -> tuple[str, str] | None:
     s = subj[0]
     term_span = sent.doc[s.left_edge.i:s.i + 1]
     if (term_span.start - sent.start > 1 or len(term_span) > 5 or s.lemma_.lower() in GENERIC_HEADS
-            or s.pos_ == "PRON" or latex.PLACEHOLDER_RE.search(term_span.text)
+            or latex.PLACEHOLDER_RE.search(term_span.text)
             or any(t.pos_ == "PRON" or t.lower_ in _DEMONSTRATIVES for t in term_span)):
         return None
     term = re.sub(r"^(?:the|a|an)\s+", "", term_span.text, flags=re.I)
@@ -388,14 +382,11 @@ def _stresses(sent: Span, phrase: str) -> bool:
     happens; it names no term. No noun, and a preposition, pronoun, auxiliary or -ly adverb;
     or a clause with a finite verb ('GRUs simplify LSTMs')."""
     tokens = doc_index.phrase_tokens(sent, phrase)
-    if len(tokens) > 2 and any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.text.islower() for t in tokens[1:]):
-        return True
-    return (len(tokens) > 1
-            and not any(t.pos_ in ("NOUN", "PROPN") and not latex.PLACEHOLDER_RE.fullmatch(t.text)
+    finite_verb = any(t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.text.islower() for t in tokens[1:])
+    noun = any(t.pos_ in ("NOUN", "PROPN") and not latex.PLACEHOLDER_RE.fullmatch(t.text) for t in tokens)
+    function_word = any(t.pos_ in _FUNCTION_POS or (t.pos_ == "ADV" and t.lower_.endswith("ly") and len(t) >= 5)
                         for t in tokens)
-            and any(t.pos_ in _FUNCTION_POS or (t.pos_ == "ADV" and t.lower_.endswith("ly")
-                                                   and len(t) >= 5)
-                    for t in tokens))
+    return (len(tokens) > 2 and finite_verb) or (len(tokens) > 1 and not noun and function_word)
 
 
 _FUNCTION_POS = {"ADP", "AUX", "PRON", "SCONJ", "DET", "PART"}

@@ -9,9 +9,8 @@ whole words outside math, or on a whole formula.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from studykit import numbers, stop_words
+from studykit import english, numbers, stop_words
 
 OPENING = re.compile(r"\{\{c(\d+)::")
 CLOSING = re.compile(r"\}\}(?!\})")  # the last `}}` of a run of braces
@@ -52,12 +51,11 @@ def deletable(sentence: str, target: str) -> bool:
     brackets outside math closed ('general probabilistic) transition' would leave 'possible
     (in [...]'; '$[0, 1)$' is an interval), and standing on whole words outside math (or a
     whole formula)."""
-    words = re.findall(r"\w+", target.lower())
     prose = _MATH.sub(" ", target)
     return (len(target.strip()) > 2 and target.strip() != sentence.strip() and "::" not in target
             and unmatched(prose) == ([], []) and unmatched(prose, "[", "]") == ([], [])
             and (target.startswith("$") or len(target.split()) <= MAX_DELETION_WORDS)
-            and not all(w in stop_words.english() for w in words)
+            and not all(w in stop_words.english() for w in english.words(target))
             and outside_math_index(sentence, target) >= 0)
 
 
@@ -133,19 +131,14 @@ def replace_outside_math(text: str, target: str, replacement: str) -> str:
 def outside_math_index(text: str, target: str) -> int:
     """Where `target` stands as whole words outside math (never '.grad' from 'grad')."""
     ranges = [m.span() for m in _MATH.finditer(text)]
-    for i in _occurrences(text, target):
+    i = text.find(target)
+    while i >= 0:  # each place of `target`, overlapping ones too
         whole = _boundary(text, i - 1) and _boundary(text, i + len(target))
         whole_math = target.startswith("$") and (i, i + len(target)) in ranges
         if whole and (whole_math or not any(a <= i < b for a, b in ranges)):
             return i
+        i = text.find(target, i + 1)
     return -1
-
-
-def _occurrences(text: str, target: str) -> Iterator[int]:
-    start = 0
-    while (i := text.find(target, start)) >= 0:
-        yield i
-        start = i + 1
 
 
 def _boundary(text: str, i: int) -> bool:

@@ -67,15 +67,15 @@ class PostIndex:
     def __init__(self, *, title: str, headings: list[str], bold_terms: list[str], post_text: str) -> None:
         self.title = title
         self.title_words = {w.lower() for w in _WORD.findall(title)}
-        self.bold = {tuple(_words(b)) for b in bold_terms}
-        self.words = _words(post_text)
+        self.bold = {tuple(english.words(b)) for b in bold_terms}
+        self.words = english.words(post_text)
         self.chars = max(len(post_text), 1)
         self.at: dict[str, list[int]] = {}
         for i, word in enumerate(self.words):
             self.at.setdefault(word, []).append(i)
         self.most = max((len(at) for w, at in self.at.items() if len(w) > 3 and english.zipf(w) < english.EVERYDAY_ZIPF),
                         default=1)
-        self.headings_text = "\n".join(f" {' '.join(_words(h))} " for h in headings)
+        self.headings_text = "\n".join(f" {' '.join(english.words(h))} " for h in headings)
         self._said: dict[tuple[str, ...], int] = {}
 
     def mentions(self, words: list[str]) -> int:
@@ -96,7 +96,7 @@ class PostIndex:
 
 def in_post(target: str, post: PostIndex) -> Features:
     """The span against its post: its title, headings, bold terms, how often it is said."""
-    words = _words(target)
+    words = english.words(target)
     long_words = {w for w in words if len(w) > 2}
     mentions = post.mentions(words)
     return {
@@ -110,14 +110,8 @@ def in_post(target: str, post: PostIndex) -> Features:
     }
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
 def _spells_title(target: str, title: str) -> bool:
     """'RNN' or 'RNNs' in a post titled '... Recurrent Neural Networks': the post's topic."""
     acronym = target.rstrip("s")
-    if not (2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha()):
-        return False
     initials = "".join(w[0] for w in _WORD.findall(title) if w[0].isupper())
-    return acronym in initials
+    return 2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha() and acronym in initials

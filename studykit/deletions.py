@@ -26,8 +26,7 @@ def deletable_targets(claim: Claim) -> list[str]:
 def span_features(claim: Claim, target: str) -> ranker.Features:
     """What the deletion model reads of blanking `target`: the claim's features (not the
     value they feed back into) and the span's own."""
-    own = {name: x for name, x in claim.features.items() if name != BEST_BLANK}
-    return own | claim.target_features[target]
+    return {name: x for name, x in claim.features.items() if name != BEST_BLANK} | claim.target_features[target]
 
 
 def best_blank(claim: Claim, model: ranker.Model | None = None) -> float | None:

@@ -18,13 +18,14 @@ RARE_ZIPF = 3.0  # below this a word is rare in general English (a technical ter
 @lru_cache(maxsize=1)
 def table() -> dict[str, float]:
     """Word -> Zipf frequency band."""
-    found: dict[str, float] = {}
     text = resources.files("studykit.data").joinpath("english_zipf.txt").read_text("utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            band, words = line.split("\t", 1)
-            found.update(dict.fromkeys(words.split(), float(band)))
-    return found
+    rows = (line.split("\t", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    return {word: float(band) for band, words in rows for word in words.split()}
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` in lower case, in order: runs of letters, digits and '_'."""
+    return re.findall(r"\w+", text.lower())
 
 
 def zipf(word: str) -> float:
@@ -45,5 +46,4 @@ def is_everyday(phrase: str, opens_sentence: bool = False) -> bool:
     if opens_sentence:
         phrase = phrase[:1].lower() + phrase[1:]
     words = _WORD.findall(phrase)
-    return (bool(words) and not any(ch.isupper() for w in words for ch in w)
-            and all(zipf(w) >= EVERYDAY_ZIPF for w in words))
+    return bool(words) and all(w.islower() and zipf(w) >= EVERYDAY_ZIPF for w in words)

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from studykit import blocks as blocks_mod
 from studykit import claims as claims_mod
-from studykit import cloze, latex, salience, sentences, stop_words
+from studykit import cloze, english, latex, salience, sentences, stop_words
 from studykit import nlp as nlp_mod
 from studykit.asked import asked_claim, asks, next_question
 from studykit.blocks import PROSE_KINDS, BlockKind
@@ -149,7 +149,7 @@ class _Reader:
         if claims_mod.is_insight_marker(lead) or lead.lower() in _LABEL_LEADS:
             lead = ""  # "**Key insight:** X", "**Yes** — ...": the marker is no topic
         self.lead = lead
-        if (lead and SKIPPED_SECTIONS.match(lead)) or _SOURCE_LEAD.match(lead or block.plain.partition(":")[0].strip()):
+        if SKIPPED_SECTIONS.match(lead) or _SOURCE_LEAD.match(lead or block.plain.partition(":")[0].strip()):
             return  # "**Prerequisites:** ...", "Reference: ..." describe the article, not the subject
         previous_subject = section_topic(lead or block.section) if opens or lead or after_math else ""
         previous: _Previous | None = None
@@ -160,13 +160,12 @@ class _Reader:
             if lead and i == 0 and _is_only(sent.text, lead):
                 question = (sent, self.position)
                 self.position += 1
-                if _words(sent.text) != _words(strip_inline(lead)):
+                if english.words(sent.text) != english.words(strip_inline(lead)):
                     # "**Tip**: start with X." - 'It' is X; after the lead alone it is the lead
                     previous_subject = ""
                 continue
             claim, sent, merged = self._claim(block, i, sent, previous, previous_subject)
-            subject = claims_mod.subject_of(sent)
-            previous_subject = subject  # "It" refers to the sentence just before
+            previous_subject = subject = claims_mod.subject_of(sent)  # "It" refers to the sentence just before
             self.position += 1
             if not merged and previous is not None and (pair := _paired(previous, claim, sent, block, doc)):
                 at = replace(self.judged[previous.judged_at].at, merged=False, single=False)
@@ -176,7 +175,7 @@ class _Reader:
                 previous = _Previous(sent, claim, len(self.judged))
                 at = Standing(
                     opens=opens and i == 0, lead=lead, merged=merged, follows_math=after_math,
-                    resolved=claim.sentence != claims_mod.clean_sentence(sent.text.strip()),
+                    resolved=claim.sentence != claims_mod.clean_sentence(sent.text),
                     level=len(block.path), subject=subject, first_in_block=i == 0,
                     single=len(block_sentences) == 1)
                 self.judged.append(JudgedClaim(claim, salience.content_words(sent), at))
@@ -196,8 +195,7 @@ class _Reader:
             if joined is not None and not _runs_into_formula(self.doc, block, sent):
                 previous.claim.dropped = Drop.MERGED
                 self.judged[previous.judged_at] = self.judged[previous.judged_at]._replace(words=set())
-                claim, merged = joined, True
-                sent = sent.doc[previous.sent.start:sent.end]
+                claim, merged, sent = joined, True, sent.doc[previous.sent.start:sent.end]
         if claim is not None and not claim.dropped:
             _apply_lead(claim, self.doc, self.lead)
             claim.dropped = _unfinished_here(self.doc, block, i, sent)
@@ -234,7 +232,7 @@ def key_terms(doc: blocks_mod.Document) -> list[str]:
             candidates.append(section_topic(strip_inline(block.text)))
         candidates += [b for b in block.bold
                        if len(b.split()) <= MAX_TERM_WORDS and claims_mod.is_term_like(b)]
-        if block.kind is BlockKind.TABLE and block.cells and not blocks_mod.names_code(block):
+        if block.kind is BlockKind.TABLE and not blocks_mod.names_code(block):
             candidates.append(names.get(block.index, block.cells[0]))
         for term in candidates:
             term = without_number(strip_inline(term)).strip(" .:")
@@ -265,37 +263,29 @@ def _predicate_of_lead_in(doc: blocks_mod.Document, block: blocks_mod.Block, sen
 
 def _is_only(sentence: str, lead: str) -> bool:
     """True when a sentence is just its paragraph's bold lead (maybe with a rhetorical tag)."""
-    lead_words, sent_words = _words(strip_inline(lead)), _words(sentence)
+    lead_words, sent_words = english.words(strip_inline(lead)), english.words(sentence)
     n = len(lead_words)
     # the words after the lead, which opens the sentence or follows its first word
     rest = next((sent_words[k + n:] for k in (0, 1) if sent_words[k:k + n] == lead_words), None)
     return rest is not None and (len(rest) < 3 or "?" in sentence)
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
 def _apply_lead(claim: Claim, doc: blocks_mod.Document, lead: str) -> None:
     """A bold lead names what its paragraph is about: it becomes the claim's context."""
     if lead:
-        section = claim.context
-        claim.context = doc.restore(strip_inline(lead))
-        if blocks_mod.is_writeup_label(lead) and section:
-            claim.context = f"{section} — {claim.context}"  # "Pathology 1: overfit — Fixes"
+        named = doc.restore(strip_inline(lead))
+        part = bool(claim.context) and blocks_mod.is_writeup_label(lead)  # "Pathology 1: overfit — Fixes"
+        claim.context = f"{claim.context} — {named}" if part else named
         _drop_targets_in_context(claim)
 
 
 def _drop_targets_in_context(claim: Claim) -> None:
-    """The card shows its context: deleting it (or a phrase holding it) asks for a heading."""
-    claim.cloze_targets = [t for t in claim.cloze_targets if not _overlaps(t, claim.context)]
+    """The card shows its context: deleting it, a part of it or a phrase holding it asks for a
+    heading (whole words: 'Stateful streaming — cache' holds 'Stateful streaming'; 'AdamW' is not 'Adam')."""
+    context = claim.context.lower()
+    claim.cloze_targets = [t for t in claim.cloze_targets
+                           if not cloze.word_count(t.lower(), context) and not cloze.word_count(context, t.lower())]
     claim.target_features = {t: f for t, f in claim.target_features.items() if t in claim.cloze_targets}
-
-
-def _overlaps(target: str, lead: str) -> bool:
-    """'Stateful streaming — cache' holds the lead 'Stateful streaming'; 'AdamW' is not 'Adam'."""
-    target, lead = target.lower(), lead.lower()
-    return cloze.word_count(target, lead) > 0 or cloze.word_count(lead, target) > 0
 
 
 def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
@@ -307,10 +297,9 @@ def _opens_section(doc: blocks_mod.Document, block: blocks_mod.Block) -> bool:
 
 def _claim(sent: Span, block: blocks_mod.Block, position: int, previous_subject: str,
            doc: blocks_mod.Document, title: str) -> Claim | None:
-    raw = sent.text.strip()
-    if not raw or not re.search(r"[A-Za-z]{3}", raw):
+    if not re.search(r"[A-Za-z]{3}", sent.text):
         return None
-    text = claims_mod.clean_sentence(raw)
+    text = claims_mod.clean_sentence(sent.text)
     resolved = claims_mod.resolve_pronoun(text, previous_subject, sent)
     if resolved is not None:
         text = resolved
@@ -324,10 +313,8 @@ def _claim(sent: Span, block: blocks_mod.Block, position: int, previous_subject:
 def _after_colon(sent: Span) -> Span | None:
     """'That's what "no sense of order" means: the function is equivariant ...' -> the
     statement after the colon, when the words before it lean on the previous sentence."""
-    colon = next((t for t in sent if t.text == ":"), None)
-    if colon is None or colon.i + 1 >= sent.end:
-        return None
-    tail = sent.doc[colon.i + 1:sent.end]
+    after = next((t.i + 1 for t in sent if t.text == ":"), sent.end)  # no colon: nothing after one
+    tail = sent.doc[after:sent.end]
     short = len(tail.text.split()) < claims_mod.MIN_WORDS
     return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
 
@@ -342,10 +329,8 @@ _REFERRING_NOUNS = frozenset({"approach", "method", "idea", "technique", "trick"
 def _refers_back(sent: Span) -> bool:
     """'The approach ...', 'The authors also ...': a bare 'the' noun subject naming what the
     sentence before introduced."""
-    if len(sent) < 3 or sent[0].lower_ != "the" or sent[1].lower_ not in _REFERRING_NOUNS:
-        return False
-    noun = sent[1]
-    return noun.dep_ in ("nsubj", "nsubjpass") and [t.i for t in noun.children] == [sent[0].i]
+    return (len(sent) >= 3 and sent[0].lower_ == "the" and sent[1].lower_ in _REFERRING_NOUNS
+            and sent[1].dep_ in ("nsubj", "nsubjpass") and [t.i for t in sent[1].children] == [sent[0].i])
 
 
 def _leans_on_previous(sent: Span, claim: Claim) -> bool:
@@ -368,14 +353,13 @@ def _merged(previous: _Previous, sent: Span, block: blocks_mod.Block, doc: block
     """The previous sentence and this one as one claim, when short enough to stay one card.
     A short question is no sentence to merge into: a question and its answer are `asked`'s,
     which cards them only when the question stands alone ('What is this second term?' does not)."""
-    prev_sent, prev_claim, _ = previous
-    if prev_claim.dropped and prev_claim.dropped is not Drop.TOO_SHORT or prev_claim.sentence.endswith("?"):
+    if previous.claim.dropped not in (None, Drop.TOO_SHORT) or previous.claim.sentence.endswith("?"):
         return None
-    span = sent.doc[prev_sent.start:sent.end]
-    text = prev_claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
+    text = previous.claim.sentence + " " + claims_mod.clean_sentence(sent.text, keep_markers=True)
     if len(doc.restore(text)) > MAX_MERGED_CHARS:
         return None  # too long for one card: each sentence stays a claim of its own
-    claim = claims_mod.judge(span, text, block, prev_claim.position, doc.inline_math(text))
+    span = sent.doc[previous.sent.start:sent.end]
+    claim = claims_mod.judge(span, text, block, previous.claim.position, doc.inline_math(text))
     claim.context = section_context(block.section, title)
     return None if claim.dropped else claim
 
@@ -389,16 +373,15 @@ def _paired(previous: _Previous, claim: Claim | None, sent: Span, block: blocks_
     sentence that completes it ('X is not guaranteed to find Y. Z does.') make one card."""
     if claim is None or claim.dropped or previous.claim.dropped:
         return None
-    prev_sent, prev_claim, _ = previous
-    text = f"{prev_claim.sentence} {claim.sentence}"
+    text = f"{previous.claim.sentence} {claim.sentence}"
     if len(doc.restore(text)) > MAX_PAIR_CHARS:
         return None
-    pair = claims_mod.judge(sent.doc[prev_sent.start:sent.end], text, block, prev_claim.position, doc.inline_math(text))
+    span = sent.doc[previous.sent.start:sent.end]
+    pair = claims_mod.judge(span, text, block, previous.claim.position, doc.inline_math(text))
     if pair.dropped:
         return None
-    pair.context, pair.origin, pair.end_position = prev_claim.context, Origin.PAIR, claim.position
-    if pair.context:
-        _drop_targets_in_context(pair)
+    pair.context, pair.origin, pair.end_position = previous.claim.context, Origin.PAIR, claim.position
+    _drop_targets_in_context(pair)  # an empty context overlaps no target
     return pair
 
 

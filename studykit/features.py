@@ -42,17 +42,15 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
     prose = latex.PLACEHOLDER_RE.sub(" ", text)
     words = len(text.split())
     ents = [e for e in doc_index.ents(sent) if not latex.PLACEHOLDER_RE.search(e.text)]
-    people = [e for e in ents if e.label_ == "PERSON"]
-    quantities = [e for e in ents if e.label_ in ("PERCENT", "QUANTITY", "MONEY", "CARDINAL")]
     numeric_math = [m for m in math_sources if numbers.NUMERIC_MATH.search(m)]
     f: Features = {
         "bold_term": float(bool(bold_terms)),
         "bold_term_opens": float(bool(bold_terms) and text.startswith(bold_terms[0])),
         "bold_stress": float(stressed and not bold_terms),
         "year": float(bool(numbers.YEAR.search(prose))),
-        "person": float(bool(people)),
+        "person": float(any(e.label_ == "PERSON" for e in ents)),
         "quantity": float(bool(numbers.QUANTITY.search(prose) or numeric_math
-                               or any(e.label_ != "CARDINAL" for e in quantities))),
+                               or any(e.label_ in ("PERCENT", "QUANTITY", "MONEY") for e in ents))),
         "number": float(any(not numbers.is_year(m.group(0)) for m in numbers.NUMBER.finditer(prose))),
         "comparison": float(bool(_COMPARISON.search(prose) or any(t.tag_ in ("JJR", "RBR") for t in sent))),
         "mechanism": float(bool(_MECHANISM.search(prose))),
@@ -84,10 +82,8 @@ def sentence_features(sent: Span, text: str, kind: str, bold_terms: list[str], s
 def distinctiveness(words: Iterable[str]) -> Features:
     """How far a text's content words are from everyday English (rare ones name things)."""
     zipfs = [english.zipf(w) for w in words if len(w) > 2]
-    if not zipfs:
-        return {"rare_words": 0.0, "rare_share": 0.0}
     rare = sum(z < english.RARE_ZIPF for z in zipfs)
-    return {"rare_words": min(rare, COUNT_CAP) / COUNT_CAP, "rare_share": rare / len(zipfs)}
+    return {"rare_words": min(rare, COUNT_CAP) / COUNT_CAP, "rare_share": rare / (len(zipfs) or 1)}
 
 
 @dataclass

@@ -26,7 +26,7 @@ def formula_card(post: Post, formula: Formula) -> Card:
         ask = f"what is ${lhs}$?"
     else:  # no name and no left side: the words that lead to it, or its section, ask for it
         ask = "what formula do these words lead to?" if formula.context else "what formula does this section give?"
-    where = formula.section if formula.section and formula.section != formula.label else ""
+    where = formula.section if formula.section != formula.label else ""
     head = _head(short_title(post), where, ask)
     weak_label = len(formula.label.split()) == 1  # "combine" (from "Step 3 — combine.") names a step
     # the words before it are quoted when they run into it, when the label is weak, or when nothing else names it
@@ -54,13 +54,10 @@ def companions(chosen: list[Formula], every: list[Formula]) -> list[list[Formula
 
 
 def _pair(first: Formula, second: Formula) -> bool:
-    if first.section != second.section:
-        return False
-    if second.continues:
-        return True
     side = left_side(first.latex)
-    return bool(side and side == left_side(second.latex) and first.context and second.context
-                and second.context != first.context)
+    same_side = bool(side) and side == left_side(second.latex)
+    own_words = bool(first.context) and second.context not in ("", first.context)  # each after words of its own
+    return first.section == second.section and (second.continues or (same_side and own_words))
 
 
 def formula_pair_card(post: Post, first: Formula, second: Formula) -> Card:

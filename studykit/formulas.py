@@ -21,9 +21,8 @@ from studykit.models import Drop, Formula
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+[a-z]?[.)]|step\s*\d+[:.]?|\(\w\))\s*", re.I)
 _NAMING = (
     re.compile(r"(?:^|[,;] |\. )(?:the |a |an |our )?(?P<n>[A-Za-z][\w\s\-'’]{2,60}?)\s+"
-               r"(?:is|are) (?:given|defined|computed|written|expressed|obtained)(?: by| as)?\s*[:,]?\s*$"
-               r"|(?:^|[,;] |\. )(?:the |a |an |our )?(?P<m>[A-Za-z][\w\s\-'’]{2,60}?)\s+"
-               r"(?:reads|becomes|can be written(?: as)?)\s*[:,]?\s*$", re.I),
+               r"(?:(?:is|are) (?:given|defined|computed|written|expressed|obtained)(?: by| as)?"
+               r"|reads|becomes|can be written(?: as)?)\s*[:,]?\s*$", re.I),
     re.compile(r"(?:^|\. )(?:the |a |an )?(?P<n>[A-Za-z][\w\-'’]*(?:\s+[\w\-'’]+){0,3})\s*:\s*$", re.I),
 )
 _WEAK_LABELS = {"this", "that", "it", "we", "so", "then", "thus", "hence", "which", "here",
@@ -148,7 +147,7 @@ def label_for(before: Block | None) -> str:
         return label
     last = split(strip_inline(before.text), SentenceStart.ANY)[-1]
     for pattern in _NAMING:
-        if (m := pattern.search(last)) and (label := _clean(m.group("n") or m.groupdict().get("m") or "")):
+        if (m := pattern.search(last)) and (label := _clean(m.group("n"))):
             return label
     return ""
 

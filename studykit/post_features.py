@@ -48,7 +48,7 @@ def describe(judged: list[JudgedClaim], doc: blocks_mod.Document,
             at, recap=bool(RECAP_SECTIONS.match(claim.section)), index_in_section=index,
             position=claim.position / last, salience=value, key_terms=key_terms.count(low),
             title_share=len(title_words & set(re.findall(r"[a-z][\w\-]{3,}", low))) / (len(title_words) or 1),
-            section_named=bool(claim.section) and blocks_mod.mentions(claim.sentence, claim.section)))
+            section_named=blocks_mod.mentions(claim.sentence, claim.section)))
         claim.features.update(_subject_features(at.subject, claim, key_terms))
         claim.features.update(table_row=float(claim.origin is Origin.TABLE_ROW), pair=float(claim.origin is Origin.PAIR),
                               para_first=float(at.first_in_block), para_single=float(at.single))
@@ -75,8 +75,7 @@ def _subject_features(subject: str, claim: Claim, terms: KeyTerms) -> dict[str, 
     """Is the sentence about one of the post's own terms (its subject, or its first words)?"""
     opening = " ".join(claim.sentence.split()[:4]).lower()
     return {
-        "subject_key_term": float(bool(subject) and bool(terms.named(subject.lower()))),
+        "subject_key_term": float(bool(terms.named(subject.lower()))),
         "opens_with_key_term": float(bool(terms.named(opening))),
-        "subject_section": float(bool(subject) and bool(claim.section)
-                                 and blocks_mod.mentions(subject, claim.section)),
+        "subject_section": float(blocks_mod.mentions(subject, claim.section)),
     }

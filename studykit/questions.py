@@ -37,6 +37,4 @@ def year_question(sent: Span) -> tuple[str, str] | None:
         return None  # two clauses: too much for one question
     obj = "".join(t.text_with_ws for t in rest).strip().rstrip(",;: ")
     obj = re.sub(r"\s+,", ",", re.sub(r",\s*,", ",", obj))
-    if not obj or year in obj:
-        return None
-    return f"In what year did {subj} {root.lemma_} {obj}?", year
+    return (f"In what year did {subj} {root.lemma_} {obj}?", year) if obj and year not in obj else None

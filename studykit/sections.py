@@ -35,8 +35,7 @@ _SELF_REFERENCE = re.compile(r"\bthis (?:article|post|series|guide|tutorial|chap
 def describes_article(block: Block) -> bool:
     """True for a block under a heading that describes the article (or sets exercises),
     at any depth: '### Computation' under '## Exercises' is skipped too."""
-    # '## Exercises' covers its '### Computation'; '## References and borrowing in Rust' and
-    # '## Contents of a Docker image' are about the subject
+    # '## References and borrowing in Rust' and '## Contents of a Docker image' are about the subject
     return any(_is_article_heading(h) for h in block.path or (block.section,))
 
 
@@ -52,12 +51,11 @@ def outline_items(doc: Document) -> set[int]:
     found: set[int] = set()
     announced = False
     for block in doc.blocks:
-        if block.kind is BlockKind.ITEM:
-            if announced:
-                found.add(block.index)
-        else:
+        if block.kind is not BlockKind.ITEM:
             announced = (block.kind is BlockKind.PARAGRAPH and block.plain.rstrip().endswith(":")
                          and bool(_SELF_REFERENCE.search(block.plain)))
+        elif announced:
+            found.add(block.index)
     return found
 
 
