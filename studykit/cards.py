@@ -93,6 +93,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     for formula in formulas:
         if formula.dropped is None or formula.dropped in SELECTION_DROPS:  # too long, prose: never a card
             formula.dropped = Drop.IN_SERIES if latex.spacing_free(formula.latex) in memory.formulas else None
+    _ask_once(extraction.claims, extraction.post, options.kinds)
     # a question the post asks ties its answer's card (`_Picker.value`) and holds more: it goes first
     claims = sorted(extraction.claims, key=lambda c: c.origin is not Origin.ASKED)
     candidates: list[Claim | Formula] = [*formulas, *claims]
@@ -100,6 +101,19 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
                 options.setting("new_term_gain"), options.setting("covered_term_cost"),
                 accept=picker.offer, text_of=_candidate_text, value_of=picker.value)
     return picker.selection()
+
+
+def _ask_once(claims: list[Claim], post: Post, kinds: frozenset[str]) -> None:
+    """Each question is asked by the first claim of the post that asks it: a term is defined
+    where the post brings it in, and a later 'X is ...' (a recap, a characterisation) asking
+    'what is X?' again makes no second card, even under another section's name."""
+    asked: set[str] = set()
+    for claim in sorted(claims, key=lambda c: c.position):
+        if not claim.dropped and asks_question(claim, kinds):
+            question = question_of(post, claim)
+            if question in asked:
+                claim.dropped = Drop.SAME_QUESTION
+            asked.add(question)
 
 
 def _sentences_of(claim: Claim) -> range:
@@ -132,7 +146,6 @@ class _Picker:
         self.formulas: list[Formula] = []
         self.cards: list[tuple[int, Card]] = []
         self.facts: list[tuple[set[str], set[str]]] = []
-        self.asked: set[str] = set()
         self.sentences: set[int] = set()  # positions of the sentences already on cards
         self.fresh = [f for f in extraction.formulas if not f.dropped]
         # the live sentence claims
@@ -214,11 +227,6 @@ class _Picker:
         card = claim_card(self.post, claim, self.options.kinds)
         if card is None:
             return Drop.NO_ANSWER
-        # the same question under another section's name is still the same question to a learner
-        question = card.front.removeprefix(f"[{claim.context}] ") if claim.context else card.front
-        if question in self.asked:
-            return Drop.SAME_QUESTION
-        self.asked.add(question)
         self.sentences |= sentences
         self.memory.claims.append(words)
         self.facts.append(fact)
@@ -269,13 +277,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
     """A QA card for a definition with a short answer, else a cloze on the best target
     (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
     if asks_question(claim, kinds):
-        if claim.question and claim.answer:
-            # the writer's own question may lean on the post's subject ('Why 47B and not 56B?')
-            asked = (f"{short_title(post)}: {claim.question}" if claim.origin is Origin.ASKED
-                     else claim.question)
-        else:
-            asked = f"{short_title(post)}: what {_copula(claim)} {lower_first(claim.term)}?"
-        return new_card(post, CardKind.QA, claim.sentence, _with_context(claim, asked), claim.answer,
+        return new_card(post, CardKind.QA, claim.sentence, _with_context(claim, question_of(post, claim)), claim.answer,
                         source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
     if "cloze" not in kinds:
         return None
@@ -298,6 +300,14 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         return None
     return new_card(post, CardKind.CLOZE, claim.sentence, front, back, cloze=deletions,
                     source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
+
+
+def question_of(post: Post, claim: Claim) -> str:
+    """What a question card asks, before its section's name."""
+    if claim.question and claim.answer:
+        # the writer's own question may lean on the post's subject ('Why 47B and not 56B?')
+        return f"{short_title(post)}: {claim.question}" if claim.origin is Origin.ASKED else claim.question
+    return f"{short_title(post)}: what {_copula(claim)} {lower_first(claim.term)}?"
 
 
 def asks_question(claim: Claim, kinds: frozenset[str]) -> bool:

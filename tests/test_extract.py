@@ -961,6 +961,20 @@ def test_a_the_noun_with_words_of_its_own_stands_alone(nlp):
     assert any(s.startswith("The approach of Salimans") for s in _live(nlp, body))
 
 
+def test_a_question_asked_twice_is_asked_by_the_sentence_that_first_asks_it(nlp):
+    # the later 'X is ...' is valued higher here: the first one still makes the card
+    body = ("## Memory\n\nThe hidden state is a learned summary of the inputs seen so far.\n\n"
+            "## Training\n\nThe hidden state is a vector that the network carries from step to step.\n")
+    extraction = extract(Post(title="Recurrent nets", url="file:///r.md", body=body), nlp)
+    from studykit.cards import CardOptions, select_cards
+
+    first, later = sorted((c for c in extraction.claims if not c.dropped), key=lambda c: c.position)
+    first.score, later.score = -1.0, 3.0
+    (card,) = [c for c in select_cards(extraction, CardOptions(min_cards=10)).cards
+               if c.front.endswith("what is hidden state?")]
+    assert card.back == first.answer and later.dropped is Drop.SAME_QUESTION
+
+
 def test_an_answer_is_not_merged_into_a_short_question_before_it(nlp):
     # 'It ...' leans on the question; merged, the card would ask 'What is this second term?'
     body = ("The score function estimator multiplies two terms. What is this second term? "
