@@ -104,9 +104,8 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
 
 
 def _ask_once(claims: list[Claim], post: Post, kinds: frozenset[str]) -> None:
-    """Each question is asked by the first claim of the post that asks it: a term is defined
-    where the post brings it in, and a later 'X is ...' (a recap, a characterisation) asking
-    'what is X?' again makes no second card, even under another section's name."""
+    """Each question is asked by the post's first claim that asks it (a term is defined where the
+    post brings it in; a later 'X is ...' recaps it), under any section's name."""
     asked: set[str] = set()
     for claim in sorted(claims, key=lambda c: c.position):
         if not claim.dropped and asks_question(claim, kinds):

@@ -327,17 +327,18 @@ _REFERRING_NOUNS = frozenset({"approach", "method", "idea", "technique", "trick"
 
 
 def _refers_back(sent: Span) -> bool:
-    """'The approach ...', 'The authors also ...': a bare 'the' noun subject naming what the
-    sentence before introduced."""
+    """'The approach ...' (a bare 'the' noun subject) or 'CORAL does exactly this', 'GPT2
+    adopted this scheme' (a 'this' past the first word): it names what the sentence before said."""
     return (len(sent) >= 3 and sent[0].lower_ == "the" and sent[1].lower_ in _REFERRING_NOUNS
-            and sent[1].dep_ in ("nsubj", "nsubjpass") and [t.i for t in sent[1].children] == [sent[0].i])
+            and sent[1].dep_ in ("nsubj", "nsubjpass") and [t.i for t in sent[1].children] == [sent[0].i]
+            or any(t.lower_ in ("this", "these") and (t.pos_ == "PRON" or t.dep_ == "det" and t.head.pos_ == "NOUN")
+                   for t in sent[1:]))
 
 
 def _leans_on_previous(sent: Span, claim: Claim) -> bool:
     """A sentence that only makes sense after the one before it ('It ...', 'This operation
     is called unfolding', 'The approach ...')."""
-    # 'We', "Let's", 'He' point at people, not at the sentence before (merged, "Let's see ..."
-    # would be on its card)
+    # 'We', "Let's", 'He' point at people, not at the sentence before ("Let's see" on a card)
     return ((claim.dropped is Drop.PRONOUN
              and claims_mod.opener(claim.sentence) not in (claims_mod.Opener.WRITERS, claims_mod.Opener.PERSON))
             or (len(sent) > 1 and sent[0].lower_ in ("this", "these", "that", "those")

@@ -955,6 +955,15 @@ def test_a_sentence_whose_subject_is_a_bare_the_noun_joins_the_sentence_that_nam
     assert any(s.startswith("Evolution strategies") and s.endswith(second) for s in live)
 
 
+def test_a_sentence_with_a_this_that_points_back_joins_the_sentence_before(nlp):
+    first = "Gradient clipping rescales the gradient whenever its norm exceeds a fixed threshold."
+    second = "Most transformer training recipes apply this rule at every optimiser step."
+    live = _live(nlp, f"{first} {second}\n")
+    assert f"{first} {second}" in live and second not in live
+    other = "Most transformer training recipes apply a warmup of a few thousand optimiser steps."
+    assert other in _live(nlp, f"{first} {other}\n")
+
+
 def test_a_the_noun_with_words_of_its_own_stands_alone(nlp):
     body = ("Evolution strategies perturb the weights with random noise and keep what improves the reward. "
             "The approach of Salimans and colleagues scales to thousands of workers without a parameter server.\n")
