@@ -85,7 +85,7 @@ _FUNCTION_WORD = re.compile(r"^(?:before|after|by|on|in|at|with|from|to|for|when
 
 
 def starts_with_pronoun(text: str) -> bool:
-    return bool(_PRONOUN_START.match(text.strip()))
+    return opener(text) is not None
 
 
 def opener(text: str) -> Opener | None:

@@ -329,10 +329,10 @@ _REFERRING_NOUNS = frozenset({"approach", "method", "idea", "technique", "trick"
 def _refers_back(sent: Span) -> bool:
     """'The approach ...' (a bare 'the' noun subject) or 'Most recipes apply this rule', 'Adam
     does exactly this' (a 'this' past the first word): it names what the sentence before said."""
-    return (len(sent) >= 3 and sent[0].lower_ == "the" and sent[1].lower_ in _REFERRING_NOUNS
-            and sent[1].dep_ in ("nsubj", "nsubjpass") and [t.i for t in sent[1].children] == [sent[0].i]
-            or any(t.lower_ in ("this", "these") and (t.pos_ == "PRON" or t.dep_ == "det" and t.head.pos_ == "NOUN")
-                   for t in sent[1:]))
+    bare_the = (len(sent) >= 3 and sent[0].lower_ == "the" and sent[1].lower_ in _REFERRING_NOUNS
+                and sent[1].dep_ in ("nsubj", "nsubjpass") and [t.i for t in sent[1].children] == [sent[0].i])
+    return bare_the or any(t.lower_ in ("this", "these") and (t.pos_ == "PRON" or t.dep_ == "det" and t.head.pos_ == "NOUN")
+                           for t in sent[1:])
 
 
 def _leans_on_previous(sent: Span, claim: Claim) -> bool:
