@@ -249,7 +249,16 @@ def _form_defect(sent: Span, text: str, block: Block, math_sources: list[str]) -
         return Drop.PRONOUN  # 'It', 'This' point back, 'We', 'I' at the writers; 'You' is a feature
     if len(math_sources) * 3 > words:
         return Drop.MOSTLY_MATH
+    if _name_list(sent):
+        return Drop.NAME_LIST
     return None
+
+
+def _name_list(sent: Span) -> bool:
+    """'Rudi Levette Berice ...': sampled names or a word listing, no verb to state anything."""
+    words = [t for t in sent if t.is_alpha]
+    names = sum(t.pos_ == "PROPN" for t in words)
+    return not any(t.pos_ in ("VERB", "AUX") for t in sent) and names >= 0.8 * len(words)
 
 
 _WRITER_VERB = ("VBD", "VBP", "MD", "RB")  # 'I trained', 'I think', 'I can', 'I also'; never 'I trains'

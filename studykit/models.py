@@ -49,6 +49,7 @@ class Drop(str, Enum):
     QUOTATION = "a quoted statement (often a myth the author debunks), not the author's claim"
     PRONOUN = "starts with words that lean on the sentence before ('It', 'Another') or point at people ('We', 'He')"
     MOSTLY_MATH = "mostly math"
+    NAME_LIST = "a run of names with no verb (a listing or program output), not a statement"
     TYPESET_PROSE = "prose or numbers typeset as math, not a formula"
     NO_SUBJECT = "no subject of its own: it finishes the sentence of the list's lead-in"
     MERGED = "merged with the sentence after it"

@@ -993,3 +993,15 @@ def test_an_answer_is_not_merged_into_a_short_question_before_it(nlp):
             "attention lets it gather the whole sequence by the last layer.\n")
     (asked,) = [c for c in _claims(nlp, body) if not c.dropped and c.question]
     assert asked.question.startswith("Why use a class token") and asked.origin.name == "ASKED"
+
+
+@pytest.mark.parametrize("text, drop", [
+    # sampled names or a listing of words: nothing is stated
+    ("Marlowe Tessaly Brennick Odalie Farrow Quenby Lisette Corwin Aldessa Tamsin Orrick Velma", "NAME_LIST"),
+    ("Berlin Paris Vienna Madrid Lisbon Prague Warsaw Dublin Oslo Athens Rome Bern", "NAME_LIST"),
+    # a verbless item that names a method still says what it does
+    ("AdaGrad — per-coordinate step sizes from the running sum of squared gradients.", None),
+    ("Rudolf Kalman and Richard Bucy published the continuous-time filter in 1961.", None),
+])
+def test_a_run_of_names_without_a_verb_makes_no_card(nlp, text, drop):
+    assert _judged(nlp, text).dropped is (Drop[drop] if drop else None)
