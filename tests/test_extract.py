@@ -1005,3 +1005,15 @@ def test_an_answer_is_not_merged_into_a_short_question_before_it(nlp):
 ])
 def test_a_run_of_names_without_a_verb_makes_no_card(nlp, text, drop):
     assert _judged(nlp, text).dropped is (Drop[drop] if drop else None)
+
+
+@pytest.mark.parametrize("connective", ["Conversely, ", "On the other hand, ", "However, ", "In contrast, "])
+def test_a_leading_contrast_goes_from_the_card_and_a_we_behind_it_is_narration(nlp, connective):
+    first = "A low sampling temperature sharpens the softmax and the samples grow conservative."
+    second = "a high temperature flattens the distribution and the samples grow more varied."
+    live = _live(nlp, f"{first} {connective}{second}\n")
+    assert second[0].upper() + second[1:] in live and not any(connective.strip(", ") in s for s in live)
+    assert _live(nlp, f"{first} {connective}we raise the temperature when the samples repeat themselves.\n") == [first]
+    # 'however' that is no connective stays
+    assert _judged(nlp, "However large the batch, the noise of each step shrinks only with its square root."
+                   ).sentence.startswith("However large")
