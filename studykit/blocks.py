@@ -50,7 +50,9 @@ _CAPTION = re.compile(r"^\*(?:Figure|Fig\.|Table)\s*\d*[.:]?\s*(.*)\*$", re.I)
 # an HTML block: a block tag at a line's start, and the lines after it that open with a tag
 _HTML_BLOCK = re.compile(r"^ {0,3}<(?:figure|div|p|center)\b[^\n]*(?:\n[ \t]*<[^\n]*)*", re.M | re.I)
 _PICTURE = re.compile(r"<(?:img|svg|video)\b", re.I)
-_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.S | re.I)
+# a picture's caption element: <figcaption>, or one whose class names it ('caption', 'imgcap')
+_CAPTION_ELEMENT = re.compile(r"<(figcaption|\w+(?=[^>]*\bclass=[\"'][^\"']*cap(?:tion)?\b))\b[^>]*>(.*?)</\1>",
+                              re.S | re.I)
 MAX_CAPTION_WORDS = 60  # a picture block with more words holds prose too: it stays prose
 
 
@@ -174,6 +176,7 @@ def _remove_code(body: str) -> str:
 def _remove_markup(text: str) -> str:
     # a Markdown post may write a heading in HTML: it stays a heading, not a sentence
     text = _HTML_HEADING.sub(lambda m: "#" * int(m.group(1)) + " " + m.group(2), text)
+    text = _CAPTION_ELEMENT.sub(lambda m: _as_caption(m.group(2)), text)
     text = _HTML_BLOCK.sub(_html_figure, text)
     text = _IMAGE.sub("", text)
     text = LINK.sub(r"\1", text)
@@ -181,17 +184,18 @@ def _remove_markup(text: str) -> str:
 
 
 def _html_figure(block: re.Match[str]) -> str:
-    """An HTML block that shows a picture is a figure: its <figcaption>, or else its few
-    words, is its caption, written as a Markdown caption ('*Figure: ...*') on lines of its
-    own. Any other HTML block, and one with more words than a caption has, stays as it is."""
+    """An HTML block that shows a picture is a figure: its few words are its caption. Any
+    other HTML block, and one with more words than a caption has, stays as it is. (A caption
+    element, however long, is a caption already: `_remove_markup`.)"""
     html = block.group(0)
-    if not _PICTURE.search(html):
+    if not _PICTURE.search(html) or len(_TAG.sub(" ", html).split()) > MAX_CAPTION_WORDS:
         return html
-    caption = _FIGCAPTION.search(html)
-    words = " ".join(_TAG.sub(" ", caption.group(1) if caption else html).split())
-    if len(words.split()) > MAX_CAPTION_WORDS:
-        return html
-    words = re.sub(r"\s+(?=[.,:;!?)])", "", words)
+    return _as_caption(html)
+
+
+def _as_caption(html: str) -> str:
+    """The words of an HTML caption as a Markdown caption ('*Figure: ...*') on lines of its own."""
+    words = re.sub(r"\s+(?=[.,:;!?)])", "", " ".join(_TAG.sub(" ", html).split()))
     return f"\n\n*Figure: {words}*\n\n" if words else "\n\n"
 
 

@@ -148,6 +148,19 @@ def test_an_html_picture_block_is_a_caption_but_never_swallows_prose():
     assert kinds("<table><tr><td><img src=a.png></td><td>Cell text</td></tr></table>\n")[0][0] != "caption"
 
 
+def test_a_caption_element_is_a_caption_however_long_and_wherever_its_words_stand():
+    def kinds(body):
+        return [(b.kind.value, b.text) for b in blocks.parse(body).blocks]
+
+    long_caption = "The left panel plots the loss of each run and the right panel its gradient norm. " * 5
+    assert kinds(f'<div class="imgcap">\n<img src="runs.png">\n<div class="thecap" style="text-align:justify;">\n'
+                 f"\t{long_caption}\n</div>\n</div>\n\nProse goes on.\n") == [
+        ("caption", long_caption.strip()), ("paragraph", "Prose goes on.")]
+    assert kinds(f"<figure>\n<img src=a.png>\n<figcaption>\n{long_caption}\n</figcaption>\n</figure>\n")[0][0] == "caption"
+    # a class that only starts like one names no caption
+    assert kinds("<div class=\"capsule\">\nA sentence of prose inside a styled box of the page.\n</div>\n")[0][0] == "paragraph"
+
+
 def test_markdown_escapes_show_their_character_and_math_keeps_its_backslashes():
     doc = blocks.parse("The loss explodes\\! Use version \\>= 2 with $\\sum_i \\! x_i$ here.\n\n"
                        "\\# of layers matters less than width.\n")
