@@ -37,7 +37,7 @@ class CardOptions:
     min_cards: int = 10
     max_cards: int | None = None
     kinds: frozenset[str] = frozenset({"qa", "cloze", "formula"})
-    min_value: float | None = None  # least log-odds a candidate needs to become a card
+    min_value: float | None = None  # least value a candidate needs to become a card (a claim's blank counted)
     formula_share: float = 0.7  # a derivation-heavy post is mostly its formulas
     formula_prior: float | None = None  # value a formula card gets over a sentence card
     formula_clozes: int = 1  # long formulas that also get a cloze on their key sub-term
@@ -190,7 +190,7 @@ class _Picker:
         """Make the candidate's card if it fits and adds something; say whether it did."""
         if self.used() + self._cost(candidate) > self.total:
             candidate.dropped = Drop.OVER_BUDGET
-        elif candidate.score < self.min_value:
+        elif (candidate.score if isinstance(candidate, Formula) else self._value(candidate)) < self.min_value:
             candidate.dropped = Drop.LOW_VALUE
         elif self.keep is not None and self.keep.probability(candidate.features) < self.keep_threshold:
             candidate.dropped = Drop.LIKELY_DISCARDED

@@ -406,6 +406,25 @@ def test_the_keep_filter_weight_puts_a_card_a_learner_keeps_first(nlp):
     assert "reset gate" in only_card(2.0)  # a learner would likely throw the hedged card away
 
 
+def test_a_claim_whose_best_blank_is_poor_must_clear_the_floor_with_its_blank_counted(nlp):
+    from studykit.deletions import BEST_BLANK
+    from studykit.models import Drop
+
+    body = ("## Gates\n\nThe update gate keeps most of the old state in a trained recurrent unit.\n\n"
+            "The reset gate decides how much of the old state enters the candidate state.\n")
+
+    def dropped(blank: float, score: float = -2.0) -> Drop | None:
+        extraction = extract(Post(title="Gates", url="file:///g.md", body=body), nlp)
+        claim = next(c for c in extraction.claims if "update gate" in c.sentence and not c.dropped)
+        claim.score, claim.features[BEST_BLANK] = score, blank
+        select_cards(extraction, CardOptions(kinds=frozenset({"cloze"}), min_value=-2.5, blank_weight=2.0))
+        return claim.dropped
+
+    assert dropped(blank=0.5) is None  # an even chance: the claim's own value decides
+    assert dropped(blank=0.1) is Drop.LOW_VALUE  # -2.0 + 2.0 * (0.1 - 0.5) is under the floor
+    assert dropped(blank=0.1, score=-1.0) is None
+
+
 def test_a_definition_is_asked_with_the_writers_own_verb(nlp):
     body = ("## Parts\n\nSkip connections are a path that carries the input around each block unchanged.\n\n"
             "Layer normalisation is a step that rescales the features of each token to zero mean.\n")

@@ -57,10 +57,11 @@ DIGITS = 4  # weights are rounded so that a re-run writes the same bytes
 # 0.953 / 0.975 / 0.994 / 0.994 / 0.994 by article: 1.5, the least that keeps formula recall at 0.994;
 # blank_weight: what a cloze claim's best blank adds, (quality - 0.5) times it; fully out of fold
 # (training/sweep_blank_weight.py) 1 / 2 / 3 gave fact recall 0.590 / 0.600 / 0.597 leaving one
-# article out and 0.556 / 0.562 / 0.543 leaving one writer out; min_value: the least log-odds a
-# claim needs, whatever its blank adds; fully out of fold -4.0 / -3.0 / -2.5 / -2.25 / -2.0 gave
-# 0.597 / 0.600 / 0.600 / 0.600 / 0.594 by article and 0.568 / 0.571 / 0.575 / 0.571 / 0.549 by
-# writer, karpathy falling to 0.500 at -2.0: -2.5 is the middle of the plateau).
+# article out and 0.556 / 0.562 / 0.543 leaving one writer out; min_value: the least value a
+# claim needs, its blank counted; fully out of fold -3.0 / -2.5 / -2.25 / -2.0 gave 0.619 / 0.619 /
+# 0.606 / 0.590 by article and 0.587 / 0.584 / 0.565 / 0.559 by writer, karpathy falling to 0.433
+# by article at -2.0: -2.5 is the least that keeps every article's figure, and it leaves out the
+# cards of poor blanks that -3.0 lets in (Karpathy's decks: 5.7-6.7 cards per 1,000 words, not 9).
 SELECTION = {"section_spread": 0.6, "new_term_gain": 0.5, "covered_term_cost": 0.5, "min_value": -2.5,
              "formula_prior": 1.5, "blank_weight": 2.0}
 
