@@ -278,9 +278,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
     if asks_question(claim, kinds):
         return new_card(post, CardKind.QA, claim.sentence, _with_context(claim, question_of(post, claim)), claim.answer,
                         source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
-    if "cloze" not in kinds:
-        return None
-    targets = ranked_targets(claim, deletion_model)
+    targets = ranked_targets(claim, deletion_model) if "cloze" in kinds else []
     if not targets:
         return None
     groups = targets[:1]
