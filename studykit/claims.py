@@ -84,10 +84,6 @@ _FUNCTION_WORD = re.compile(r"^(?:before|after|by|on|in|at|with|from|to|for|when
                             r"twice|again|only|inside|within|during|per|as|the same)\b", re.I)
 
 
-def starts_with_pronoun(text: str) -> bool:
-    return opener(text) is not None
-
-
 def opener(text: str) -> Opener | None:
     """What the sentence's opening pronoun stands for ('We ...': the writers), or None."""
     m = _PRONOUN_START.match(text.strip())

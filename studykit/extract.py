@@ -316,7 +316,7 @@ def _after_colon(sent: Span) -> Span | None:
     after = next((t.i + 1 for t in sent if t.text == ":"), sent.end)  # no colon: nothing after one
     tail = sent.doc[after:sent.end]
     short = len(tail.text.split()) < claims_mod.MIN_WORDS
-    return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
+    return None if short or claims_mod.opener(tail.text) is not None else tail
 
 
 # nouns that, bare after 'The' as a sentence's subject, name something the sentence before

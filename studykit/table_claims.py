@@ -10,7 +10,7 @@ import re
 
 from studykit import blocks as blocks_mod
 from studykit import latex, stop_words
-from studykit.claims import starts_with_pronoun
+from studykit.claims import opener
 from studykit.inline_markdown import strip_inline
 from studykit.models import Claim, ClaimKind, Origin
 from studykit.sections import describes_article, section_context
@@ -57,7 +57,7 @@ def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int,
                or [v for v in short if re.search(r"\d", words[v])]
                or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])
                    and v.strip(" ()").lower() not in _BARE_CELLS
-                   and not starts_with_pronoun(v)])
+                   and opener(v) is None])  # no pronoun opens it
     if not targets:
         return None
     sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))
