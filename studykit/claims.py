@@ -440,8 +440,7 @@ def _closed_brackets(target: str) -> str:
 def _clean_targets(targets: list[str], text: str) -> list[str]:
     """Deletions trimmed of stray brackets and punctuation ("(ICLR" -> "ICLR"; "Chen et al."
     keeps its full stop), each once, only phrases that stand in the sentence."""
-    seen: set[str] = set()
-    result = []
+    kept: dict[str, str] = {}  # by their lower-case text without a full stop
     for t in targets:
         if t.startswith("$") and t.endswith("$"):
             cleaned = t
@@ -455,10 +454,9 @@ def _clean_targets(targets: list[str], text: str) -> list[str]:
             cleaned = cleaned if cleaned.endswith("al.") else cleaned.rstrip(".")
         key = cleaned.lower().rstrip(".")
         math = cleaned.startswith("$")  # restored later: the text still holds its placeholder
-        if (len(cleaned) < 3 or key in seen or (cleaned not in text and not math)
+        if (len(cleaned) < 3 or key in kept or (cleaned not in text and not math)
                 or _CLAUSE_WORD.match(cleaned) or is_writeup_label(cleaned)
                 or latex.PLACEHOLDER_RE.fullmatch(cleaned)):
             continue
-        seen.add(key)
-        result.append(cleaned)
-    return result
+        kept[key] = cleaned
+    return list(kept.values())
