@@ -182,7 +182,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     claim.term = named_term or (terms[0] if terms else "")
     if definition := _definition(sent, bold):
         claim.term, claim.answer = definition
-    years = numbers.YEAR.findall(text)
+    claim.years = years = numbers.YEAR.findall(text)
     people = _people(sent, bool(years))
     values = [m.group(0).strip() for m in numbers.NUMBER.finditer(text) if not numbers.is_year(m.group(0))]
     quantities = [e.text for e in doc_index.ents(sent) if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
@@ -190,7 +190,6 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     claim.kind = _kind(named_term, definition, years, people, quantities, math_numbers)
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources) | {
         "definition": float(bool(definition)), "names_term": float(bool(named_term))}
-    claim.years = years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
     chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
