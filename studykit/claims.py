@@ -35,10 +35,9 @@ class Opener(Enum):
 _OPENERS = {"he": Opener.PERSON, "she": Opener.PERSON, "you": Opener.READER, "your": Opener.READER,
             **dict.fromkeys(("we", "our", "us", "i", "let's", "let’s", "lets", "let us"), Opener.WRITERS)}
 _LEADING_MARKERS = re.compile(
-    r"^(?:so(?! far\b)|thus|hence|therefore|also|and|but|now|then|in short|in other words|concretely|"
-    r"intuitively|crucially|importantly|finally|first|second|third|in practice|in fact|"
-    r"indeed|moreover|furthermore|additionally|similarly|likewise|formally|put simply|"
-    r"note that|recall that|remember that|notice that|in summary|overall)\b,?\s+", re.I)
+    r"^(?:so(?! far\b)|thus|hence|therefore|also|and|but|now|then|in (?:short|other words|practice|fact|summary)|"
+    r"concretely|intuitively|crucially|importantly|finally|first|second|third|indeed|moreover|furthermore|"
+    r"additionally|similarly|likewise|formally|put simply|(?:note|recall|remember|notice) that|overall)\b,?\s+", re.I)
 _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|another(?! (?:name|term|word) for\b)|the same|here|"
     r"he|she|we|our|us|you|your|i|let['’]?s|let us)\b", re.I)
