@@ -15,7 +15,7 @@ from enum import StrEnum
 from itertools import groupby
 
 from studykit import latex
-from studykit.inline_markdown import BOLD, LINK, strip_inline
+from studykit.inline_markdown import BOLD, CODE, LINK, strip_inline
 
 
 class BlockKind(StrEnum):
@@ -146,7 +146,7 @@ def is_writeup_label(text: str) -> bool:
 def names_code(row: Block) -> bool:
     """A row whose first cell is a code span ('`KDLoss` | Soft KL ...') documents the
     implementation, not the subject."""
-    return bool(re.fullmatch(r"`[^`]+`", row.text.strip().strip("|").split("|")[0].strip()))
+    return bool(CODE.fullmatch(row.text.strip().strip("|").split("|")[0].strip()))
 
 
 def mentions(text: str, heading: str) -> bool:
