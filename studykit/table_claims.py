@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from studykit import blocks as blocks_mod
-from studykit import latex, stop_words
+from studykit import latex, salience, stop_words
 from studykit.claims import opener
 from studykit.inline_markdown import strip_inline
 from studykit.models import Claim, ClaimKind, Origin
@@ -29,7 +29,7 @@ def table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[Cl
 
 def row_words(row: str) -> set[str]:
     """A table row's content words, comparable with `salience.content_words` of sentences."""
-    words = re.findall(r"[A-Za-z][\w\-]{2,}", re.sub(r"\$[^$]*\$", " ", row))
+    words = salience.WORD.findall(re.sub(r"\$[^$]*\$", " ", row))
     return {w.lower() for w in words if w.lower() not in stop_words.TABLE_ROW}
 
 
