@@ -237,12 +237,11 @@ class _Picker:
         chosen = list(self.cards)
         fronts: dict[str, int] = {}
         for group in self._groups():
-            formula = group[0]
-            card = formula_card(self.post, formula) if len(group) == 1 else formula_pair_card(self.post, *group)
+            card = formula_card(self.post, *group) if len(group) == 1 else formula_pair_card(self.post, *group)
             n = fronts[card.front] = fronts.get(card.front, 0) + 1
             if n > 1:  # two formulas after the same words: say which one is asked for
                 card.front += f" (formula {n} after these words)"
-            chosen.append((formula.position, card))
+            chosen.append((group[0].position, card))
             self.memory.formulas.update(latex.spacing_free(f.latex) for f in group)
         chosen += [(f.position, c) for f, c in self.drills]
         chosen.sort(key=lambda pc: pc[0])
