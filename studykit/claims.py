@@ -404,15 +404,14 @@ def _names_a_thing(sent: Span, phrase: str) -> bool:
 def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: list[str],
              quantities: list[str], values: list[str], chunks: list[Span]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
-    out = [t for t in terms if len(t) >= 3 and _names_a_thing(sent, t)]  # the bold terms that name a thing
+    out = [t for t in terms if _names_a_thing(sent, t)]  # the bold terms that name a thing
     out += quantities
     for chunk in chunks:
         # 'one quantity', 'three things': a vague noun, no count worth asking for; '10-20 points' is
         counts = [t for t in chunk if t.like_num and not numbers.is_year(t.text) and t.lower_ != "one"]
         if counts and not (all(t.is_alpha for t in counts) and chunk.root.lemma_.lower() in GENERIC_HEADS):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
-    out += [n for n in values if len(n) >= 3 or "%" in n]
-    out += years + people
+    out += values + years + people  # any target shorter than three characters ('5%') is cleaned away
     out += [e.text for e in doc_index.ents(sent) if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP")]
     return _clean_targets(out, text)
 
