@@ -90,8 +90,7 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
         skipped = about_article(doc)
         prose = [b for b in doc.blocks if (b.kind in PROSE_KINDS or asks(b)) and b.index not in skipped]
         prepared.append((post, doc, prose, skipped))
-    texts = [b.plain for _, _, prose, _ in prepared for b in prose]
-    spacy_docs = nlp_mod.pipe(nlp, texts, batch_size=batch_size)
+    spacy_docs = nlp_mod.pipe(nlp, [b.plain for _, _, prose, _ in prepared for b in prose], batch_size=batch_size)
     results = []
     for i, (post, doc, prose, skipped) in enumerate(prepared, start=1):
         own_docs = iter(list(islice(spacy_docs, len(prose))))  # in step even if this post fails
