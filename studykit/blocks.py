@@ -15,7 +15,7 @@ from enum import StrEnum
 from itertools import groupby
 
 from studykit import latex
-from studykit.inline_markdown import BOLD, LINK, strip_inline
+from studykit.inline_markdown import BOLD, CODE, LINK, strip_inline
 
 
 class BlockKind(StrEnum):
@@ -148,7 +148,7 @@ def is_writeup_label(text: str) -> bool:
 def names_code(row: Block) -> bool:
     """A row whose first cell is a code span ('`KDLoss` | Soft KL ...') documents the
     implementation, not the subject."""
-    return bool(re.fullmatch(r"`[^`]+`", row.text.strip().strip("|").split("|")[0].strip()))
+    return bool(CODE.fullmatch(row.text.strip().strip("|").split("|")[0].strip()))
 
 
 def mentions(text: str, heading: str) -> bool:
@@ -216,7 +216,8 @@ def parse(body: str) -> Document:
 
     for line in _display_on_own_lines(protected, spans).split("\n"):
         stripped = line.strip()
-        if not stripped or _HR.match(stripped) and not _ITEM.match(stripped + " x"):
+        # a blank line, a quote line with nothing in it, a rule (not a list item of dashes): the paragraph ends
+        if not stripped.lstrip(">").strip() or _HR.match(stripped) and not _ITEM.match(stripped + " x"):
             flush()
             continue
         if heading := _HEADING.match(stripped):
@@ -226,28 +227,24 @@ def parse(body: str) -> Document:
             path = [(lv, h) for lv, h in path if lv < level] + [(level, section)]
             _add(blocks, BlockKind.HEADING, heading.group(2), section, level=level, path=path)
             continue
-        if _is_display(stripped, spans):
+        kind = (BlockKind.MATH if _is_display(stripped, spans) else BlockKind.QUOTE if stripped.startswith(">")
+                else BlockKind.TABLE if stripped.startswith("|") else BlockKind.ITEM if _ITEM.match(stripped)
+                else BlockKind.PARAGRAPH)
+        if kind in (BlockKind.MATH, BlockKind.TABLE):  # a display formula, a table row: a block of its own
             flush()
-            _add(blocks, BlockKind.MATH, stripped, section, path=path)
+            _add(blocks, kind, stripped, section, path=path)
             continue
-        kind = (BlockKind.QUOTE if stripped.startswith(">") else BlockKind.TABLE if stripped.startswith("|")
-                else BlockKind.ITEM if _ITEM.match(stripped) else BlockKind.PARAGRAPH)
         if kind is BlockKind.QUOTE:
             stripped = stripped.lstrip(">").strip()
-            if not stripped:
-                flush()
-                continue
         if kind is BlockKind.PARAGRAPH and para_kind is BlockKind.ITEM and paragraph:
             paragraph.append(stripped)  # a list item's continuation line (indented or lazy)
             continue
-        if kind in (BlockKind.ITEM, BlockKind.TABLE) or kind != para_kind:
+        if kind is BlockKind.ITEM or kind != para_kind:
             flush()
         if kind is BlockKind.ITEM:
             stripped = _ITEM.match(stripped).group(2)  # type: ignore[union-attr]
         para_kind = kind
         paragraph.append(stripped)
-        if kind is BlockKind.TABLE:
-            flush()
     flush()
     return Document(blocks, spans)
 

@@ -41,8 +41,7 @@ def new_card(post: Post, kind: CardKind, key: str, front: str, back: str, *, clo
         cloze=strip_controls(cloze) if cloze else cloze, series=post.series,
         post_title=post.title, post_url=post.url, deck=post.series,
         tags=[f"series::{series_mod.slugify(post.series)}", f"post::{slug}", f"kind::{kind}"],
-        source_sentence=strip_controls(source_sentence) if source_sentence else source_sentence,
-        claim_kind=claim_kind, score=score,
+        source_sentence=strip_controls(source_sentence), claim_kind=claim_kind, score=score,
     )
 
 

@@ -237,12 +237,11 @@ class _Picker:
         chosen = list(self.cards)
         fronts: dict[str, int] = {}
         for group in self._groups():
-            formula = group[0]
-            card = formula_card(self.post, formula) if len(group) == 1 else formula_pair_card(self.post, *group)
+            card = formula_card(self.post, *group) if len(group) == 1 else formula_pair_card(self.post, *group)
             n = fronts[card.front] = fronts.get(card.front, 0) + 1
             if n > 1:  # two formulas after the same words: say which one is asked for
                 card.front += f" (formula {n} after these words)"
-            chosen.append((formula.position, card))
+            chosen.append((group[0].position, card))
             self.memory.formulas.update(latex.spacing_free(f.latex) for f in group)
         chosen += [(f.position, c) for f, c in self.drills]
         chosen.sort(key=lambda pc: pc[0])
@@ -278,9 +277,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
     if asks_question(claim, kinds):
         return new_card(post, CardKind.QA, claim.sentence, _with_context(claim, question_of(post, claim)), claim.answer,
                         source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
-    if "cloze" not in kinds:
-        return None
-    targets = ranked_targets(claim, deletion_model)
+    targets = ranked_targets(claim, deletion_model) if "cloze" in kinds else []
     if not targets:
         return None
     groups = targets[:1]

@@ -35,11 +35,10 @@ class Opener(Enum):
 _OPENERS = {"he": Opener.PERSON, "she": Opener.PERSON, "you": Opener.READER, "your": Opener.READER,
             **dict.fromkeys(("we", "our", "us", "i", "let's", "let’s", "lets", "let us"), Opener.WRITERS)}
 _LEADING_MARKERS = re.compile(
-    r"^(?:so(?! far\b)|thus|hence|therefore|also|and|but|now|then|in short|in other words|concretely|"
-    r"intuitively|crucially|importantly|finally|first|second|third|in practice|in fact|"
-    r"indeed|moreover|furthermore|additionally|similarly|likewise|formally|put simply|"
-    r"note that|recall that|remember that|notice that|in summary|overall|however(?=,)|on the other hand|"
-    r"conversely|in contrast|not only that)\b[,:]?\s+", re.I)
+    r"^(?:so(?! far\b)|thus|hence|therefore|also|and|but|now|then|in (?:short|other words|practice|fact|summary)|"
+    r"concretely|intuitively|crucially|importantly|finally|first|second|third|indeed|moreover|furthermore|"
+    r"additionally|similarly|likewise|formally|put simply|(?:note|recall|remember|notice) that|overall|"
+    r"however(?=,)|on the other hand|conversely|in contrast|not only that)\b[,:]?\s+", re.I)
 _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|another(?! (?:name|term|word) for\b)|the same|here|"
     r"he|she|we|our|us|you|your|i|let['’]?s|let us)\b", re.I)
@@ -83,10 +82,6 @@ _NAMED = re.compile(r"\b(?:called|known as|termed|dubbed|referred to as|we call(
 # "is called before optimizer.step()" invokes; it names nothing
 _FUNCTION_WORD = re.compile(r"^(?:before|after|by|on|in|at|with|from|to|for|when|once|each|every|"
                             r"twice|again|only|inside|within|during|per|as|the same)\b", re.I)
-
-
-def starts_with_pronoun(text: str) -> bool:
-    return opener(text) is not None
 
 
 def opener(text: str) -> Opener | None:
@@ -187,7 +182,7 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     claim.term = named_term or (terms[0] if terms else "")
     if definition := _definition(sent, bold):
         claim.term, claim.answer = definition
-    years = numbers.YEAR.findall(text)
+    claim.years = years = numbers.YEAR.findall(text)
     people = _people(sent, bool(years))
     values = [m.group(0).strip() for m in numbers.NUMBER.finditer(text) if not numbers.is_year(m.group(0))]
     quantities = [e.text for e in doc_index.ents(sent) if e.label_ in ("PERCENT", "QUANTITY", "MONEY")]
@@ -195,7 +190,6 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     claim.kind = _kind(named_term, definition, years, people, quantities, math_numbers)
     claim.features = features.sentence_features(sent, text, block.kind, terms, bool(bold), math_sources) | {
         "definition": float(bool(definition)), "names_term": float(bool(named_term))}
-    claim.years = years
     if years and sent.text.strip() == text and (asked := year_question(sent)):
         claim.question, claim.answer = asked
     chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
@@ -411,15 +405,14 @@ def _names_a_thing(sent: Span, phrase: str) -> bool:
 def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: list[str],
              quantities: list[str], values: list[str], chunks: list[Span]) -> list[str]:
     """Spans worth a cloze deletion, best first: bold terms, numbers, years, people, names."""
-    out = [t for t in terms if len(t) >= 3 and _names_a_thing(sent, t)]  # the bold terms that name a thing
+    out = [t for t in terms if _names_a_thing(sent, t)]  # the bold terms that name a thing
     out += quantities
     for chunk in chunks:
         # 'one quantity', 'three things': a vague noun, no count worth asking for; '10-20 points' is
         counts = [t for t in chunk if t.like_num and not numbers.is_year(t.text) and t.lower_ != "one"]
         if counts and not (all(t.is_alpha for t in counts) and chunk.root.lemma_.lower() in GENERIC_HEADS):
             out.append(re.sub(r"^(?:the|a|an)\s+", "", chunk.text, flags=re.I))
-    out += [n for n in values if len(n) >= 3 or "%" in n]
-    out += years + people
+    out += values + years + people  # any target shorter than three characters ('5%') is cleaned away
     out += [e.text for e in doc_index.ents(sent) if e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP")]
     return _clean_targets(out, text)
 
@@ -445,8 +438,7 @@ def _closed_brackets(target: str) -> str:
 def _clean_targets(targets: list[str], text: str) -> list[str]:
     """Deletions trimmed of stray brackets and punctuation ("(ICLR" -> "ICLR"; "Chen et al."
     keeps its full stop), each once, only phrases that stand in the sentence."""
-    seen: set[str] = set()
-    result = []
+    kept: dict[str, str] = {}  # by their lower-case text without a full stop
     for t in targets:
         if t.startswith("$") and t.endswith("$"):
             cleaned = t
@@ -460,10 +452,9 @@ def _clean_targets(targets: list[str], text: str) -> list[str]:
             cleaned = cleaned if cleaned.endswith("al.") else cleaned.rstrip(".")
         key = cleaned.lower().rstrip(".")
         math = cleaned.startswith("$")  # restored later: the text still holds its placeholder
-        if (len(cleaned) < 3 or key in seen or (cleaned not in text and not math)
+        if (len(cleaned) < 3 or key in kept or (cleaned not in text and not math)
                 or _CLAUSE_WORD.match(cleaned) or is_writeup_label(cleaned)
                 or latex.PLACEHOLDER_RE.fullmatch(cleaned)):
             continue
-        seen.add(key)
-        result.append(cleaned)
-    return result
+        kept[key] = cleaned
+    return list(kept.values())

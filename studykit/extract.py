@@ -90,8 +90,7 @@ def extract_all(posts: Iterable[Post], nlp: Language | None = None, batch_size: 
         skipped = about_article(doc)
         prose = [b for b in doc.blocks if (b.kind in PROSE_KINDS or asks(b)) and b.index not in skipped]
         prepared.append((post, doc, prose, skipped))
-    texts = [b.plain for _, _, prose, _ in prepared for b in prose]
-    spacy_docs = nlp_mod.pipe(nlp, texts, batch_size=batch_size)
+    spacy_docs = nlp_mod.pipe(nlp, [b.plain for _, _, prose, _ in prepared for b in prose], batch_size=batch_size)
     results = []
     for i, (post, doc, prose, skipped) in enumerate(prepared, start=1):
         own_docs = iter(list(islice(spacy_docs, len(prose))))  # in step even if this post fails
@@ -316,7 +315,7 @@ def _after_colon(sent: Span) -> Span | None:
     after = next((t.i + 1 for t in sent if t.text == ":"), sent.end)  # no colon: nothing after one
     tail = sent.doc[after:sent.end]
     short = len(tail.text.split()) < claims_mod.MIN_WORDS
-    return None if short or claims_mod.starts_with_pronoun(tail.text) else tail
+    return None if short or claims_mod.opener(tail.text) is not None else tail
 
 
 # nouns that, bare after 'The' as a sentence's subject, name something the sentence before

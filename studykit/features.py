@@ -30,8 +30,7 @@ _KEY_PHRASE = re.compile(r"\b(?:key|core|main|central|crucial(?:ly)?|important|e
                          r"fundamental|always|never|surprising(?:ly)?)\b", re.I)
 _HEDGE = re.compile(r"\b(?:might|perhaps|arguably|possibly|probably|maybe)\b", re.I)
 _READER = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
-_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|example|suppose|imagine|say we|"
-                      r"consider|toy)\b", re.I)
+_EXAMPLE = re.compile(r"\b(?:for instance|e\.g\.|example|suppose|imagine|say we|consider|toy)\b", re.I)
 _DEICTIC_START = re.compile(r"^(?:this|that|these|those|it|its|they|here|there|such|the above|"
                             r"the following|then|so|and|but|or)\b", re.I)
 

@@ -27,11 +27,10 @@ def formula_card(post: Post, formula: Formula) -> Card:
     else:  # no name and no left side: the words that lead to it, or its section, ask for it
         ask = "what formula do these words lead to?" if formula.context else "what formula does this section give?"
     where = formula.section if formula.section != formula.label else ""
-    head = _head(short_title(post), where, ask)
     weak_label = len(formula.label.split()) == 1  # "combine" (from "Step 3 — combine.") names a step
     # the words before it are quoted when they run into it, when the label is weak, or when nothing else names it
     quote = formula.context and (not formula.context.endswith((".", "!", "?")) or weak_label or not (formula.label or lhs))
-    front = _quoting(head, [formula.context]) if quote else head
+    front = _front(post, where, ask, [formula.context] if quote else [])
     back = "\n".join(part for part in (f"$${formula.latex}$$", formula.explanation) if part)
     return new_card(post, CardKind.FORMULA, formula.latex, front, back,
                  source_sentence=formula.context, claim_kind="formula")
@@ -73,22 +72,19 @@ def formula_pair_card(post: Post, first: Formula, second: Formula) -> Card:
                else "what two formulas does this section give?")
     labels = {f.label for f in (first, second) if f.label}
     where = labels.pop() if len(labels) == 1 else first.section  # two labels: their section names both
-    head = _head(short_title(post), where, ask)
     contexts = [first.context] if second.continues else [first.context, second.context]
     back = "\n".join(part for f in (first, second) for part in (f"$${f.latex}$$", f.explanation) if part)
     # the first formula's key: its card keeps its id whether or not its companion is chosen
-    return new_card(post, CardKind.FORMULA, first.latex, _quoting(head, contexts), back,
+    return new_card(post, CardKind.FORMULA, first.latex, _front(post, where, ask, contexts), back,
                  source_sentence=first.context, claim_kind="formula")
 
 
-def _head(topic: str, where: str, ask: str) -> str:
-    """'GRU — Why GRU is Lighter: what is $P$?'; a heading too long for a card is left out."""
+def _front(post: Post, where: str, ask: str, contexts: list[str]) -> str:
+    """'GRU — Why GRU is Lighter: what is $P$?' (a heading `where` too long for a card is left out),
+    then the words before the formula(s), `contexts`, quoted and trimmed to fit a card front."""
+    topic = short_title(post)
     head = f"{topic}{f' — {where}' if where else ''}: {ask}"
-    return head if len(head) <= MAX_FRONT_CHARS - FRONT_SUFFIX_ROOM else f"{topic}: {ask}"
-
-
-def _quoting(head: str, contexts: list[str]) -> str:
-    """`head` and the words before the formula(s), quoted and trimmed to fit a card front."""
+    head = head if len(head) <= MAX_FRONT_CHARS - FRONT_SUFFIX_ROOM else f"{topic}: {ask}"
     for words in (35, 20, 10):
         quoted = " … ".join(f"“{trimmed}”" for c in contexts if (trimmed := trim(c, words)))
         front = f"{head}\n{quoted}" if quoted else head

@@ -38,14 +38,12 @@ MIN_LEAD_IN_WORDS = 3
 
 def formulas_of(doc: Document) -> list[Formula]:
     """Every distinct display formula, labelled; trivial ones (`$$x$$`) are skipped."""
-    found: list[Formula] = []
-    seen: set[str] = set()
+    found: dict[str, Formula] = {}  # by their LaTeX, normalised
     for block in (b for b in doc.blocks if b.kind is BlockKind.MATH):
         span = doc.math[int(latex.PLACEHOLDER_RE.search(block.text).group(1))]  # type: ignore[union-attr]
         key = latex.normalise(span.latex)
-        if key in seen or len(key.replace(" ", "")) < MIN_LATEX_CHARS:
+        if key in found or len(key.replace(" ", "")) < MIN_LATEX_CHARS:
             continue
-        seen.add(key)
         above = previous_block(doc, block, skipping=(BlockKind.MATH,))  # other formulas between are skipped
         before = above if above is not None and above.kind in PROSE_KINDS else None
         context = _last_sentence(doc.restore(strip_inline(before.text))) if before else ""
@@ -57,8 +55,8 @@ def formulas_of(doc: Document) -> list[Formula]:
             formula.dropped = Drop.TOO_LONG  # a wall of LaTeX is no card (and costs time)
         elif typeset_prose(formula.latex):
             formula.dropped = Drop.TYPESET_PROSE
-        found.append(formula)
-    return found
+        found[key] = formula
+    return list(found.values())
 
 
 def typeset_prose(source: str) -> bool:

@@ -30,9 +30,8 @@ def year_question(sent: Span) -> tuple[str, str] | None:
     year = next(c.text for c in year_prep[0].children if numbers.is_year(c.text))
     skip = set(range(year_prep[0].left_edge.i, year_prep[0].right_edge.i + 1))
     subj = sent.doc[subject[0].left_edge.i:subject[0].right_edge.i + 1].text
-    last = sent[-1].i if sent[-1].is_punct else None
-    rest = [t for t in sent if t.i > root.i and t.i not in skip and t.i != last
-            and not (t.dep_ == "cc" and t.head == root)]
+    words = sent[:-1] if sent[-1].is_punct else sent  # without its closing punctuation
+    rest = [t for t in words if t.i > root.i and t.i not in skip and not (t.dep_ == "cc" and t.head == root)]
     if any(t.dep_ in ("conj", "advcl", "ccomp") and t.head == root for t in rest):
         return None  # two clauses: too much for one question
     obj = "".join(t.text_with_ws for t in rest).strip().rstrip(",;: ")

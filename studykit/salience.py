@@ -16,7 +16,7 @@ from spacy.tokens import Span
 from studykit import latex
 
 CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
-_WORD = re.compile(r"[A-Za-z][\w\-]{2,}")
+WORD = re.compile(r"[A-Za-z][\w\-]{2,}")
 
 
 def content_words(sent: Span) -> set[str]:
@@ -28,7 +28,7 @@ def content_words(sent: Span) -> set[str]:
 def term_weights(sentences: list[set[str]], emphasised: list[str]) -> dict[str, float]:
     """log-frequency weights, boosted for words of bold terms, headings and the title."""
     counts = Counter(w for words in sentences for w in words)
-    boost = Counter(w.lower() for text in emphasised for w in _WORD.findall(text))
+    boost = Counter(w.lower() for text in emphasised for w in WORD.findall(text))
     return {w: math.log1p(n) * (1.0 + min(boost[w], 3) * 0.5) for w, n in counts.items()}
 
 

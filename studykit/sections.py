@@ -12,8 +12,7 @@ import re
 from studykit.blocks import Block, BlockKind, Document
 
 # Headings of a recap: it restates the body's points, whose own sentences are the cards.
-RECAP_SECTIONS = re.compile(r"^(?:summary|key takeaways|takeaways|tl;?dr|conclusions?|recap|wrap-up|in summary)\b",
-                            re.I)
+RECAP_SECTIONS = re.compile(r"^(?:summary|(?:key )?takeaways|tl;?dr|conclusions?|recap|wrap-up|in summary)\b", re.I)
 _QUESTION_HEADING = re.compile(r"^(?:why|how|what|when|where|which|who|is|are|do|does|can|should)\b", re.I)
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|step \d+:?|part \d+:?)\s+", re.I)
 # Sections that describe the article rather than the subject.

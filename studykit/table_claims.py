@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from studykit import blocks as blocks_mod
-from studykit import latex, stop_words
-from studykit.claims import starts_with_pronoun
+from studykit import latex, salience, stop_words
+from studykit.claims import opener
 from studykit.inline_markdown import strip_inline
 from studykit.models import Claim, ClaimKind, Origin
 from studykit.sections import describes_article, section_context
@@ -29,7 +29,7 @@ def table_claims(doc: blocks_mod.Document, position: int, title: str) -> list[Cl
 
 def row_words(row: str) -> set[str]:
     """A table row's content words, comparable with `salience.content_words` of sentences."""
-    words = re.findall(r"[A-Za-z][\w\-]{2,}", re.sub(r"\$[^$]*\$", " ", row))
+    words = salience.WORD.findall(re.sub(r"\$[^$]*\$", " ", row))
     return {w.lower() for w in words if w.lower() not in stop_words.TABLE_ROW}
 
 
@@ -57,7 +57,7 @@ def _row_claim(doc: blocks_mod.Document, block: blocks_mod.Block, position: int,
                or [v for v in short if re.search(r"\d", words[v])]
                or [v for v in short if re.search(r"[A-Za-z]{3}", words[v])
                    and v.strip(" ()").lower() not in _BARE_CELLS
-                   and not starts_with_pronoun(v)])
+                   and opener(v) is None])  # no pronoun opens it
     if not targets:
         return None
     sentence = doc.restore(f"{cells[0]} — " + "; ".join(f"{h}: {v}" for h, v in pairs))
