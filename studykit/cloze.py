@@ -133,12 +133,19 @@ def outside_math_index(text: str, target: str) -> int:
     ranges = [m.span() for m in _MATH.finditer(text)]
     i = text.find(target)
     while i >= 0:  # each place of `target`, overlapping ones too
-        whole = _boundary(text, i - 1) and _boundary(text, i + len(target))
+        whole = _boundary(text, i - 1) and _boundary(text, i + len(target)) and not _half_number(text, i, i + len(target))
         whole_math = target.startswith("$") and (i, i + len(target)) in ranges
         if whole and (whole_math or not any(a <= i < b for a, b in ranges)):
             return i
         i = text.find(target, i + 1)
     return -1
+
+
+def _half_number(text: str, start: int, end: int) -> bool:
+    """'[-[...]]' of '[-1,1]', '10-[...]' of '10-20%': a number cut from its sign or its range."""
+    dashes = ("-", "–", "−")
+    return (text[start:start + 1].isdigit() and text[start - 1:start] in dashes
+            or text[end - 1:end].isdigit() and text[end:end + 1] in dashes and text[end + 1:end + 2].isdigit())
 
 
 def _boundary(text: str, i: int) -> bool:

@@ -226,6 +226,16 @@ def test_a_blank_never_cuts_a_bracket_pair_in_two():
     assert deletable(sentence, "transition")
 
 
+def test_a_blank_never_cuts_a_number_from_its_sign_or_its_range():
+    from studykit.cloze import deletable
+
+    sentence = "Cell values lie in [-1,1] and a win scores -1 less than 10-20% of the time after 2024-2025."
+    for half in ("1,1", "1", "10", "20%", "2024", "2025"):
+        assert not deletable(sentence, half), half
+    assert deletable("A decay of 0.99 keeps the average of the last hundred steps.", "0.99")
+    assert deletable("The learning rate drops to 1e-4 after warmup.", "1e-4")
+
+
 def test_brackets_must_close_outside_math_only():
     from studykit.cloze import deletable
 
