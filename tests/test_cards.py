@@ -347,6 +347,8 @@ def test_a_dated_claim_also_asks_its_year_unless_the_year_only_cites_a_source():
     assert deletions("Gates learn long gaps in sequences (Chung et al., 2014).", "date", ["long gaps", "2014"]) == [
         "long gaps"]
     assert deletions("Nesterov (1983) proved that momentum accelerates.", "date", ["momentum", "1983"]) == ["momentum"]
+    assert deletions("Decoders repeat themselves, see Chen et al., 2019 and Park et al. 2020.", "date",
+                     ["Decoders", "2019", "2020"]) == ["Decoders"]
     # a person is never a second deletion: 'who' is rarely worth a card of its own
     assert deletions("Cho proposed the GRU as a lighter LSTM.", "person", ["GRU", "Cho"]) == ["GRU"]
 
