@@ -285,7 +285,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         # when is a fact of its own: a second cloze group (c2) on the year, unless it only cites a
         # source; never on a person (readers threw such blanks away, and the tagger finds 'Adam')
         groups += [t for t in targets[1:] if t in claim.years and t not in targets[0]
-                   and not numbers.cited(t, claim.sentence)][:1]
+                   and not numbers.cited(t, claim.sentence) and not _writers_present(t, post)][:1]
     deletions = front = back = claim.sentence
     for i, target in enumerate(groups, start=1):
         deletions = cloze.replace_outside_math(deletions, target, cloze.deletion(i, cloze.safe_answer(target)))
@@ -296,6 +296,12 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         return None
     return new_card(post, CardKind.CLOZE, claim.sentence, front, back, cloze=deletions,
                     source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
+
+
+def _writers_present(year: str, post: Post) -> bool:
+    """'By 2026 standards', 'a frontier in 2026': a year from the post's own on is the writer's
+    now, not a date of the subject's history."""
+    return post.published is not None and int(year[:4]) >= post.published.year
 
 
 def question_of(post: Post, claim: Claim) -> str:

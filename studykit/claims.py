@@ -418,6 +418,8 @@ def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: 
 
 
 _LEADING_ABBREVIATION = re.compile(r"^(?:(?:e\.g\.|i\.e\.|cf\.)\s*|[-–—•]\s+)", re.I)  # 'e.g. GPT2' asks for GPT2
+# a comparison or an arrow of a chain of steps: code or a pipeline, no term to recall ('== tty')
+_CODE_OPERATORS = ("==", "!=", "->", "=>", "<-", "→")
 _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
 
 
@@ -454,6 +456,7 @@ def _clean_targets(targets: list[str], text: str) -> list[str]:
         math = cleaned.startswith("$")  # restored later: the text still holds its placeholder
         if (len(cleaned) < 3 or key in kept or (cleaned not in text and not math)
                 or _CLAUSE_WORD.match(cleaned) or is_writeup_label(cleaned)
+                or (not math and any(op in cleaned for op in _CODE_OPERATORS))
                 or latex.PLACEHOLDER_RE.fullmatch(cleaned)):
             continue
         kept[key] = cleaned

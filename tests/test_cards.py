@@ -353,6 +353,25 @@ def test_a_dated_claim_also_asks_its_year_unless_the_year_only_cites_a_source():
     assert deletions("Cho proposed the GRU as a lighter LSTM.", "person", ["GRU", "Cho"]) == ["GRU"]
 
 
+def test_a_year_from_the_posts_own_on_is_no_second_blank():
+    from datetime import datetime
+
+    post = Post(title="Kernels", url="file:///k.md", body="x", published=datetime(2025, 3, 1))
+    undated = Post(title="Kernels", url="file:///k.md", body="x")
+
+    def deletions(sentence, targets, on=post):
+        claim = Claim(sentence=sentence, kind="date", years=[t for t in targets if t.isdigit()], cloze_targets=targets)
+        return [d[1] for d in cloze.DELETION.findall(claim_card(on, claim, frozenset({"cloze"})).cloze)]
+
+    # the writer's now ('a frontier in 2026') is no date of the subject's history; 1964 is
+    assert deletions("Kernels are an active research frontier in 2026.", ["research frontier", "2026"]) == [
+        "research frontier"]
+    assert deletions("Polyak introduced the heavy-ball method in 1964.", ["heavy-ball method", "1964"]) == [
+        "heavy-ball method", "1964"]
+    assert deletions("Kernels are an active research frontier in 2026.", ["research frontier", "2026"], undated) == [
+        "research frontier", "2026"]
+
+
 def test_a_number_the_card_shows_elsewhere_is_not_asked():
     post = Post(title="Sampling", url="file:///s.md", body="x")
 

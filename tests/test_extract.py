@@ -390,6 +390,13 @@ def test_cloze_targets_skip_a_citation_year_and_the_bold_lead(nlp):
     assert tip.context == "Debugging dead training" and "Debugging dead training" not in tip.cloze_targets
 
 
+def test_no_cloze_target_cuts_an_arrow_chain_of_steps(nlp):
+    body = ("## Recipe\n\nThe usual recipe for a small model is: train a teacher -> prune the student -> "
+            "distil to recover accuracy -> quantise.\n")
+    recipe = extract(Post(title="Recipe", url="file:///r.md", body=body), nlp).claims[0]
+    assert recipe.cloze_targets and not any("->" in t for t in recipe.cloze_targets)  # 'student -> distil' is no term
+
+
 def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
     body = ("## Code\n\nBelow is a clean, complete implementation of the whole model.\n\n"
             "\"He said the food was not good\" shows why a reader needs the words after the verb.\n\n"
