@@ -583,6 +583,15 @@ def test_a_split_before_a_bracket_is_mended(nlp):
     assert claim.sentence.endswith("a learning rate that is too high.")
 
 
+def test_a_split_inside_a_not_equal_sign_is_mended(nlp):
+    body = ("## Checks\n\nThe generated parser tests `flag != flag` before it returns the buffer length to the "
+            "caller. A careful parser never compares a value with itself.\n")
+    found = extract(Post(title="Parsers", url="file:///p.md", body=body), nlp).claims
+    assert [c.sentence for c in found if c.origin is Origin.SENTENCE] == [
+        "The generated parser tests flag != flag before it returns the buffer length to the caller.",
+        "A careful parser never compares a value with itself."]
+
+
 def test_a_split_before_inline_math_is_mended(nlp):
     body = ("## Labels\n\nThe method differs in two ways: 1) We do not know the true labels $y_i$ so as a "
             "stand-in we use the sampled action $a_i$, and 2) We scale each loss term by the return.\n")
