@@ -381,6 +381,13 @@ def test_a_number_the_card_shows_elsewhere_is_not_asked():
 
     assert blanked("Having set $K = 6$, each step limits the sampling pool to 6 words.") == "sampling pool"
     assert blanked("Each step limits the sampling pool to 6 words.") == "6 words"
+    # the value a formula sets is given away by the same number in words; a formula's index is no number
+    assert blanked("With $p = 92\\%$ the sampler keeps the fewest words that reach 92% of the mass.",
+                   ("$p = 92\\%$", "fewest words")) == "fewest words"
+    assert blanked("The sampler keeps the fewest words that reach $p = 92\\%$ of the probability mass.",
+                   ("$p = 92\\%$", "fewest words")) == "$p = 92\\%$"
+    assert blanked("The weight $W_1$ maps the input to 1 hidden layer of the network.",
+                   ("$W_1$", "hidden layer")) == "$W_1$"
     # other numbers are no answer: '3' and '1' are not '1e-3', '0.5' not '-0.5', '50 epochs' not 'ResNet-50';
     # nor is the context, which a card may leave off
     for sentence, target in (("Train for 3 epochs on 1 GPU at a learning rate of 1e-3.", "1e-3"),
