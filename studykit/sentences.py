@@ -50,17 +50,16 @@ def split_prose(text: str) -> list[str]:
     return [" ".join(group) for group in merged]
 
 
-def _cuts_operator(doc: Doc, sent: Span) -> bool:
-    """'flag != flag' cut after its '!': the sentence 'starts' with the '=' glued to it."""
-    before = doc[sent.start - 1] if sent.start else None
-    return before is not None and before.text == "!" and not before.whitespace_ and sent.text.startswith("=")
+def _opens_with_equals(sent: Span) -> bool:
+    """'flag != flag' or '3! = 6' cut after the '!': no sentence starts with '='."""
+    return sent.text.lstrip().startswith("=")
 
 
 def mend(doc: Doc) -> list[Span]:
     """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case,
     with a symbol ('[0, 1] for BCE') or with inline math ('$y_i$ so as ...': spaCy may cut
     before a formula) after one that did not end a sentence (. ! ? or :, maybe inside a
-    closing quote or bracket), or that follows an 'et al.' or opens with the '=' of a '!=',
+    closing quote or bracket), or that follows an 'et al.' or opens with '=' ('3! = 6'),
     continues it."""
     merged: list[Span] = []
     previous = ""  # the last spaCy sentence's text: the merged span may be long
@@ -68,7 +67,7 @@ def mend(doc: Doc) -> list[Span]:
         text = sent.text.strip()
         opens_sentence = text[:1].isupper() and not latex.PLACEHOLDER_RE.match(text)
         if merged and ((not opens_sentence and not _ENDS_SENTENCE.search(previous))
-                       or _SPACY_ABBREVIATION.search(previous) or _cuts_operator(doc, sent)):
+                       or _SPACY_ABBREVIATION.search(previous) or _opens_with_equals(sent)):
             merged[-1] = doc[merged[-1].start:sent.end]
         else:
             merged.append(sent)
