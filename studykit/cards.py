@@ -129,8 +129,7 @@ class _Picker:
     """Takes candidates in the ranker's order while the budget lasts, and makes their cards."""
 
     def __init__(self, extraction: Extraction, options: CardOptions, memory: SeriesMemory) -> None:
-        self.post, self.options, self.memory = extraction.post, options, memory
-        self.extraction = extraction
+        self.extraction, self.post, self.options, self.memory = extraction, extraction.post, options, memory
         self.total = total = budget(extraction.words, options)
         self.drill_limit = options.formula_clozes if {"cloze", "formula"} <= options.kinds else 0
         self.drills: list[tuple[Formula, Card]] = []  # formula clozes of the best formulas taken
@@ -282,10 +281,11 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         return None
     groups = targets[:1]
     if claim.kind is ClaimKind.DATE:
-        # when is a fact of its own: a second cloze group (c2) on the year, unless it only cites a
-        # source; never on a person (readers threw such blanks away, and the tagger finds 'Adam')
+        # when is a fact of its own: a second group (c2) on the year, unless it cites a source or is the writer's
+        # now ('a frontier in 2026'); never on a person (readers threw those away; the tagger finds 'Adam')
+        now = post.published.year if post.published else math.inf
         groups += [t for t in targets[1:] if t in claim.years and t not in targets[0]
-                   and not numbers.cited(t, claim.sentence) and not _writers_present(t, post)][:1]
+                   and not numbers.cited(t, claim.sentence) and int(t[:4]) < now][:1]
     deletions = front = back = claim.sentence
     for i, target in enumerate(groups, start=1):
         deletions = cloze.replace_outside_math(deletions, target, cloze.deletion(i, cloze.safe_answer(target)))
@@ -296,12 +296,6 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         return None
     return new_card(post, CardKind.CLOZE, claim.sentence, front, back, cloze=deletions,
                     source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)
-
-
-def _writers_present(year: str, post: Post) -> bool:
-    """'By 2026 standards', 'a frontier in 2026': a year from the post's own on is the writer's
-    now, not a date of the subject's history."""
-    return post.published is not None and int(year[:4]) >= post.published.year
 
 
 def question_of(post: Post, claim: Claim) -> str:

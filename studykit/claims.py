@@ -418,8 +418,7 @@ def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: 
 
 
 _LEADING_ABBREVIATION = re.compile(r"^(?:(?:e\.g\.|i\.e\.|cf\.)\s*|[-–—•]\s+)", re.I)  # 'e.g. GPT2' asks for GPT2
-# a comparison or an arrow of a chain of steps: code or a pipeline, no term to recall ('== tty')
-_CODE_OPERATORS = ("==", "!=", "->", "=>", "<-", "→")
+_CODE_OPERATORS = ("==", "!=", "->", "=>", "<-", "→")  # code or a chain of steps: 'x == x', 'prune -> distil'
 _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
 
 
