@@ -285,7 +285,7 @@ def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
         # now ('a frontier in 2026'); never on a person (readers threw those away; the tagger finds 'Adam')
         now = post.published.year if post.published else math.inf
         groups += [t for t in targets[1:] if t in claim.years and t not in targets[0]
-                   and not numbers.cited(t, claim.sentence) and int(t[:4]) < now][:1]
+                   and not numbers.cited(t, claim.sentence) and int(t) < now][:1]
     deletions = front = back = claim.sentence
     for i, target in enumerate(groups, start=1):
         deletions = cloze.replace_outside_math(deletions, target, cloze.deletion(i, cloze.safe_answer(target)))

@@ -418,7 +418,8 @@ def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: 
 
 
 _LEADING_ABBREVIATION = re.compile(r"^(?:(?:e\.g\.|i\.e\.|cf\.)\s*|[-–—•]\s+)", re.I)  # 'e.g. GPT2' asks for GPT2
-_CODE_OPERATORS = ("==", "!=", "->", "=>", "<-", "→")  # code or a chain of steps: 'x == x', 'prune -> distil'
+# code or a chain of steps ('x == x', 'prune -> distil'); narrow on purpose: '<=' bounds a value
+_CODE_OPERATORS = ("==", "!=", "->", "=>", "<-", "→")
 _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
 
 

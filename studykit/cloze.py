@@ -78,7 +78,7 @@ def given_away(target: str, sentence: str, context: str) -> bool:
     or the numbers of its words stand elsewhere in the sentence ('with $K = 6$ the pool holds
     [...]' blanks '6 words'; '$p = 92\\%$' beside '92%'), or it is an acronym the card spells
     out ('a Markov Decision Process ([...])')."""
-    value = target if numbers.NUMERIC_MATH.search(target) else _MATH.sub(" ", target)  # not the index of '$W_1$'
+    value = target if numbers.NUMERIC_MATH.search(target) else _MATH.sub(" ", target)  # not the power of '$W^2$'
     low, own = target.lower(), set(numbers.BARE.findall(value))
     return (word_count(sentence.lower(), low) > 1 or word_count(context.lower(), low) > 0
             or bool(own) and own <= set(numbers.BARE.findall(replace_outside_math(sentence, target, " ")))

@@ -50,11 +50,6 @@ def split_prose(text: str) -> list[str]:
     return [" ".join(group) for group in merged]
 
 
-def _opens_with_equals(sent: Span) -> bool:
-    """'flag != flag' or '3! = 6' cut after the '!': no sentence starts with '='."""
-    return sent.text.lstrip().startswith("=")
-
-
 def mend(doc: Doc) -> list[Span]:
     """spaCy's sentences, with wrong splits mended: a 'sentence' that starts in lower case,
     with a symbol ('[0, 1] for BCE') or with inline math ('$y_i$ so as ...': spaCy may cut
@@ -67,7 +62,7 @@ def mend(doc: Doc) -> list[Span]:
         text = sent.text.strip()
         opens_sentence = text[:1].isupper() and not latex.PLACEHOLDER_RE.match(text)
         if merged and ((not opens_sentence and not _ENDS_SENTENCE.search(previous))
-                       or _SPACY_ABBREVIATION.search(previous) or _opens_with_equals(sent)):
+                       or _SPACY_ABBREVIATION.search(previous) or text.startswith("=")):
             merged[-1] = doc[merged[-1].start:sent.end]
         else:
             merged.append(sent)

@@ -366,6 +366,8 @@ def test_a_year_from_the_posts_own_on_is_no_second_blank():
     # the writer's now ('a frontier in 2026') is no date of the subject's history; 1964 is
     assert deletions("Kernels are an active research frontier in 2026.", ["research frontier", "2026"]) == [
         "research frontier"]
+    assert deletions("Kernels became a research frontier again in 2025.", ["research frontier", "2025"]) == [
+        "research frontier"]  # the post's own year is its now too
     assert deletions("Polyak introduced the heavy-ball method in 1964.", ["heavy-ball method", "1964"]) == [
         "heavy-ball method", "1964"]
     assert deletions("Kernels are an active research frontier in 2026.", ["research frontier", "2026"], undated) == [
@@ -381,13 +383,13 @@ def test_a_number_the_card_shows_elsewhere_is_not_asked():
 
     assert blanked("Having set $K = 6$, each step limits the sampling pool to 6 words.") == "sampling pool"
     assert blanked("Each step limits the sampling pool to 6 words.") == "6 words"
-    # the value a formula sets is given away by the same number in words; a formula's index is no number
+    # the value a formula sets is given away by the same number in words; a formula's own power is no number
     assert blanked("With $p = 92\\%$ the sampler keeps the fewest words that reach 92% of the mass.",
                    ("$p = 92\\%$", "fewest words")) == "fewest words"
     assert blanked("The sampler keeps the fewest words that reach $p = 92\\%$ of the probability mass.",
                    ("$p = 92\\%$", "fewest words")) == "$p = 92\\%$"
-    assert blanked("The weight $W_1$ maps the input to 1 hidden layer of the network.",
-                   ("$W_1$", "hidden layer")) == "$W_1$"
+    assert blanked("The squared weight $W^2$ feeds the 2 hidden layers of the network.",
+                   ("$W^2$", "hidden layers")) == "$W^2$"
     # other numbers are no answer: '3' and '1' are not '1e-3', '0.5' not '-0.5', '50 epochs' not 'ResNet-50';
     # nor is the context, which a card may leave off
     for sentence, target in (("Train for 3 epochs on 1 GPU at a learning rate of 1e-3.", "1e-3"),

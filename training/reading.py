@@ -32,23 +32,25 @@ from urllib.parse import unquote, urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from keep_filter import REASONS, text_key  # noqa: E402
 
+from studykit.cloze import DELETION  # noqa: E402
 from studykit.generate import generate  # noqa: E402
 
-_DELETION = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.S)
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _VERDICT = re.compile(r"^(?P<tag>[A-Z]+\d+)\s*\|\s*(?P<label>keep|discard)\s*\|\s*(?P<reason>\w+)\s*\|"
                       r"\s*(?P<alt>[^|]*)\|\s*(?P<why>.*)$")
 
 
+def _is_formula(card: dict) -> bool:
+    """A formula card, or a formula's cloze: its back opens with the formula."""
+    return card["kind"] == "formula" or card.get("claim_kind") == "formula"
+
+
 def entry(tag: str, card: dict) -> str:
-    """One card of the sheet, as the study app shows it."""
-    if card["kind"] == "cloze":
-        front = _DELETION.sub("[...]", card["cloze"])
-        back = "blank(s): " + " | ".join(_DELETION.findall(card["cloze"]))
-    else:
-        front, back = card["front"], card["back"]
-    return (f"### {tag} ({card['kind']})\nContext (shown above the card): {card['series']} · {card['post_title']}\n"
-            f"Front: {front}\nBack: {back}\n")
+    """One card of the sheet, as the study app shows it (a sentence's cloze: its blanks for a back)."""
+    blanks = [m[1] for m in DELETION.findall(card.get("cloze") or "")]
+    back = card["back"] if _is_formula(card) or not blanks else "blank(s): " + " | ".join(blanks)
+    return (f"### {tag} ({card['kind']})\nContext (shown above the card): {card['series']} › {card['post_title']}\n"
+            f"Front: {card['front']}\nBack: {back}\n")
 
 
 def sheet(sources: list[str], tag: str, n: int, seed: int, skip: set[str], out: Path) -> list[dict]:
@@ -65,19 +67,22 @@ def sheet(sources: list[str], tag: str, n: int, seed: int, skip: set[str], out: 
 
 
 def verdicts(text: str, tag: str, count: int) -> list[dict]:
-    """The reader's lines for `tag`, one per card in sheet order; a clear error for any other."""
-    found = {}
-    for line in text.splitlines():
-        if not line.startswith(tag):
+    """The reader's lines for `tag`, one per card in sheet order; a clear error for any other
+    (an `alt:` may not hold a '|': the line would not split into its five fields)."""
+    tags = [f"{tag}{i:02d}" for i in range(1, count + 1)]
+    found: dict[str, dict] = {}
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line.startswith(tag) or line.startswith("KEPT"):
             continue
-        m = _VERDICT.match(line.strip())
+        m = _VERDICT.match(line)
         if m is None or m["reason"] not in REASONS or (m["label"] == "keep") != (m["reason"] == "keep"):
-            raise SystemExit(f"reading: cannot read the verdict {line.strip()!r} (reasons: {', '.join(REASONS)})")
+            raise SystemExit(f"reading: cannot read the verdict {line!r} (reasons: {', '.join(REASONS)})")
+        if m["tag"] not in tags or m["tag"] in found:
+            raise SystemExit(f"reading: {m['tag']} is {'twice' if m['tag'] in found else 'not on the sheet'}")
         found[m["tag"]] = m.groupdict()
-    missing = [f"{tag}{i:02d}" for i in range(1, count + 1) if f"{tag}{i:02d}" not in found]
-    if missing:
+    if missing := [t for t in tags if t not in found]:
         raise SystemExit(f"reading: no verdict for {', '.join(missing)}")
-    return [found[f"{tag}{i:02d}"] for i in range(1, count + 1)]
+    return [found[t] for t in tags]
 
 
 def tally(cards: list[dict], said: list[dict]) -> str:
@@ -99,14 +104,28 @@ def labels(cards: list[dict], said: list[dict], shared: Path) -> list[dict]:
     """The verdicts as card labels of the posts under `shared` (keyed as `keep_filter` keys them)."""
     rows = []
     for card, v in zip(cards, said):
-        path = Path(unquote(urlparse(card["post_url"]).path))
-        if not path.is_relative_to(shared.resolve()):
+        url = urlparse(card["post_url"])
+        path = Path(unquote(url.path))
+        if url.scheme != "file" or not path.is_relative_to(shared.resolve()):
+            print(f"reading: no label for {card['id']}: {card['post_url']} is not under {shared}", file=sys.stderr)
             continue
-        formula = _DISPLAY.match(card["back"].strip()) if card["kind"] == "formula" else None
-        text = formula.group(1) if formula else card["source_sentence"]  # a formula card: its (first) formula
+        formula = _DISPLAY.match(card["back"].strip()) if _is_formula(card) else None
+        text = formula.group(1) if formula else card["source_sentence"]  # a formula's cards: its (first) formula
         rows.append({"article": str(path.relative_to(shared.resolve())), "key": text_key(text),
                      "kind": card["kind"], "label": v["label"], "reason": v["reason"]})
     return rows
+
+
+def _tag(text: str) -> str:
+    if not re.fullmatch(r"[A-Z]+", text):
+        raise argparse.ArgumentTypeError(f"{text!r}: capital letters only, e.g. AV")
+    return text
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of cards, at least 1")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,9 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     draw = sub.add_parser("sheet")
     draw.add_argument("sources", nargs="+")
-    draw.add_argument("--tag", required=True, type=lambda t: t if re.fullmatch(r"[A-Z]+", t) else
-                      parser.error(f"--tag {t!r}: capital letters only, e.g. AV"))
-    draw.add_argument("--n", type=int, default=40)
+    draw.add_argument("--tag", required=True, type=_tag)
+    draw.add_argument("--n", type=_count, default=40)
     draw.add_argument("--seed", type=int, default=1)
     draw.add_argument("--skip", type=Path, action="append", default=[], help="a <tag>.json of an earlier sheet")
     draw.add_argument("--out", type=Path, default=Path("."))
@@ -136,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"reading: no {' or '.join(missing)} (draw the sheet first; the reader writes the .txt)")
     drawn = json.loads(files[0].read_text("utf-8"))
     said = verdicts(files[1].read_text("utf-8"), args.tag, len(drawn))
-    print(tally(drawn, said))
+    print(tally(drawn, said), file=sys.stderr if args.labels else sys.stdout)  # stdout: the labels alone
     for row in labels(drawn, said, args.shared) if args.labels else []:
         print(json.dumps(row))
     return 0
