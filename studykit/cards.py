@@ -217,7 +217,7 @@ class _Picker:
         if claim.sentence and claim.sentence in " ".join(f.explanation for f in self.formulas):
             return Drop.ON_FORMULA_CARD
         words = {w for w in english.words(claim.sentence) if len(w) >= 3}
-        if any(_jaccard(words, s) > 0.6 for s in self.memory.claims):
+        if words and any(len(words & s) / len(words | s) > 0.6 for s in self.memory.claims if s):  # Jaccard
             return Drop.NEAR_DUPLICATE
         fact = _quantity_fact(claim.sentence)
         if fact[0] and any(fact[0] & f[0] and len(fact[1] & f[1]) >= 2 for f in self.facts):  # one number, twice
@@ -258,10 +258,6 @@ def _quantity_fact(sentence: str) -> tuple[set[str], set[str]]:
                   for n, unit in numbers.QUANTITY.findall(sentence)}
     stems = {w[:5] for w in re.findall(r"[a-z]{4,}", sentence.lower()) if w not in stop_words.english()}
     return quantities, stems
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _with_context(claim: Claim, text: str) -> str:

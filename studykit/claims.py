@@ -195,7 +195,8 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
     chunks = doc_index.noun_chunks(sent)  # computed once: spaCy's noun_chunks is not cheap
     # the term the sentence names goes first (none: "", too short a target, cleaned away)
     targets = _clean_targets([named_term, *_targets(sent, text, terms, years, people, quantities, values, chunks),
-                              *(f"${m}$" for m in math_numbers), *_noun_targets(sent, chunks)], text)
+                              *(f"${m}$" for m in math_sources if m in math_numbers or _EXPRESSION.search(m)),
+                              *_noun_targets(sent, chunks)], text)
     # a deletion of only everyday words ('game', 'first time') asks for nothing; a bold term may
     common_opening = sent[0].pos_ != "PROPN"  # 'Notice ...' is a capital, 'Adam's ...' a name
     claim.cloze_targets = [t for t in targets if t in terms or not english.is_everyday(
@@ -420,6 +421,7 @@ def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: 
 _LEADING_ABBREVIATION = re.compile(r"^(?:(?:e\.g\.|i\.e\.|cf\.)\s*|[-–—•]\s+)", re.I)  # 'e.g. GPT2' asks for GPT2
 # code or a chain of steps ('x == x', 'prune -> distil'); narrow on purpose: '<=' bounds a value
 _CODE_OPERATORS = ("==", "!=", "->", "=>", "<-", "→")
+_EXPRESSION = re.compile(r"\\(?:log|sum|prod|nabla|frac|mathbb\{E\}|exp|sqrt|arg)")  # a formula, not a symbol
 _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
 
 

@@ -397,6 +397,14 @@ def test_no_cloze_target_cuts_an_arrow_chain_of_steps(nlp):
     assert recipe.cloze_targets and not any("->" in t for t in recipe.cloze_targets)  # 'student -> distil' is no term
 
 
+def test_an_inline_expression_is_a_cloze_target_and_a_bare_symbol_is_not(nlp):
+    body = ("## Objective\n\nIn supervised learning the objective is to maximize $\\sum_i \\log p(y_i \\mid x_i)$ "
+            "over the labelled pairs $x_i$, $y_i$ of the training set.\n")
+    (claim,) = [c for c in _claims(nlp, body) if not c.dropped]
+    assert "$\\sum_i \\log p(y_i \\mid x_i)$" in claim.cloze_targets
+    assert not any(t in ("$x_i$", "$y_i$") for t in claim.cloze_targets)
+
+
 def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
     body = ("## Code\n\nBelow is a clean, complete implementation of the whole model.\n\n"
             "\"He said the food was not good\" shows why a reader needs the words after the verb.\n\n"
