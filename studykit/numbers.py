@@ -30,9 +30,9 @@ def is_year(text: str) -> bool:
 
 
 def cited(target: str, text: str) -> bool:
-    """'(Chen et al., 2019)', 'Welleck et al. (2019)', 'Nesterov (1983)', 'Shao et al., 2017': it
-    credits a source in passing."""
+    """'(Chen et al., 2019)', 'Welleck et al. (2019)', 'Nesterov (1983)', 'Shao et al., 2017',
+    'Shazeer et al. (2017, with ...)': it credits a source in passing."""
     at = text.find(target)
     after = text[at + len(target):] if at >= 0 else ""
     return (target.rstrip(".").endswith("et al") or any(target in c for c in _CITATION.findall(text))
-            or bool(_CREDIT.match(after)) or at > 0 and text[:at].rstrip(" ,").endswith(("et al", "et al.")))
+            or bool(_CREDIT.match(after)) or at > 0 and text[:at].rstrip(" ,(").endswith(("et al", "et al.")))

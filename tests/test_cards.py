@@ -349,6 +349,8 @@ def test_a_dated_claim_also_asks_its_year_unless_the_year_only_cites_a_source():
     assert deletions("Nesterov (1983) proved that momentum accelerates.", "date", ["momentum", "1983"]) == ["momentum"]
     assert deletions("Decoders repeat themselves, see Chen et al., 2019 and Park et al. 2020.", "date",
                      ["Decoders", "2019", "2020"]) == ["Decoders"]
+    assert deletions("Shazeer et al. (2017, with Hinton among them) scaled gating to a 137B LSTM.", "date",
+                     ["137B LSTM", "2017"]) == ["137B LSTM"]
     # a person is never a second deletion: 'who' is rarely worth a card of its own
     assert deletions("Cho proposed the GRU as a lighter LSTM.", "person", ["GRU", "Cho"]) == ["GRU"]
 
