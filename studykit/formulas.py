@@ -20,7 +20,7 @@ from studykit.models import Drop, Formula
 
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+[a-z]?[.)]|step\s*\d+[:.]?|\(\w\))\s*", re.I)
 _NAMING = (
-    re.compile(r"(?:^|[,;] |\. )(?:the |a |an |our )?(?P<n>[A-Za-z][\w\s\-'’]{2,60}?)\s+"
+    re.compile(r"(?:^|[,;] |\. )(?:(?:so|and|then|thus|hence) )?(?:the |a |an |our )?(?P<n>[A-Za-z][\w\s\-'’]{2,60}?)\s+"
                r"(?:(?:is|are) (?:given|defined|computed|written|expressed|obtained)(?: by| as)?"
                r"|reads|becomes|can be written(?: as)?)\s*[:,]?\s*$", re.I),
     re.compile(r"(?:^|\. )(?:the |a |an )?(?P<n>[A-Za-z][\w\-'’]*(?:\s+[\w\-'’]+){0,3})\s*:\s*$", re.I),

@@ -405,6 +405,17 @@ def test_an_inline_expression_is_a_cloze_target_and_a_bare_symbol_is_not(nlp):
     assert not any(t in ("$x_i$", "$y_i$") for t in claim.cloze_targets)
 
 
+def test_no_cloze_target_runs_across_a_sentence_end(nlp):
+    from studykit import claims
+
+    text = ("Nyquist showed that pulses pass through a channel of bandwidth 3 kHz. Kotelnikov proved a version in "
+            "1933 for a band-limited signal, e.g. a voice line.")
+    targets = ["bandwidth 3 kHz. Kotelnikov", "channel", "band-limited signal, e.g. a voice line"]
+    assert claims._clean_targets(targets, text) == ["channel", "band-limited signal, e.g. a voice line"]
+    named = "Rudolf E. Kalman published the filter in 1960, and Chen et al. Smith-style variants followed."
+    assert claims._clean_targets(["Rudolf E. Kalman", "filter"], named) == ["Rudolf E. Kalman", "filter"]
+
+
 def test_meta_openers_and_quoted_examples_are_not_facts(nlp):
     body = ("## Code\n\nBelow is a clean, complete implementation of the whole model.\n\n"
             "\"He said the food was not good\" shows why a reader needs the words after the verb.\n\n"

@@ -16,6 +16,9 @@ def test_label_from_a_bold_lead_and_numbering_removed():
 def test_label_from_a_naming_phrase():
     (f,) = formulas("The scaled dot-product attention is defined as:\n\n$$A = \\mathrm{softmax}(QK^T)V$$\n")
     assert f.label == "scaled dot-product attention"
+    # a connective after the comma is no part of the name: 'so the update' is the update
+    (f,) = formulas("Its gradient is $a x$, so the update becomes\n\n$$x_{t+1} = (1 - \\eta a) x_t$$\n")
+    assert f.label == "update"
 
 
 def test_no_label_from_a_question_heading_but_the_section_is_kept():
