@@ -15,7 +15,7 @@ from enum import Enum
 
 from spacy.tokens import Span
 
-from studykit import cloze, deletion_features, doc_index, english, features, latex, numbers, stop_words
+from studykit import cloze, deletion_features, doc_index, english, features, latex, numbers, sentences, stop_words
 from studykit.blocks import Block, BlockKind, is_writeup_label
 from studykit.models import Claim, ClaimKind, Drop
 from studykit.questions import year_question
@@ -421,7 +421,6 @@ def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: 
 _LEADING_ABBREVIATION = re.compile(r"^(?:(?:e\.g\.|i\.e\.|cf\.)\s*|[-–—•]\s+)", re.I)  # 'e.g. GPT2' asks for GPT2
 # code or a chain of steps ('x == x', 'prune -> distil'); narrow on purpose: '<=' bounds a value
 _CODE_OPERATORS = ("==", "!=", "->", "=>", "<-", "→")
-_SENTENCE_END = re.compile(r"(?<!\bal)(?<!\bvs)(?<=\w\w)[.!?]\s+[A-Z]")  # not 'Rudolf E. Kalman', 'et al. The'
 _EXPRESSION = re.compile(r"\\(?:log|sum|prod|nabla|frac|mathbb\{E\}|exp|sqrt|arg)")  # a formula, not a symbol
 _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
 
@@ -459,7 +458,7 @@ def _clean_targets(targets: list[str], text: str) -> list[str]:
         math = cleaned.startswith("$")  # restored later: the text still holds its placeholder
         if (len(cleaned) < 3 or key in kept or (cleaned not in text and not math)
                 or _CLAUSE_WORD.match(cleaned) or is_writeup_label(cleaned)
-                or (not math and any(op in cleaned for op in _CODE_OPERATORS)) or _SENTENCE_END.search(cleaned)
+                or (not math and any(op in cleaned for op in _CODE_OPERATORS)) or sentences.ends_inside(cleaned)
                 or latex.PLACEHOLDER_RE.fullmatch(cleaned)):
             continue
         kept[key] = cleaned

@@ -32,6 +32,14 @@ _PROSE_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|cf|vs|et al|et|ca|Fig|Eq|ap
 # misspelt 'et. al' do not
 _SPACY_ABBREVIATION = re.compile(r"\b(?:et al|et|cf|e\.g|i\.e|vs|ca)\.[)\]]?$")
 _ENDS_SENTENCE = re.compile(r"[.!?:][\"”’')\]]*$")
+# a sentence ends inside a phrase: '. ! ?' after a word of two letters or more, then a capital
+# (an initial, 'Rudolf E. Kalman', and 'et al.', 'vs.' end none)
+_END_INSIDE = re.compile(r"(?<!\bal)(?<!\bvs)(?<=\w\w)[.!?]\s+[A-Z]")
+
+
+def ends_inside(phrase: str) -> bool:
+    """True when a sentence ends inside `phrase` ('bandwidth B. Kotelnikov'): no one span."""
+    return bool(_END_INSIDE.search(phrase))
 
 
 def split(text: str, start: SentenceStart = SentenceStart.CAPITAL_OR_MATH) -> list[str]:

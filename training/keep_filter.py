@@ -54,9 +54,14 @@ def text_key(text: str) -> str:
     return hashlib.sha1(re.sub(r"\W+", " ", text.lower()).strip().encode()).hexdigest()[:16]
 
 
+def valid_label(label: str, reason: str) -> bool:
+    """A reason from the closed set, and 'keep' exactly when the label keeps the card."""
+    return reason in REASONS and (label == "keep") == (reason == "keep")
+
+
 def read_labels(path: Path = LABELS) -> list[dict]:
     labels = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    bad = [row for row in labels if row["reason"] not in REASONS or (row["label"] == "keep") != (row["reason"] == "keep")]
+    bad = [row for row in labels if not valid_label(row["label"], row["reason"])]
     if bad:
         raise SystemExit(f"{path}: {len(bad)} label(s) outside the closed set, e.g. {bad[0]}")
     return labels

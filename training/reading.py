@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from keep_filter import REASONS, text_key  # noqa: E402
+from keep_filter import REASONS, text_key, valid_label  # noqa: E402
 
 from studykit.cloze import DELETION  # noqa: E402
 from studykit.generate import generate  # noqa: E402
@@ -75,7 +75,7 @@ def verdicts(text: str, tag: str, count: int) -> list[dict]:
         if not line.startswith(tag) or line.startswith("KEPT"):
             continue
         m = _VERDICT.match(line)
-        if m is None or m["reason"] not in REASONS or (m["label"] == "keep") != (m["reason"] == "keep"):
+        if m is None or not valid_label(m["label"], m["reason"]):
             raise SystemExit(f"reading: cannot read the verdict {line!r} (reasons: {', '.join(REASONS)})")
         if m["tag"] not in tags or m["tag"] in found:
             raise SystemExit(f"reading: {m['tag']} is {'twice' if m['tag'] in found else 'not on the sheet'}")
