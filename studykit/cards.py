@@ -93,7 +93,7 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     for formula in formulas:
         if formula.dropped is None or formula.dropped in SELECTION_DROPS:  # too long, prose: never a card
             formula.dropped = Drop.IN_SERIES if latex.spacing_free(formula.latex) in memory.formulas else None
-    _ask_once(extraction.claims, extraction.post, options.kinds)
+    picker.asked_before = _asked_before(extraction.claims, extraction.post, options.kinds)
     # a question the post asks ties its answer's card (`_Picker.value`) and holds more: it goes first
     claims = sorted(extraction.claims, key=lambda c: c.origin is not Origin.ASKED)
     candidates: list[Claim | Formula] = [*formulas, *claims]
@@ -103,16 +103,23 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     return picker.selection()
 
 
-def _ask_once(claims: list[Claim], post: Post, kinds: frozenset[str]) -> None:
+def _asked_before(claims: list[Claim], post: Post, kinds: frozenset[str]) -> set[int]:
     """Each question is asked by the post's first claim that asks it (a term is defined where the
-    post brings it in; a later 'X is ...' recaps it), under any section's name."""
-    asked: set[str] = set()
+    post brings it in), under any section's name. Another claim of that sentence (a pair) is
+    dropped; a later sentence's 'X is ...' is a cloze, since what it says of X may be new: the
+    ids of those claims."""
+    first: dict[str, int] = {}  # question -> the position of the sentence that asks it
+    later: set[int] = set()
     for claim in sorted(claims, key=lambda c: c.position):
         if not claim.dropped and asks_question(claim, kinds):
             question = question_of(post, claim)
-            if question in asked:
+            if question not in first:
+                first[question] = claim.position
+            elif first[question] == claim.position:
                 claim.dropped = Drop.SAME_QUESTION
-            asked.add(question)
+            else:
+                later.add(id(claim))
+    return later
 
 
 def _sentences_of(claim: Claim) -> range:
@@ -148,6 +155,7 @@ class _Picker:
         self.fresh = [f for f in extraction.formulas if not f.dropped]
         # the live sentence claims
         self.said = [c for c in extraction.claims if c.origin is Origin.SENTENCE and not c.dropped]
+        self.asked_before: set[int] = set()  # claims whose question an earlier claim asks: clozes
 
     def value(self, candidate: Claim | Formula) -> float:
         """The model's value, plus the prior a formula card gets over a sentence card; for a
@@ -165,9 +173,12 @@ class _Picker:
         if isinstance(candidate, Formula):
             return candidate.score + self.formula_prior + keep
         blank = candidate.features.get(BEST_BLANK)
-        if blank is None or "cloze" not in self.options.kinds or asks_question(candidate, self.options.kinds):
+        if blank is None or "cloze" not in self.options.kinds or asks_question(candidate, self._kinds(candidate)):
             return candidate.score + keep  # its card blanks nothing
         return candidate.score + self.blank_weight * (blank - 0.5) + keep
+
+    def _kinds(self, claim: Claim) -> frozenset[str]:
+        return self.options.kinds - {"qa"} if id(claim) in self.asked_before else self.options.kinds
 
     def _keep_value(self, candidate: Claim | Formula) -> float:
         """What the keep filter adds to a candidate's value (asked once per candidate: the
@@ -222,7 +233,7 @@ class _Picker:
         fact = _quantity_fact(claim.sentence)
         if fact[0] and any(fact[0] & f[0] and len(fact[1] & f[1]) >= 2 for f in self.facts):  # one number, twice
             return Drop.SAME_NUMBER
-        card = claim_card(self.post, claim, self.options.kinds)
+        card = claim_card(self.post, claim, self._kinds(claim))
         if card is None:
             return Drop.NO_ANSWER
         self.sentences |= sentences

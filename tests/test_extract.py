@@ -4,7 +4,7 @@ import pytest
 
 from studykit import ranker
 from studykit.extract import extract
-from studykit.models import Drop, Origin, Post
+from studykit.models import CardKind, Drop, Origin, Post
 from studykit.sources.markdown import read_markdown_file
 
 from .conftest import FIXTURES
@@ -1008,7 +1008,8 @@ def test_a_the_noun_with_words_of_its_own_stands_alone(nlp):
 
 
 def test_a_question_asked_twice_is_asked_by_the_sentence_that_first_asks_it(nlp):
-    # the later 'X is ...' is valued higher here: the first one still makes the card
+    # the later 'X is ...' is valued higher here: the first one still makes the question card,
+    # and the later one, which may say something new of X, a cloze
     body = ("## Memory\n\nThe hidden state is a learned summary of the inputs seen so far.\n\n"
             "## Training\n\nThe hidden state is a vector that the network carries from step to step.\n")
     extraction = extract(Post(title="Recurrent nets", url="file:///r.md", body=body), nlp)
@@ -1016,9 +1017,11 @@ def test_a_question_asked_twice_is_asked_by_the_sentence_that_first_asks_it(nlp)
 
     first, later = sorted((c for c in extraction.claims if not c.dropped), key=lambda c: c.position)
     first.score, later.score = -1.0, 3.0
-    (card,) = [c for c in select_cards(extraction, CardOptions(min_cards=10)).cards
-               if c.front.endswith("what is hidden state?")]
-    assert card.back == first.answer and later.dropped is Drop.SAME_QUESTION
+    cards = select_cards(extraction, CardOptions(min_cards=10)).cards
+    (card,) = [c for c in cards if c.front.endswith("what is hidden state?")]
+    assert card.back == first.answer and later.dropped is None
+    (cloze,) = [c for c in cards if c.source_sentence == later.sentence]
+    assert cloze.kind is CardKind.CLOZE and "{{c1::" in (cloze.cloze or "")
 
 
 def test_an_answer_is_not_merged_into_a_short_question_before_it(nlp):
