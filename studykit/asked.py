@@ -12,7 +12,6 @@ The answer may point back at the question ("That's because ..."): the card shows
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 
 from spacy.tokens import Span

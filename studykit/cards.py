@@ -93,7 +93,6 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
     for formula in formulas:
         if formula.dropped is None or formula.dropped in SELECTION_DROPS:  # too long, prose: never a card
             formula.dropped = Drop.IN_SERIES if latex.spacing_free(formula.latex) in memory.formulas else None
-    picker.asked_before = _asked_before(extraction.claims, extraction.post, options.kinds)
     # a question the post asks ties its answer's card (`_Picker.value`) and holds more: it goes first
     claims = sorted(extraction.claims, key=lambda c: c.origin is not Origin.ASKED)
     candidates: list[Claim | Formula] = [*formulas, *claims]
@@ -104,20 +103,16 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
 
 
 def _asked_before(claims: list[Claim], post: Post, kinds: frozenset[str]) -> set[int]:
-    """Each question is asked by the post's first claim that asks it (a term is defined where the
-    post brings it in), under any section's name. Another claim of that sentence (a pair) is
-    dropped; a later sentence's 'X is ...' is a cloze, since what it says of X may be new: the
-    ids of those claims."""
-    first: dict[str, int] = {}  # question -> the position of the sentence that asks it
+    """Each question is asked by the post's first claim that asks it, under any section's name, and a
+    pair of that sentence is dropped; a later 'X is ...' may say something new of X: the ids of those."""
+    first: dict[str, Claim] = {}
     later: set[int] = set()
     for claim in sorted(claims, key=lambda c: c.position):
         if not claim.dropped and asks_question(claim, kinds):
-            question = question_of(post, claim)
-            if question not in first:
-                first[question] = claim.position
-            elif first[question] == claim.position:
-                claim.dropped = Drop.SAME_QUESTION
-            else:
+            asker = first.setdefault(question_of(post, claim), claim)
+            if asker is not claim and asker.position == claim.position:
+                claim.dropped = Drop.SAME_QUESTION  # a pair of the sentence that asks it
+            elif asker is not claim:
                 later.add(id(claim))
     return later
 
@@ -155,7 +150,7 @@ class _Picker:
         self.fresh = [f for f in extraction.formulas if not f.dropped]
         # the live sentence claims
         self.said = [c for c in extraction.claims if c.origin is Origin.SENTENCE and not c.dropped]
-        self.asked_before: set[int] = set()  # claims whose question an earlier claim asks: clozes
+        self.asked_before = _asked_before(extraction.claims, self.post, options.kinds)  # they make clozes
 
     def value(self, candidate: Claim | Formula) -> float:
         """The model's value, plus the prior a formula card gets over a sentence card; for a

@@ -209,15 +209,9 @@ def judge(sent: Span, text: str, block: Block, position: int, math_sources: list
 def _kind(named_term: str, definition: tuple[str, str] | None, years: list[str], people: list[str],
           quantities: list[str], math_numbers: list[str]) -> ClaimKind:
     """The kind of fact a claim states, the first that fits: definition, date, person, number, key point."""
-    if named_term or definition:
-        return ClaimKind.DEFINITION
-    if years:
-        return ClaimKind.DATE
-    if people:
-        return ClaimKind.PERSON
-    if quantities or math_numbers:
-        return ClaimKind.NUMBER
-    return ClaimKind.KEY_POINT
+    found = ((ClaimKind.DEFINITION, named_term or definition), (ClaimKind.DATE, years), (ClaimKind.PERSON, people),
+             (ClaimKind.NUMBER, quantities or math_numbers))
+    return next((kind for kind, evidence in found if evidence), ClaimKind.KEY_POINT)
 
 
 def _form_defect(sent: Span, text: str, block: Block, math_sources: list[str]) -> Drop | None:
