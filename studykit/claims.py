@@ -60,7 +60,7 @@ _POINTS_HERE = re.compile(r"(?<=[\s(])here\b", re.I)
 _PLAN_TALK = re.compile(r"\b(?:we will|we'll|let's|let us|you will|you'll)\b", re.I)
 # points at a figure, a panel or a coloured mark of a plot: the card would need the picture
 _NEEDS_FIGURE = re.compile(
-    r"\b(?:(?:the|this|that|these) (?:(?:next|previous|following) )?(?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph)s?"
+    r"\b(?:(?:the|this|that|these) (?:(?:next|previous|following) )?(?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph|graphic|sketch|visuali[sz]ation)s?"
     r"|(?:left|right|top|bottom|middle) (?:panel|plot|figure)"
     r"|(?:blue|orange|red|green|grey|gray|purple|yellow|black|white|dashed|dotted|solid)\s+(?:[\"“][^\"”]+[\"”]\s+)?"
     r"(?:curves?|lines?|bars?|dots?|points|region|band|markers?|numbers|arrows?|pixels|boxes|cells|squares|circles))\b"

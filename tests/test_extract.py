@@ -439,7 +439,10 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
     for figure in ("The next image shows how the tokens are routed to the experts of one layer.",
                    "Input vectors are in red, output vectors are in blue and hidden states in green.",
                    "On the left, a small network learns to steer its attention across the digits of a number.",
-                   "From left to right: one input to one output, one input to a sequence, a sequence to one."):
+                   "From left to right: one input to one output, one input to a sequence, a sequence to one.",
+                   "Going back to our toy vocabulary, the following graphic walks through one step of beam search.",
+                   "This visualisation tells you at a glance whether the embedding has learned any structure.",
+                   "The sketch on the right draws the residual stream as one long horizontal line."):
         assert _judged(nlp, figure).dropped is Drop.NEEDS_FIGURE, figure
     # 'above' and 'below' as comparisons, and a colour that is no mark of a plot, are about the subject
     for comparison in ("Keep the learning rate below 1e-3 when the batch holds fewer than eight samples.",
