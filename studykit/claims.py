@@ -38,7 +38,8 @@ _LEADING_MARKERS = re.compile(
     r"^(?:so(?! far\b)|thus|hence|therefore|also|and|but|now|then|in (?:short|other words|practice|fact|summary)|"
     r"concretely|intuitively|crucially|importantly|finally|first|second|third|indeed|moreover|furthermore|"
     r"additionally|similarly|likewise|formally|put simply|(?:note|recall|remember|notice) that|overall|"
-    r"however(?=,)|on the other hand|conversely|in contrast|not only that)\b[,:]?\s+", re.I)
+    r"however(?=,)|on the other hand|conversely|in contrast|not only that|"
+    r"(?:okay|ok|well|alright|all right|anyway|anyways|great|cool|nice|oh|sure|yeah)(?=,))\b[,:]?\s+", re.I)
 _PRONOUN_START = re.compile(
     r"^(this|it|its|these|they|those|that|such|another(?! (?:name|term|word) for\b)|the same|here|"
     r"he|she|we|our|us|you|your|i|let['’]?s|let us)\b", re.I)

@@ -1050,6 +1050,21 @@ def test_a_run_of_names_without_a_verb_makes_no_card(nlp, text, drop):
     assert _judged(nlp, text).dropped is (Drop[drop] if drop else None)
 
 
+@pytest.mark.parametrize("interjection", ["Okay, ", "Great, ", "Alright, ", "Anyway, ", "Well, "])
+def test_an_opening_interjection_is_narration_and_what_follows_it_is_judged(nlp, interjection):
+    # a chatty writer's 'Okay, so we ...' or 'Great, it ...' narrates the post; a statement after it stays
+    first = "Beam search keeps the four most likely sequences at every step of the decoder."
+    live = _live(nlp, f"{first} {interjection}it finds a sequence with a higher total probability.\n")
+    assert "Beam search finds a sequence with a higher total probability." in live  # 'it' read as an opener
+    assert not any(interjection.strip(", ") in s for s in live)
+    assert _live(nlp, f"{first} {interjection}so we have seen how the decoder keeps its beams.\n") == [first]
+    third = "the length penalty divides the score by the number of generated tokens."
+    assert third[0].upper() + third[1:] in _live(nlp, f"{first} {interjection}{third}\n")
+    # a word that only looks like one is no interjection
+    assert _judged(nlp, "Well-tuned learning rates matter more than the choice of optimiser in most runs."
+                   ).sentence.startswith("Well-tuned")
+
+
 @pytest.mark.parametrize("connective", ["Conversely, ", "On the other hand, ", "However, ", "In contrast, "])
 def test_a_leading_contrast_goes_from_the_card_and_a_we_behind_it_is_narration(nlp, connective):
     first = "A low sampling temperature sharpens the softmax and the samples grow conservative."
