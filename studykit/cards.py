@@ -103,15 +103,16 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
 
 
 def _asked_before(claims: list[Claim], post: Post, kinds: frozenset[str]) -> set[int]:
-    """Each question is asked by the post's first claim that asks it, under any section's name, and a
-    pair of that sentence is dropped; a later 'X is ...' may say something new of X: the ids of those."""
+    """Each question is asked by the post's first claim that asks it, under any section's name; a pair
+    of that sentence, or the writer's question asked again, is dropped. A later 'X is ...' may say
+    something new of X: the ids of those, whose cards are clozes."""
     first: dict[str, Claim] = {}
     later: set[int] = set()
     for claim in sorted(claims, key=lambda c: c.position):
         if not claim.dropped and asks_question(claim, kinds):
             asker = first.setdefault(question_of(post, claim), claim)
-            if asker is not claim and asker.position == claim.position:
-                claim.dropped = Drop.SAME_QUESTION  # a pair of the sentence that asks it
+            if asker is not claim and (asker.position == claim.position or claim.question):
+                claim.dropped = Drop.SAME_QUESTION  # a pair of the sentence that asks it; the writer's question again
             elif asker is not claim:
                 later.add(id(claim))
     return later

@@ -61,7 +61,8 @@ _POINTS_HERE = re.compile(r"(?<=[\s(])here\b", re.I)
 _PLAN_TALK = re.compile(r"\b(?:we will|we'll|let's|let us|you will|you'll)\b", re.I)
 # points at a figure, a panel or a coloured mark of a plot: the card would need the picture
 _NEEDS_FIGURE = re.compile(
-    r"\b(?:(?:the|this|that|these) (?:(?:next|previous|following) )?(?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph|graphic|sketch|visuali[sz]ation)s?"
+    r"\b(?:(?:the|this|that|these) (?:(?:next|previous|following) )?(?:figure|plot|chart|diagram|picture|image|animation|heatmap|graph|graphic|visuali[sz]ation)s?"
+    r"(?!\s+(?:techniques?|methods?|tools?)\b)"
     r"|(?:left|right|top|bottom|middle) (?:panel|plot|figure)"
     r"|(?:blue|orange|red|green|grey|gray|purple|yellow|black|white|dashed|dotted|solid)\s+(?:[\"“][^\"”]+[\"”]\s+)?"
     r"(?:curves?|lines?|bars?|dots?|points|region|band|markers?|numbers|arrows?|pixels|boxes|cells|squares|circles))\b"
@@ -99,8 +100,8 @@ def is_insight_marker(text: str) -> bool:
 def clean_sentence(text: str, keep_markers: bool = False) -> str:
     """Tidy a sentence for a card: no leading 'So,'; '10--15%' as '10–15%'; one space."""
     text = _INSIGHT_LABEL.sub("", " ".join(text.split()))  # "Key insight: X" states X
-    for _ in range(0 if keep_markers else 2):
-        text = _LEADING_MARKERS.sub("", text)
+    while not keep_markers and (stripped := _LEADING_MARKERS.sub("", text)) != text:
+        text = stripped  # 'Okay, so now we ...': each marker in turn
     text = re.sub(r"(?<=\d)\s*--\s*(?=\d)", "–", text)
     text = text.replace(" -- ", " — ")
     return text[:1].upper() + text[1:]

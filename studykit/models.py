@@ -62,7 +62,7 @@ class Drop(str, Enum):
     NEAR_DUPLICATE = "near-duplicate of a claim already on a card (this post or its series)"
     SAME_NUMBER = "states a number already on a card"
     NO_ANSWER = "no short answer or cloze target in it"
-    SAME_QUESTION = "asks the same question as a card already made"
+    SAME_QUESTION = "asks a question another claim of the post asks first"
     OVERLAPS = "shares a sentence with a card already made"
     FORMULA_SHARE = "over the formula share of the budget"
     IN_SERIES = "already carded in an earlier post of the series"

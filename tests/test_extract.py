@@ -442,7 +442,7 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
                    "From left to right: one input to one output, one input to a sequence, a sequence to one.",
                    "Going back to our toy vocabulary, the following graphic walks through one step of beam search.",
                    "This visualisation tells you at a glance whether the embedding has learned any structure.",
-                   "The sketch on the right draws the residual stream as one long horizontal line."):
+                   "These visualizations show how the attention of one head moves as the layers go deeper."):
         assert _judged(nlp, figure).dropped is Drop.NEEDS_FIGURE, figure
     # 'above' and 'below' as comparisons, and a colour that is no mark of a plot, are about the subject
     for comparison in ("Keep the learning rate below 1e-3 when the batch holds fewer than eight samples.",
@@ -455,7 +455,8 @@ def test_words_that_point_above_or_below_on_the_page_make_no_card(nlp):
                        "The value above which gradients are clipped is called the clipping threshold.",
                        "The reward stays above -1 for as long as the pole stays upright on the cart.",
                        "At the top level, a transformer is a stack of identical encoder and decoder blocks.",
-                       "In the bottom layers of a CNN, the filters respond to edges and colour blobs."):
+                       "In the bottom layers of a CNN, the filters respond to edges and colour blobs.",
+                       "These visualization techniques help to debug the attention maps of a transformer."):
         assert _judged(nlp, comparison).dropped not in (Drop.ABOUT_ARTICLE, Drop.NEEDS_FIGURE), comparison
 
 
@@ -1027,6 +1028,31 @@ def test_a_question_asked_twice_is_asked_by_the_sentence_that_first_asks_it(nlp)
     assert cloze.kind is CardKind.CLOZE and "{{c1::" in (cloze.cloze or "")
 
 
+def test_a_question_the_writer_asks_twice_makes_one_card_and_no_cloze_of_the_question(nlp):
+    body = ("## Warm-up\n\nWhy does learning rate warmup help? It keeps the early updates of Adam small.\n\n"
+            "## Recap\n\nWhy does learning rate warmup help? It keeps the early updates of Adam small.\n")
+    extraction = extract(Post(title="Schedules", url="file:///s.md", body=body), nlp)
+    from studykit.cards import CardOptions, select_cards
+
+    asked = sorted((c for c in extraction.claims if c.origin is Origin.ASKED), key=lambda c: c.position)
+    cards = select_cards(extraction, CardOptions(min_cards=10)).cards
+    assert len(asked) == 2 and asked[1].dropped is Drop.SAME_QUESTION
+    assert not any("Why does" in (c.cloze or "") for c in cards)
+
+
+def test_a_pair_of_the_sentence_that_asks_a_question_does_not_ask_it_again(nlp):
+    body = ("A recurrent neural network is a network that applies the same weights at every time step. "
+            "Sepp Hochreiter analysed the vanishing gradient problem of such networks in 1991.\n")
+    extraction = extract(Post(title="Recurrent nets", url="file:///r.md", body=body), nlp)
+    from studykit.cards import CardOptions, select_cards
+
+    pair = next(c for c in extraction.claims if c.origin is Origin.PAIR)
+    pair.score = 5.0  # valued above the sentence alone, it still does not ask the sentence's question
+    cards = select_cards(extraction, CardOptions(min_cards=10)).cards
+    assert pair.dropped is Drop.SAME_QUESTION
+    assert [c.kind for c in cards if c.front.endswith("what is recurrent neural network?")] == [CardKind.QA]
+
+
 def test_an_answer_is_not_merged_into_a_short_question_before_it(nlp):
     # 'It ...' leans on the question; merged, the card would ask 'What is this second term?'
     body = ("The score function estimator multiplies two terms. What is this second term? "
@@ -1058,6 +1084,7 @@ def test_an_opening_interjection_is_narration_and_what_follows_it_is_judged(nlp,
     assert "Beam search finds a sequence with a higher total probability." in live  # 'it' read as an opener
     assert not any(interjection.strip(", ") in s for s in live)
     assert _live(nlp, f"{first} {interjection}so we have seen how the decoder keeps its beams.\n") == [first]
+    assert _live(nlp, f"{first} {interjection}so now we have seen how the decoder keeps its beams.\n") == [first]
     third = "the length penalty divides the score by the number of generated tokens."
     assert third[0].upper() + third[1:] in _live(nlp, f"{first} {interjection}{third}\n")
     # a word that only looks like one is no interjection
