@@ -103,9 +103,8 @@ def select_cards(extraction: Extraction, options: CardOptions | None = None,
 
 
 def _asked_before(claims: list[Claim], post: Post, kinds: frozenset[str]) -> set[int]:
-    """Each question is asked by the post's first claim that asks it, under any section's name; a pair
-    of that sentence, or the writer's question asked again, is dropped. A later 'X is ...' may say
-    something new of X: the ids of those, whose cards are clozes."""
+    """Each question is asked by the post's first claim that asks it (in any section); a pair of that sentence or
+    the writer's question asked again is dropped. The ids of the later 'X is ...': clozes, they may say more of X."""
     first: dict[str, Claim] = {}
     later: set[int] = set()
     for claim in sorted(claims, key=lambda c: c.position):
@@ -149,7 +148,6 @@ class _Picker:
         self.facts: list[tuple[set[str], set[str]]] = []
         self.sentences: set[int] = set()  # positions of the sentences already on cards
         self.fresh = [f for f in extraction.formulas if not f.dropped]
-        # the live sentence claims
         self.said = [c for c in extraction.claims if c.origin is Origin.SENTENCE and not c.dropped]
         self.asked_before = _asked_before(extraction.claims, self.post, options.kinds)  # they make clozes
 
