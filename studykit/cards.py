@@ -273,7 +273,8 @@ def _with_context(claim: Claim, text: str) -> str:
 def claim_card(post: Post, claim: Claim, kinds: frozenset[str],
                deletion_model: ranker.Model | None = None) -> Card | None:
     """A QA card for a definition with a short answer, else a cloze on the best target
-    (`ranked_targets`: the span the deletion model values most, `deletion_model` or the shipped one)."""
+    (`ranked_targets`: the span the deletion model, `deletion_model` or the shipped one, values
+    most; the post's topic last)."""
     if asks_question(claim, kinds):
         return new_card(post, CardKind.QA, claim.sentence, _with_context(claim, question_of(post, claim)), claim.answer,
                         source_sentence=claim.sentence, claim_kind=claim.kind, score=claim.score)

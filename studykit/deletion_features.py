@@ -65,7 +65,6 @@ class PostIndex:
     its headings', title's and bold terms' words."""
 
     def __init__(self, *, title: str, headings: list[str], bold_terms: list[str], post_text: str) -> None:
-        self.title = title
         self.title_words = {w.lower() for w in _WORD.findall(title)}
         self.bold = {tuple(english.words(b)) for b in bold_terms}
         self.words = english.words(post_text)
@@ -105,13 +104,5 @@ def in_post(target: str, post: PostIndex) -> Features:
         "del_bold_in_post": float(tuple(words) in post.bold),
         "del_mentions": min(mentions, MAX_MENTIONS) / MAX_MENTIONS,
         "del_topic_density": min(mentions * 1000 / post.chars, MAX_DENSITY) / MAX_DENSITY,
-        "del_title_acronym": float(_spells_title(target, post.title)),
         "del_topic_share": min(mentions / post.most, 1.0),
     }
-
-
-def _spells_title(target: str, title: str) -> bool:
-    """'RNN' or 'RNNs' in a post titled '... Recurrent Neural Networks': the post's topic."""
-    acronym = target.rstrip("s")
-    initials = "".join(w[0] for w in _WORD.findall(title) if w[0].isupper())
-    return 2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha() and acronym in initials

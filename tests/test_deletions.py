@@ -171,13 +171,30 @@ def test_between_claims_of_equal_value_the_one_with_the_better_blank_is_carded_f
         assert only_card(better, blank_weight=2.0).startswith(better)
 
 
+def test_the_posts_own_topic_is_blanked_only_when_the_sentence_has_nothing_else_to_ask():
+    model = ranker.Model(weights={"rare": 2.0}, bias=0.0, selection={})
+    topic = {"rare": 1.0, "del_topic_share": 1.0, "del_mentions": 1.0}  # the post's most-said term
+    claim = _hand_made({"update gate": topic, "new candidate state": {"rare": 0.4}, "old state": {"rare": 0.2}})
+    assert deletions.ranked_targets(claim, model) == ["new candidate state", "old state", "update gate"]
+    assert deletions.best_blank(claim, model) == round(model.probability({"rare": 0.4}), 3)  # valued by its blank
+    card = claim_card(Post(title="T", url="u", body=""), claim, frozenset({"cloze"}), model)
+    assert card is not None and "{{c1::new candidate state}}" in card.cloze
+    alone = Claim(sentence=claim.sentence, kind=ClaimKind.KEY_POINT, cloze_targets=["update gate"],
+                  target_features={"update gate": topic})
+    assert deletions.ranked_targets(alone, model) == ["update gate"]
+    # a term said as often as any other, but only a few times, is no topic: a short post has none
+    rare_in_post = {"rare": 1.0, "del_topic_share": 1.0, "del_mentions": 0.25}
+    claim = _hand_made({"update gate": rare_in_post, "new candidate state": {"rare": 0.4}, "old state": {"rare": 0.2}})
+    assert deletions.ranked_targets(claim, model)[0] == "update gate"
+
+
 def test_best_blank_is_the_models_probability_for_the_best_span_and_names_never_collide(sourdough):
     model = ranker.load_deletion()
     for claim in (c for c in sourdough.claims if not c.dropped and deletions.BEST_BLANK in c.features):
         spans = deletions.ranked_targets(claim)
         merged = [model.probability(deletions.span_features(claim, t)) for t in spans]
-        assert claim.features[deletions.BEST_BLANK] == round(max(merged), 3)
-        assert merged.index(max(merged)) == 0  # the span the card blanks is the one it is valued by
+        assert claim.features[deletions.BEST_BLANK] == round(merged[0], 3)  # valued by the span it blanks
+        assert merged[0] == max(merged) or claim.target_features[spans[merged.index(max(merged))]]["del_topic_share"] >= 0.9
         for t in spans:
             assert not set(claim.target_features[t]) & set(claim.features)
 

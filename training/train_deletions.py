@@ -119,7 +119,7 @@ def blank_models(articles: list[tr.Article]) -> "tr.BlankModels":
 def figures(found: list[Sentence], probabilities: list[list[float]]) -> None:
     """How often the blank is good with the rules' order and with the model."""
     rules = sum(s.good[0] for s in found)
-    best = [max(range(len(p)), key=lambda i: (p[i], -i)) for p in probabilities]
+    best = [deletions.order(p, s.features)[0] for s, p in zip(found, probabilities)]
     model = sum(s.good[i] for s, i in zip(found, best))
     any_good = sum(max(s.good) for s in found)
     print(f"  blank is good: rules {rules}/{len(found)} ({rules / len(found):.0%}), "
