@@ -417,7 +417,7 @@ def _targets(sent: Span, text: str, terms: list[str], years: list[str], people: 
 _LEADING_ABBREVIATION = re.compile(r"^(?:(?:e\.g\.|i\.e\.|cf\.)\s*|[-–—•]\s+)", re.I)  # 'e.g. GPT2' asks for GPT2
 # code or a chain of steps ('x == x', 'prune -> distil'); narrow on purpose: '<=' bounds a value
 _CODE_OPERATORS = ("==", "!=", "->", "=>", "<-", "→")
-_EXPRESSION = re.compile(r"\\(?:log|sum|prod|nabla|frac|mathbb\{E\}|exp|sqrt|arg)")  # a formula, not a symbol
+_EXPRESSION = re.compile(r"\\(?:log|sum|prod|nabla|frac|mathbb\{E\}|exp|sqrt|arg|tanh)")  # a formula, not a symbol
 _CLAUSE_WORD = re.compile(r"^(?:that|which|who|whom|whose|when|where|if|because|while|whether)\b", re.I)
 
 

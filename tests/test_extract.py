@@ -403,6 +403,9 @@ def test_an_inline_expression_is_a_cloze_target_and_a_bare_symbol_is_not(nlp):
     (claim,) = [c for c in _claims(nlp, body) if not c.dropped]
     assert "$\\sum_i \\log p(y_i \\mid x_i)$" in claim.cloze_targets
     assert not any(t in ("$x_i$", "$y_i$") for t in claim.cloze_targets)
+    body = "A simple recurrent cell updates its memory as $h_t = \\tanh(W h_{t-1} + U x_t)$ at every step of the input.\n"
+    (claim,) = [c for c in _claims(nlp, body) if not c.dropped]
+    assert "$h_t = \\tanh(W h_{t-1} + U x_t)$" in claim.cloze_targets
 
 
 def test_no_cloze_target_runs_across_a_sentence_end(nlp):
