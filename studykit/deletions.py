@@ -16,7 +16,7 @@ from studykit import cloze, ranker
 from studykit.models import Claim
 
 BEST_BLANK = "best_blank"  # the claim feature `best_blank` fills
-TOPIC_SHARE = 0.9  # the post's topic: said at least 90% as often as its most-said term, and 8 times or more
+TOPIC_SHARE = 0.9  # the topic: said 90% as often as the most-said term, and `deletion_features.MAX_MENTIONS` times
 
 
 def order(values: list[float], features: list[ranker.Features]) -> list[int]:
