@@ -15,7 +15,7 @@ import re
 
 from spacy.tokens import Span
 
-from studykit import doc_index, english, latex, numbers
+from studykit import deletions, doc_index, english, latex, numbers
 from studykit.ranker import Features
 
 MAX_WORDS = 6
@@ -102,7 +102,7 @@ def in_post(target: str, post: PostIndex) -> Features:
         "del_in_title": len(long_words & post.title_words) / len(long_words) if long_words else 0.0,
         "del_in_heading": float(post.in_heading(words)),
         "del_bold_in_post": float(tuple(words) in post.bold),
-        "del_mentions": min(mentions, MAX_MENTIONS) / MAX_MENTIONS,
+        deletions.MENTIONS_FEATURE: min(mentions, MAX_MENTIONS) / MAX_MENTIONS,
         "del_topic_density": min(mentions * 1000 / post.chars, MAX_DENSITY) / MAX_DENSITY,
-        "del_topic_share": min(mentions / post.most, 1.0),
+        deletions.TOPIC_SHARE_FEATURE: min(mentions / post.most, 1.0),
     }

@@ -16,13 +16,14 @@ from studykit import cloze, ranker
 from studykit.models import Claim
 
 BEST_BLANK = "best_blank"  # the claim feature `best_blank` fills
+TOPIC_SHARE_FEATURE, MENTIONS_FEATURE = "del_topic_share", "del_mentions"  # `deletion_features.in_post` fills them
 TOPIC_SHARE = 0.9  # the topic: said 90% as often as the most-said term, and `deletion_features.MAX_MENTIONS` times
 
 
 def order(values: list[float], features: list[ranker.Features]) -> list[int]:
     """The spans' indices (their values, their `deletion_features`), the one to blank first: by value, the post's
     topic only when nothing else can be blanked (readers throw 'Policy Gradients' away in a post on them)."""
-    topic = [f.get("del_topic_share", 0.0) >= TOPIC_SHARE and f.get("del_mentions", 0.0) >= 1.0 for f in features]
+    topic = [f.get(TOPIC_SHARE_FEATURE, 0.0) >= TOPIC_SHARE and f.get(MENTIONS_FEATURE, 0.0) >= 1.0 for f in features]
     return sorted(range(len(values)), key=lambda i: (topic[i], -values[i], i))
 
 
